@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { ConfigType } from '@nestjs/config';
+import { AppModule } from './app.module';
+import { apiEnvConfig } from './config/api-env.config';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule, { abortOnError: false });
+  app.enableShutdownHooks();
+  const { port } = app.get<ConfigType<typeof apiEnvConfig>>(apiEnvConfig.KEY);
+  await app.listen(port);
+  Logger.log(`listening on http://localhost:${port}`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  // Configuration errors already name the variable and hide secrets; print them as they are.
+  Logger.error(error instanceof Error ? error.message : String(error), undefined, 'Bootstrap');
+  process.exitCode = 1;
+});

@@ -1,0 +1,25 @@
+/** Unit tests (`*.spec.ts`, no sockets) and integration tests (`*.int-spec.ts`, `*.e2e-spec.ts`, real redis-server). */
+const shared = {
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@sentinel-kit/redis$': '<rootDir>/libs/redis/src',
+    '^@sentinel-kit/testing$': '<rootDir>/libs/testing/src',
+  },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts'],
+      testTimeout: 60_000,
+    },
+  ],
+};

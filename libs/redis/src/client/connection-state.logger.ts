@@ -1,0 +1,34 @@
+import type { LoggerService } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { SecretRedactor } from '../errors/secret-redactor';
+
+/**
+ * Attaches the listeners every client must have: an `error` listener (without one, Node prints
+ * "Unhandled error event" and may crash) and state logging that speaks once per change, not
+ * once per retry, with secrets removed.
+ *
+ * @param name what the client is, e.g. `write client` or `sentinel 127.0.0.1:26379 watcher`.
+ */
+export function attachConnectionStateLogging(
+  client: Redis,
+  name: string,
+  logger: LoggerService,
+  redactor: SecretRedactor,
+): void {
+  let state: 'new' | 'up' | 'down' = 'new';
+  client.on('ready', () => {
+    if (state === 'down') logger.log(`${name}: connection restored`);
+    state = 'up';
+  });
+  client.on('error', (error: unknown) => {
+    if (state === 'down') return;
+    state = 'down';
+    const message = error instanceof Error ? error.message : String(error);
+    logger.warn(`${name}: ${redactor.redact(message)}`);
+  });
+  client.on('close', () => {
+    if (state !== 'up') return;
+    state = 'down';
+    logger.warn(`${name}: connection closed, reconnecting`);
+  });
+}

@@ -1,0 +1,77 @@
+import type { LoggerService } from '@nestjs/common';
+import Redis, { type RedisOptions } from 'ioredis';
+import type { SecretRedactor } from '../errors/secret-redactor';
+import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import { REDIS_DEFAULTS } from '../redis.constants';
+import { attachConnectionStateLogging } from './connection-state.logger';
+
+/** The write client and the read client; the same instance in standalone mode. */
+export interface RedisClientPair {
+  write: Redis;
+  read: Redis;
+}
+
+/** Reconnect quickly at first, then every second at most, and never give up. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(50 * 2 ** Math.max(0, attempt - 1), 1000);
+}
+
+/**
+ * Builds ioredis options that do not lose or stall work silently:
+ * - every command is bounded by `commandTimeout`, a connection attempt by `connectTimeout`;
+ * - no offline queue: while disconnected a call fails at once instead of piling up to be replayed;
+ * - unanswered commands are not resent after a reconnect (they are reported as unknown outcome);
+ * - a `READONLY` reply (we are talking to a demoted primary) triggers a reconnect;
+ * - reconnection never stops, and neither does the search through the sentinels.
+ */
+export function buildClientOptions(options: ResolvedRedisOptions, role: 'master' | 'slave'): RedisOptions {
+  const base: RedisOptions = {
+    username: options.username,
+    password: options.password,
+    db: options.db,
+    keyPrefix: options.keyPrefix,
+    tls: options.tls ? {} : undefined,
+    commandTimeout: options.commandTimeoutMs,
+    connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    lazyConnect: true,
+    connectionName: `sentinel-kit:${role === 'master' ? 'write' : 'read'}`,
+    retryStrategy: reconnectDelay,
+    reconnectOnError: (error) => error.message.startsWith('READONLY'),
+  };
+  if (options.mode === 'standalone') return { ...base, host: options.node.host, port: options.node.port };
+  const { sentinel } = options;
+  return {
+    ...base,
+    sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
+    name: sentinel.masterName,
+    role,
+    sentinelUsername: sentinel.username,
+    sentinelPassword: sentinel.password,
+    sentinelTLS: options.tls ? {} : undefined,
+    enableTLSForSentinelMode: options.tls,
+    sentinelCommandTimeout: options.commandTimeoutMs,
+    sentinelRetryStrategy: reconnectDelay,
+    sentinelReconnectStrategy: reconnectDelay,
+    failoverDetector: true,
+  };
+}
+
+/**
+ * The only place that creates data-node clients. Each gets an error listener and state logging.
+ * Clients are created lazily connected; `RedisConnectionManager` connects them.
+ */
+export function createRedisClients(
+  options: ResolvedRedisOptions,
+  logger: LoggerService,
+  redactor: SecretRedactor,
+): RedisClientPair {
+  const write = new Redis(buildClientOptions(options, 'master'));
+  attachConnectionStateLogging(write, 'write client', logger, redactor);
+  if (options.mode === 'standalone' || !options.sentinel.readFromReplicas) return { write, read: write };
+  const read = new Redis(buildClientOptions(options, 'slave'));
+  attachConnectionStateLogging(read, 'read client', logger, redactor);
+  return { write, read };
+}

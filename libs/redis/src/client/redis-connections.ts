@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { SecretRedactor } from '../errors/secret-redactor';
+import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import { createRedisClients } from './redis-client.factory';
+import { createSentinelConnections, type SentinelConnection } from './sentinel-client.factory';
+
+/**
+ * Owns every connection the module opens: the write and read clients and, in Sentinel mode, two
+ * connections per sentinel. It connects them at startup without blocking for long (an unreachable
+ * Redis means a degraded start, not a failed one) and closes them all, within a bound, at shutdown.
+ */
+@Injectable()
+export class RedisConnections implements OnApplicationShutdown {
+  private readonly logger = new Logger('RedisModule');
+  /** Removes the configured passwords from anything logged or returned. */
+  readonly redactor: SecretRedactor;
+  readonly write: Redis;
+  readonly read: Redis;
+  /** Empty in standalone mode. */
+  readonly sentinels: readonly SentinelConnection[];
+  private connecting?: Promise<void>;
+
+  constructor(@Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions) {
+    this.redactor = new SecretRedactor([
+      options.password,
+      options.mode === 'sentinel' ? options.sentinel.password : undefined,
+    ]);
+    const clients = createRedisClients(options, this.logger, this.redactor);
+    this.write = clients.write;
+    this.read = clients.read;
+    this.sentinels = options.mode === 'sentinel' ? createSentinelConnections(options, this.logger, this.redactor) : [];
+  }
+
+  /**
+   * Starts connecting everything and waits at most `startupWaitMs` for the write client. Safe to
+   * call more than once. Never rejects: the clients keep reconnecting in the background.
+   */
+  connect(): Promise<void> {
+    this.connecting ??= this.connectAll();
+    return this.connecting;
+  }
+
+  /** Every distinct client, data nodes first. */
+  allClients(): Redis[] {
+    return [...new Set([this.write, this.read, ...this.sentinels.flatMap((s) => [s.commands, s.events])])];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.allClients().map((client) => closeWithin(client, REDIS_DEFAULTS.shutdownTimeoutMs)));
+  }
+
+  private async connectAll(): Promise<void> {
+    for (const client of this.allClients()) {
+      // Failures are reported by the clients' own error listeners; they keep retrying.
+      client.connect().catch(() => undefined);
+    }
+    const ready = await waitForReady(this.write, REDIS_DEFAULTS.startupWaitMs);
+    if (!ready) {
+      const target = this.options.mode === 'sentinel' ? `master "${this.options.sentinel.masterName}"` : 'Redis';
+      this.logger.warn(
+        `${target} not reachable within ${REDIS_DEFAULTS.startupWaitMs} ms; starting degraded and retrying in the background`,
+      );
+    }
+  }
+}
+
+/** Resolves true once `client` is ready, false after `timeoutMs`. */
+export function waitForReady(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onReady = (): void => finish(true);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    function finish(result: boolean): void {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(result);
+    }
+    client.once('ready', onReady);
+  });
+}
+
+/** `QUIT` when connected, but never wait longer than `timeoutMs`; then drop the socket. */
+async function closeWithin(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.quit().catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  client.disconnect();
+}

@@ -1,0 +1,108 @@
+import type { FailoverRecord, SentinelEvent } from './failover.interfaces';
+import { FailoverTracker } from './failover.tracker';
+
+const S1 = { host: '127.0.0.1', port: 26379 };
+const S2 = { host: '127.0.0.1', port: 26380 };
+const S3 = { host: '127.0.0.1', port: 26381 };
+
+describe('FailoverTracker', () => {
+  let now: number;
+  let tracker: FailoverTracker;
+  let failovers: FailoverRecord[];
+  let events: SentinelEvent[];
+
+  beforeEach(() => {
+    now = 1_000_000;
+    tracker = new FailoverTracker('mymaster', { now: () => now, dedupWindowMs: 5000, historySize: 3 });
+    failovers = [];
+    events = [];
+    tracker.failovers$.subscribe((f) => failovers.push(f));
+    tracker.events$.subscribe((e) => events.push(e));
+    tracker.observeMaster({ host: '10.0.0.1', port: 6379 });
+  });
+
+  it('starts from the master first observed, without counting a failover', () => {
+    expect(tracker.snapshot()).toEqual({
+      currentMaster: { host: '10.0.0.1', port: 6379 },
+      failoverCount: 0,
+      lastFailover: null,
+      history: [],
+    });
+  });
+
+  it('counts one failover when three sentinels report the same switch', () => {
+    const switchMessage = 'mymaster 10.0.0.1 6379 10.0.0.2 6379';
+    for (const sentinel of [S1, S2, S3]) tracker.handleEvent('+switch-master', switchMessage, sentinel);
+    expect(tracker.snapshot().failoverCount).toBe(1);
+    expect(failovers).toHaveLength(1);
+    expect(events.filter((e) => e.type === '+switch-master')).toHaveLength(1);
+  });
+
+  it('counts a late duplicate (outside the window) of a switch already applied only once', () => {
+    tracker.handleEvent('+switch-master', 'mymaster 10.0.0.1 6379 10.0.0.2 6379', S1);
+    now += 60_000;
+    tracker.handleEvent('+switch-master', 'mymaster 10.0.0.1 6379 10.0.0.2 6379', S2);
+    expect(tracker.snapshot().failoverCount).toBe(1);
+  });
+
+  it('records from, to and the duration since the first sign of trouble', () => {
+    tracker.handleEvent('+sdown', 'master mymaster 10.0.0.1 6379', S1);
+    now += 400;
+    tracker.handleEvent('+odown', 'master mymaster 10.0.0.1 6379 #quorum 2/2', S1);
+    now += 1100;
+    tracker.handleEvent('+switch-master', 'mymaster 10.0.0.1 6379 10.0.0.2 6380', S2);
+    expect(tracker.snapshot().lastFailover).toEqual({
+      at: new Date(now),
+      from: { host: '10.0.0.1', port: 6379 },
+      to: { host: '10.0.0.2', port: 6380 },
+      durationMs: 1500,
+      source: 'switch-master',
+    });
+    expect(tracker.snapshot().currentMaster).toEqual({ host: '10.0.0.2', port: 6380 });
+  });
+
+  it('counts a second, different switch as the second failover', () => {
+    tracker.handleEvent('+switch-master', 'mymaster 10.0.0.1 6379 10.0.0.2 6379', S1);
+    tracker.handleEvent('+switch-master', 'mymaster 10.0.0.2 6379 10.0.0.3 6379', S1);
+    tracker.handleEvent('+switch-master', 'mymaster 10.0.0.2 6379 10.0.0.3 6379', S3);
+    expect(tracker.snapshot().failoverCount).toBe(2);
+    expect(tracker.snapshot().lastFailover?.to).toEqual({ host: '10.0.0.3', port: 6379 });
+  });
+
+  it('ignores events about other masters', () => {
+    tracker.handleEvent('+switch-master', 'othermaster 10.0.0.1 6379 10.0.0.2 6379', S1);
+    tracker.handleEvent('+sdown', 'master othermaster 10.0.0.9 6379', S1);
+    tracker.handleEvent('+sdown', 'slave 10.0.0.7:6379 10.0.0.7 6379 @ othermaster 10.0.0.9 6379', S1);
+    expect(tracker.snapshot().failoverCount).toBe(0);
+    expect(events).toHaveLength(0);
+  });
+
+  it('publishes replica events and TILT notices, once each', () => {
+    tracker.handleEvent('+sdown', 'slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379', S1);
+    tracker.handleEvent('+sdown', 'slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379', S2);
+    tracker.handleEvent('+tilt', '#tilt mode entered', S3);
+    expect(events.map((e) => [e.type, e.reportedBy])).toEqual([
+      ['+sdown', S1],
+      ['+tilt', S3],
+    ]);
+  });
+
+  it('counts a change noticed only by polling, with an unknown duration', () => {
+    expect(tracker.observeMaster({ host: '10.0.0.1', port: 6379 })).toBe(false);
+    expect(tracker.observeMaster({ host: '10.0.0.2', port: 6379 })).toBe(true);
+    expect(tracker.snapshot().lastFailover).toMatchObject({
+      source: 'poll',
+      durationMs: null,
+      from: { host: '10.0.0.1', port: 6379 },
+    });
+    tracker.handleEvent('+switch-master', 'mymaster 10.0.0.1 6379 10.0.0.2 6379', S1);
+    expect(tracker.snapshot().failoverCount).toBe(1);
+  });
+
+  it('keeps a bounded history, oldest first', () => {
+    for (let i = 2; i <= 6; i += 1) tracker.observeMaster({ host: `10.0.0.${i}`, port: 6379 });
+    const { history, failoverCount } = tracker.snapshot();
+    expect(failoverCount).toBe(5);
+    expect(history.map((h) => h.to.host)).toEqual(['10.0.0.4', '10.0.0.5', '10.0.0.6']);
+  });
+});

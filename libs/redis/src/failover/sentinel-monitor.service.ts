@@ -1,0 +1,197 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { isIP } from 'node:net';
+import { RedisConnections, waitForReady } from '../client/redis-connections';
+import type { SentinelConnection } from '../client/sentinel-client.factory';
+import { RedisPermissionError } from '../errors/redis-permission.error';
+import type { RedisNodeAddress } from '../options/redis-module-options.interface';
+import type { ResolvedRedisOptions, ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
+import { formatAddress } from '../options/sentinel-address.parser';
+import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS, SENTINEL_EVENT_CHANNELS } from '../redis.constants';
+import type { SentinelEventChannel } from './failover.interfaces';
+import { FailoverTracker } from './failover.tracker';
+
+/**
+ * Keeps the module's view of a Sentinel group true: subscribes to the sentinels' events on every
+ * configured sentinel, checks at startup that the group and our permissions are sound, and every
+ * `masterCheckIntervalMs` asks the sentinels who the master is, in case a `+switch-master` was
+ * lost, moving the write client when it is not on that master. Does nothing in standalone mode.
+ */
+@Injectable()
+export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('RedisModule');
+  private pollTimer?: NodeJS.Timeout;
+  private polling = false;
+
+  constructor(
+    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
+    private readonly connections: RedisConnections,
+    private readonly tracker: FailoverTracker,
+  ) {}
+
+  /**
+   * @throws RedisPermissionError when a sentinel refuses a command we depend on (`NOPERM`).
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.options.mode !== 'sentinel') return;
+    const options = this.options;
+    const subscriptions = this.connections.sentinels.map((sentinel) => this.subscribe(sentinel));
+    await this.connections.connect();
+    const problems = (
+      await Promise.all([
+        ...subscriptions,
+        ...this.connections.sentinels.map((sentinel) => this.checkSentinel(sentinel, options)),
+      ])
+    ).flat();
+    if (problems.length > 0) {
+      throw new RedisPermissionError(`Sentinel permissions missing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
+    await this.pollMaster();
+    await this.checkDiscoveredMasterRole();
+    this.pollTimer = setInterval(() => void this.pollMaster(), options.sentinel.masterCheckIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pollTimer);
+    this.tracker.close();
+  }
+
+  /** Subscribes to every event channel; resolves to the permission problems found (a `NOPERM`). */
+  private async subscribe(sentinel: SentinelConnection): Promise<string[]> {
+    sentinel.events.on('message', (channel: string, message: string) => {
+      this.tracker.handleEvent(channel as SentinelEventChannel, message, sentinel.address);
+    });
+    try {
+      await withTimeout(sentinel.events.subscribe(...SENTINEL_EVENT_CHANNELS), REDIS_DEFAULTS.startupWaitMs);
+      return [];
+    } catch (error) {
+      if (isNoPerm(error)) {
+        return [
+          `sentinel ${sentinel.label}: SUBSCRIBE to the sentinel event channels was refused (NOPERM); failovers would go unnoticed`,
+        ];
+      }
+      this.logger.warn(`sentinel ${sentinel.label}: could not subscribe to events yet; retrying in the background`);
+      return [];
+    }
+  }
+
+  /** CKQUORUM (warn when not OK) and REPLICAS (fail on NOPERM) on one sentinel. */
+  private async checkSentinel(sentinel: SentinelConnection, options: ResolvedSentinelOptions): Promise<string[]> {
+    const name = options.sentinel.masterName;
+    if (!(await waitForReady(sentinel.commands, REDIS_DEFAULTS.connectTimeoutMs))) {
+      this.logger.warn(`sentinel ${sentinel.label}: unreachable at startup`);
+      return [];
+    }
+    const problems: string[] = [];
+    try {
+      const quorum = String(await sentinel.commands.call('SENTINEL', 'CKQUORUM', name));
+      if (!quorum.startsWith('OK')) this.logger.warn(`sentinel ${sentinel.label}: CKQUORUM ${name}: ${quorum}`);
+    } catch (error) {
+      if (isNoPerm(error)) problems.push(`sentinel ${sentinel.label}: SENTINEL CKQUORUM was refused (NOPERM)`);
+      else this.logger.warn(`sentinel ${sentinel.label}: CKQUORUM ${name} failed: ${this.describe(error)}`);
+    }
+    try {
+      await sentinel.commands.call('SENTINEL', 'REPLICAS', name);
+    } catch (error) {
+      if (isNoPerm(error)) {
+        problems.push(
+          `sentinel ${sentinel.label}: SENTINEL REPLICAS was refused (NOPERM); the read client cannot find replicas`,
+        );
+      } else {
+        this.logger.warn(`sentinel ${sentinel.label}: SENTINEL REPLICAS ${name} failed: ${this.describe(error)}`);
+      }
+    }
+    return problems;
+  }
+
+  /** Warns when the master the sentinels named does not answer ROLE as master. */
+  private async checkDiscoveredMasterRole(): Promise<void> {
+    if (this.connections.write.status !== 'ready') return;
+    try {
+      const [role] = (await this.connections.write.call('ROLE')) as [string];
+      if (role !== 'master') this.logger.warn(`the discovered master answers ROLE as "${role}", not "master"`);
+    } catch (error) {
+      this.logger.warn(`ROLE on the discovered master failed: ${this.describe(error)}`);
+    }
+  }
+
+  /** Asks every sentinel for the master; acts on the address most of the answering sentinels give. */
+  private async pollMaster(): Promise<void> {
+    if (this.options.mode !== 'sentinel' || this.polling) return;
+    this.polling = true;
+    try {
+      const name = this.options.sentinel.masterName;
+      const answers = await Promise.all(
+        this.connections.sentinels.map((s) =>
+          s.commands.status === 'ready'
+            ? s.commands.call('SENTINEL', 'get-master-addr-by-name', name).catch(() => null)
+            : Promise.resolve(null),
+        ),
+      );
+      const master = majority(answers);
+      if (!master) return;
+      if (this.tracker.observeMaster(master)) {
+        this.logger.warn(`primary of "${name}" is now ${formatAddress(master)} (noticed by polling the sentinels)`);
+      }
+      await this.ensureWriteClientOn(master);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Reconnects the write client when it is connected somewhere other than `master`. */
+  private async ensureWriteClientOn(master: RedisNodeAddress): Promise<void> {
+    const client = this.connections.write;
+    if (client.status !== 'ready') return;
+    const remote = client.stream?.remoteAddress?.replace(/^::ffff:/, '');
+    const remotePort = client.stream?.remotePort;
+    const misplaced =
+      isIP(master.host) !== 0 && remote !== undefined && (remote !== master.host || remotePort !== master.port);
+    let role: string | undefined;
+    if (!misplaced) {
+      role = await client.call('ROLE').then(
+        (reply) => String((reply as unknown[])[0]),
+        () => undefined,
+      );
+    }
+    if (misplaced || (role !== undefined && role !== 'master')) {
+      this.logger.warn(`write client is not on the primary ${formatAddress(master)}; reconnecting`);
+      client.disconnect(true);
+    }
+  }
+
+  private describe(error: unknown): string {
+    return this.connections.redactor.redact(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function isNoPerm(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOPERM');
+}
+
+/** The `[host, port]` answer given by more than half of the sentinels that answered. */
+function majority(answers: unknown[]): RedisNodeAddress | undefined {
+  const votes = new Map<string, number>();
+  let answered = 0;
+  for (const answer of answers) {
+    if (!Array.isArray(answer) || answer.length < 2) continue;
+    answered += 1;
+    const key = `${String(answer[0])} ${String(answer[1])}`;
+    votes.set(key, (votes.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of votes) {
+    if (count * 2 > answered) {
+      const [host, port] = key.split(' ');
+      return { host, port: Number(port) };
+    }
+  }
+  return undefined;
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

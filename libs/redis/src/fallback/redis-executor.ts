@@ -1,0 +1,184 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RedisMetrics } from '../cache/redis-metrics';
+import { RedisConnections } from '../client/redis-connections';
+import { RedisCommandRejectedError } from '../errors/redis-command-rejected.error';
+import type { RedisModuleError } from '../errors/redis-module.error';
+import { RedisOutcomeUnknownError } from '../errors/redis-outcome-unknown.error';
+import { RedisUnavailableError } from '../errors/redis-unavailable.error';
+import { toRedisModuleError } from '../errors/to-redis-module-error';
+import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import { CircuitBreaker, type CircuitState } from './circuit-breaker';
+import { MemoryStore } from './memory-store';
+
+/** Redis error replies that mean "this node cannot serve now", not "your command is wrong". */
+const UNAVAILABLE_REPLIES = new Set(['READONLY', 'NOREPLICAS', 'LOADING', 'MASTERDOWN', 'BUSY', 'TRYAGAIN']);
+
+/** A Redis call and what to do instead when Redis cannot answer. */
+export interface ResilientOperation<T> {
+  /** Name for errors and logs, e.g. `get`. Never include values. */
+  name: string;
+  /** The call against a client. */
+  redis: (client: Redis) => Promise<T>;
+  /** The same operation against the in-memory store. */
+  memory: (store: MemoryStore) => T;
+}
+
+/**
+ * Runs every Redis call of the toolkit behind a circuit breaker with an in-memory fallback:
+ * - writes go to the primary; reads go to a replica when enabled, then to the primary;
+ * - after `failureThreshold` consecutive availability failures the circuit opens: calls are served
+ *   by the {@link MemoryStore} (or fail at once with a typed error when the fallback is off), and a
+ *   `PING` probe every `probeIntervalMs` closes it again when Redis answers;
+ * - the memory store is emptied when Redis is back: its entries are local to this instance and
+ *   are not carried back to Redis.
+ */
+@Injectable()
+export class RedisExecutor implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('RedisModule');
+  private readonly breaker: CircuitBreaker;
+  private probeTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
+    private readonly connections: RedisConnections,
+    private readonly memory: MemoryStore,
+    readonly metrics: RedisMetrics,
+  ) {
+    this.breaker = new CircuitBreaker(options.circuit.failureThreshold, (state) => this.onCircuitChange(state));
+  }
+
+  /** Whether calls are being served from memory (or refused) because Redis is unreachable. */
+  get degraded(): boolean {
+    return this.breaker.isOpen;
+  }
+
+  get circuitState(): CircuitState {
+    return this.breaker.state;
+  }
+
+  /** Opens the circuit at once when startup could not reach Redis, so the first calls do not wait. */
+  async onModuleInit(): Promise<void> {
+    await this.connections.connect();
+    if (this.connections.write.status !== 'ready') {
+      for (let i = 0; i < this.options.circuit.failureThreshold; i += 1) this.breaker.recordFailure();
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.probeTimer);
+  }
+
+  /**
+   * A write: to the primary, or to memory when degraded.
+   * @throws RedisUnavailableError / RedisOutcomeUnknownError when Redis fails and the fallback is off.
+   * @throws RedisCommandRejectedError when Redis rejects the command (e.g. `WRONGTYPE`).
+   */
+  async write<T>(operation: ResilientOperation<T>): Promise<T> {
+    if (this.breaker.isOpen) return this.degrade(operation, this.openCircuitError(operation.name));
+    try {
+      return await this.onPrimary(operation);
+    } catch (error) {
+      return this.degrade(operation, error as RedisModuleError);
+    }
+  }
+
+  /**
+   * A read: from a replica when enabled (a failed replica read is retried on the primary), or from
+   * memory when degraded. Throws like {@link write}.
+   */
+  async read<T>(operation: ResilientOperation<T>): Promise<T> {
+    if (this.breaker.isOpen) return this.degrade(operation, this.openCircuitError(operation.name));
+    const { read, write } = this.connections;
+    if (read !== write && read.status === 'ready') {
+      try {
+        return await this.timed(operation.redis(read));
+      } catch (error) {
+        const failure = toRedisModuleError(error, operation.name, this.connections.redactor);
+        if (!isAvailabilityFailure(failure)) throw this.counted(failure);
+        this.metrics.errors += 1;
+      }
+    }
+    try {
+      return await this.onPrimary(operation);
+    } catch (error) {
+      return this.degrade(operation, error as RedisModuleError);
+    }
+  }
+
+  /**
+   * One `PING` to the primary, bounded by the command timeout; feeds the circuit breaker.
+   * @returns whether Redis answered.
+   */
+  async probe(): Promise<boolean> {
+    try {
+      await this.connections.write.ping();
+      this.breaker.recordSuccess();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Runs on the primary; availability failures count against the circuit and are rethrown typed. */
+  private async onPrimary<T>(operation: ResilientOperation<T>): Promise<T> {
+    try {
+      const result = await this.timed(operation.redis(this.connections.write));
+      this.breaker.recordSuccess();
+      return result;
+    } catch (error) {
+      const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
+      if (isAvailabilityFailure(failure)) this.breaker.recordFailure();
+      throw failure;
+    }
+  }
+
+  private degrade<T>(operation: ResilientOperation<T>, failure: RedisModuleError): T {
+    if (!isAvailabilityFailure(failure) || !this.options.fallback.enabled) throw failure;
+    this.metrics.fallbackOperations += 1;
+    return operation.memory(this.memory);
+  }
+
+  private async timed<T>(call: Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await call;
+    } finally {
+      this.metrics.recordLatency(performance.now() - started);
+    }
+  }
+
+  private counted(failure: RedisModuleError): RedisModuleError {
+    this.metrics.errors += 1;
+    return failure;
+  }
+
+  private openCircuitError(name: string): RedisUnavailableError {
+    return new RedisUnavailableError(`${name}: Redis is unavailable (circuit open after repeated failures)`);
+  }
+
+  private onCircuitChange(state: CircuitState): void {
+    if (state === 'open') {
+      this.logger.warn(
+        this.options.fallback.enabled
+          ? 'Redis unreachable: serving from the in-memory fallback (degraded)'
+          : 'Redis unreachable: calls fail fast until it answers again (fallback disabled)',
+      );
+      clearInterval(this.probeTimer);
+      this.probeTimer = setInterval(() => void this.probe(), this.options.circuit.probeIntervalMs);
+      this.probeTimer.unref();
+    } else {
+      clearInterval(this.probeTimer);
+      this.probeTimer = undefined;
+      this.memory.clear();
+      this.logger.log('Redis reachable again: back from the in-memory fallback');
+    }
+  }
+}
+
+/** Errors that say Redis cannot serve now (and so count against the circuit and may fall back). */
+function isAvailabilityFailure(error: RedisModuleError): boolean {
+  if (error instanceof RedisUnavailableError || error instanceof RedisOutcomeUnknownError) return true;
+  return error instanceof RedisCommandRejectedError && UNAVAILABLE_REPLIES.has(error.redisCode);
+}

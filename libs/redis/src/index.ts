@@ -1,0 +1,42 @@
+export { RedisCacheService } from './cache/redis-cache.service';
+export { RedisMetrics, type RedisMetricsSnapshot } from './cache/redis-metrics';
+export { RedisConnections } from './client/redis-connections';
+export { RedisCommandRejectedError } from './errors/redis-command-rejected.error';
+export { RedisConfigError } from './errors/redis-config.error';
+export { RedisModuleError } from './errors/redis-module.error';
+export { RedisOutcomeUnknownError } from './errors/redis-outcome-unknown.error';
+export { RedisPermissionError } from './errors/redis-permission.error';
+export { RedisUnavailableError } from './errors/redis-unavailable.error';
+export type {
+  FailoverRecord,
+  FailoverSnapshot,
+  SentinelEvent,
+  SentinelEventChannel,
+} from './failover/failover.interfaces';
+export { MemoryStore } from './fallback/memory-store';
+export { RedisExecutor, type ResilientOperation } from './fallback/redis-executor';
+export { RedisHealthIndicator } from './health/redis-health.indicator';
+export { RedisHealthModule } from './health/redis-health.module';
+export {
+  RedisStatusService,
+  type FailoverReport,
+  type RedisStatus,
+  type SentinelStatus,
+} from './health/redis-status.service';
+export { parseRedisEnv, resolveRedisEnv } from './options/redis-env';
+export { redisEnvConfig } from './options/redis-env.config';
+export type {
+  RedisCircuitOptions,
+  RedisFallbackOptions,
+  RedisModuleOptions,
+  RedisNodeAddress,
+  RedisSentinelOptions,
+} from './options/redis-module-options.interface';
+export { isResolvedRedisOptions, resolveRedisOptions } from './options/resolve-redis-options';
+export type {
+  ResolvedRedisOptions,
+  ResolvedSentinelOptions,
+  ResolvedStandaloneOptions,
+} from './options/resolved-redis-options.interface';
+export { REDIS_DEFAULTS, REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from './redis.constants';
+export { RedisModule } from './redis.module';

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { VALUE_IN_MESSAGE } from './config-issue.formatter';
+import type { RedisNodeAddress } from './redis-module-options.interface';
+import { parseSentinelEntry } from './sentinel-address.parser';
+
+const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
+  true: true,
+  '1': true,
+  yes: true,
+  false: false,
+  '0': false,
+  no: false,
+};
+
+/** `true/false/1/0/yes/no`, any case, surrounding spaces ignored. */
+const envBoolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => v in BOOLEAN_WORDS, 'expected one of true, false, 1, 0, yes, no')
+  .transform((v) => BOOLEAN_WORDS[v]);
+
+/** A whole number; its range is checked by the options schema. */
+const envInteger = z
+  .string()
+  .trim()
+  .regex(/^-?\d+$/, 'expected an integer')
+  .transform(Number);
+
+/** Present and not blank, trimmed; blank counts as unset. */
+const envText = z.string().trim();
+
+/** `host:port,host:port,…`: every bad entry is its own issue. */
+const envSentinelList = z.string().transform((value, ctx): RedisNodeAddress[] => {
+  const addresses: RedisNodeAddress[] = [];
+  for (const entry of value.split(',')) {
+    const result = parseSentinelEntry(entry);
+    if (result.ok) addresses.push(result.address);
+    else ctx.addIssue({ code: 'custom', message: result.problem, params: { [VALUE_IN_MESSAGE]: true } });
+  }
+  return addresses;
+});
+
+/** Every environment variable the Redis module reads, and how its text is read. */
+export const redisEnvSchema = z.object({
+  REDIS_SENTINEL_ENABLED: envBoolean.optional(),
+  REDIS_SENTINELS: envSentinelList.optional(),
+  REDIS_SENTINEL_MASTER_NAME: envText.optional(),
+  REDIS_SENTINEL_USERNAME: envText.optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  REDIS_HOST: envText.optional(),
+  REDIS_PORT: envInteger.optional(),
+  REDIS_URL: envText.optional(),
+  REDIS_USERNAME: envText.optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_DB: envInteger.optional(),
+  REDIS_TLS: envBoolean.optional(),
+  REDIS_KEY_PREFIX: z.string().optional(),
+  REDIS_READ_FROM_REPLICAS: envBoolean.optional(),
+  REDIS_COMMAND_TIMEOUT_MS: envInteger.optional(),
+  REDIS_FALLBACK_ENABLED: envBoolean.optional(),
+  REDIS_FALLBACK_MAX_ENTRIES: envInteger.optional(),
+});
+
+/** The parsed environment. */
+export type RedisEnv = z.output<typeof redisEnvSchema>;

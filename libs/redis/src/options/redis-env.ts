@@ -1,0 +1,82 @@
+import { RedisConfigError } from '../errors/redis-config.error';
+import { formatConfigIssues, type ConfigIssueNaming } from './config-issue.formatter';
+import { redisEnvSchema, type RedisEnv } from './redis-env.schema';
+import type { RedisModuleOptions } from './redis-module-options.interface';
+import { OPTION_NAMING, resolveRedisOptions } from './resolve-redis-options';
+import type { ResolvedRedisOptions } from './resolved-redis-options.interface';
+
+/** Option paths named by the environment variable they come from. */
+const ENV_NAMING: ConfigIssueNaming = {
+  labels: {
+    sentinel: 'REDIS_SENTINEL_ENABLED',
+    'sentinel.sentinels': 'REDIS_SENTINELS',
+    'sentinel.masterName': 'REDIS_SENTINEL_MASTER_NAME',
+    'sentinel.username': 'REDIS_SENTINEL_USERNAME',
+    'sentinel.password': 'REDIS_SENTINEL_PASSWORD',
+    'sentinel.readFromReplicas': 'REDIS_READ_FROM_REPLICAS',
+    url: 'REDIS_URL',
+    host: 'REDIS_HOST',
+    port: 'REDIS_PORT',
+    username: 'REDIS_USERNAME',
+    password: 'REDIS_PASSWORD',
+    db: 'REDIS_DB',
+    tls: 'REDIS_TLS',
+    keyPrefix: 'REDIS_KEY_PREFIX',
+    commandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
+    'fallback.enabled': 'REDIS_FALLBACK_ENABLED',
+    'fallback.maxEntries': 'REDIS_FALLBACK_MAX_ENTRIES',
+  },
+  secretPaths: [...(OPTION_NAMING.secretPaths ?? []), 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD'],
+  redactors: { ...OPTION_NAMING.redactors, REDIS_URL: OPTION_NAMING.redactors!.url },
+};
+
+/**
+ * Reads the `REDIS_*` variables into options: empty values count as unset, and every problem is
+ * reported at once, each line naming its variable and (unless secret) its value.
+ *
+ * @throws RedisConfigError when any variable is malformed.
+ */
+export function parseRedisEnv(env: Readonly<Record<string, string | undefined>>): RedisModuleOptions {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = redisEnvSchema.safeParse(present, { reportInput: true });
+  if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues, ENV_NAMING));
+  return toOptions(parsed.data);
+}
+
+/**
+ * Validated, frozen options from the environment.
+ *
+ * @throws RedisConfigError listing every problem, each naming its variable; never a secret.
+ * @example
+ * const options = resolveRedisEnv(process.env);
+ */
+export function resolveRedisEnv(env: Readonly<Record<string, string | undefined>>): ResolvedRedisOptions {
+  return resolveRedisOptions(parseRedisEnv(env), ENV_NAMING);
+}
+
+function toOptions(env: RedisEnv): RedisModuleOptions {
+  const sentinelMode = env.REDIS_SENTINEL_ENABLED === true;
+  return {
+    sentinel: sentinelMode
+      ? {
+          sentinels: env.REDIS_SENTINELS ?? [],
+          masterName: env.REDIS_SENTINEL_MASTER_NAME,
+          username: env.REDIS_SENTINEL_USERNAME,
+          password: env.REDIS_SENTINEL_PASSWORD,
+          readFromReplicas: env.REDIS_READ_FROM_REPLICAS,
+        }
+      : undefined,
+    url: env.REDIS_URL,
+    host: env.REDIS_HOST,
+    port: env.REDIS_PORT,
+    username: env.REDIS_USERNAME,
+    password: env.REDIS_PASSWORD,
+    db: env.REDIS_DB,
+    tls: env.REDIS_TLS,
+    keyPrefix: env.REDIS_KEY_PREFIX,
+    commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    fallback: { enabled: env.REDIS_FALLBACK_ENABLED, maxEntries: env.REDIS_FALLBACK_MAX_ENTRIES },
+  };
+}

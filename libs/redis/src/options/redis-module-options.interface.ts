@@ -1,0 +1,68 @@
+/** A `host:port` pair. */
+export interface RedisNodeAddress {
+  host: string;
+  port: number;
+}
+
+/** Sentinel mode: where the sentinels are and how to talk to them. */
+export interface RedisSentinelOptions {
+  /** At least three distinct sentinels. */
+  sentinels: RedisNodeAddress[];
+  /** Monitored master name. @default 'mymaster' */
+  masterName?: string;
+  /** ACL user for the sentinels (not for the data nodes). */
+  username?: string;
+  /** Password for the sentinels (not for the data nodes). */
+  password?: string;
+  /** Route reads to a replica (falling back to the primary). @default true */
+  readFromReplicas?: boolean;
+  /** How often the sentinels are asked for the master in case a `+switch-master` message was lost. @default 2000 */
+  masterCheckIntervalMs?: number;
+}
+
+/** In-memory degradation while Redis is unreachable. */
+export interface RedisFallbackOptions {
+  /** Serve from memory instead of failing. @default true */
+  enabled?: boolean;
+  /** Bound of the in-memory store (least recently used entries go first). @default 10000 */
+  maxEntries?: number;
+}
+
+/** When the circuit around Redis opens and how it probes for recovery. */
+export interface RedisCircuitOptions {
+  /** Consecutive failures (errors or timeouts) that open the circuit. @default 3 */
+  failureThreshold?: number;
+  /** Pause between two `PING` probes while open. @default 500 */
+  probeIntervalMs?: number;
+}
+
+/**
+ * What `RedisModule.forRoot` takes, and what the environment parser produces. Setting `sentinel`
+ * selects Sentinel mode; otherwise one standalone node (`url`, or `host`/`port`) is used.
+ */
+export interface RedisModuleOptions {
+  /** Sentinel mode. */
+  sentinel?: RedisSentinelOptions;
+  /** Standalone target as `redis://` or `rediss://` URL; wins over `host`/`port`. */
+  url?: string;
+  /** Standalone host. @default 'localhost' */
+  host?: string;
+  /** Standalone port. @default 6379 */
+  port?: number;
+  /** ACL user on the data nodes. */
+  username?: string;
+  /** Password on the data nodes. */
+  password?: string;
+  /** Database index. @default 0 */
+  db?: number;
+  /** TLS to the data nodes (and sentinels). @default false */
+  tls?: boolean;
+  /** Prefix of every key the toolkit writes. @default 'app:' */
+  keyPrefix?: string;
+  /** Upper bound on any single Redis call, in milliseconds. @default 500 */
+  commandTimeoutMs?: number;
+  /** In-memory degradation. */
+  fallback?: RedisFallbackOptions;
+  /** Circuit breaker. */
+  circuit?: RedisCircuitOptions;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { REDIS_DEFAULTS } from '../redis.constants';
+import { VALUE_IN_MESSAGE } from './config-issue.formatter';
+import { formatAddress } from './sentinel-address.parser';
+
+const port = z
+  .int('expected an integer')
+  .min(1, 'expected a port from 1 to 65535')
+  .max(65535, 'expected a port from 1 to 65535');
+const positiveInt = (upTo: number) =>
+  z
+    .int('expected an integer')
+    .min(1, `expected an integer from 1 to ${upTo}`)
+    .max(upTo, `expected an integer from 1 to ${upTo}`);
+const nonEmpty = z.string('expected a string').trim().min(1, 'must not be empty');
+
+const address = z.object({ host: nonEmpty, port });
+
+const sentinelList = z.array(address).superRefine((list, ctx) => {
+  const seen = new Set<string>();
+  for (const entry of list) {
+    const key = `${entry.host.toLowerCase()}:${entry.port}`;
+    if (seen.has(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate entry "${formatAddress(entry)}"`,
+        params: { [VALUE_IN_MESSAGE]: true },
+      });
+    }
+    seen.add(key);
+  }
+  if (seen.size < REDIS_DEFAULTS.minSentinels) {
+    const given = list.map(formatAddress).join(', ') || 'none';
+    ctx.addIssue({
+      code: 'custom',
+      message: `Sentinel mode needs at least ${REDIS_DEFAULTS.minSentinels} distinct sentinel addresses, got ${seen.size} (${given})`,
+      params: { [VALUE_IN_MESSAGE]: true },
+    });
+  }
+});
+
+/** Accepts what a standalone URL may be; the details are checked when it is resolved. */
+const redisUrl = z.string('expected a string').refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'expected a redis:// or rediss:// URL with a host');
+
+/** Schema of {@link RedisModuleOptions}: types, ranges, and the sentinel-count rule. Unknown keys are errors. */
+export const redisOptionsSchema = z.strictObject({
+  sentinel: z
+    .strictObject({
+      sentinels: sentinelList,
+      masterName: nonEmpty.regex(/^\S+$/, 'must not contain whitespace').optional(),
+      username: nonEmpty.optional(),
+      password: z.string().optional(),
+      readFromReplicas: z.boolean('expected true or false').optional(),
+      masterCheckIntervalMs: positiveInt(600_000).optional(),
+    })
+    .optional(),
+  url: redisUrl.optional(),
+  host: nonEmpty.optional(),
+  port: port.optional(),
+  username: nonEmpty.optional(),
+  password: z.string().optional(),
+  db: z.int('expected an integer').min(0, 'expected an integer from 0').optional(),
+  tls: z.boolean('expected true or false').optional(),
+  keyPrefix: z.string('expected a string').optional(),
+  commandTimeoutMs: positiveInt(60_000).optional(),
+  fallback: z
+    .strictObject({
+      enabled: z.boolean('expected true or false').optional(),
+      maxEntries: positiveInt(10_000_000).optional(),
+    })
+    .optional(),
+  circuit: z
+    .strictObject({ failureThreshold: positiveInt(1000).optional(), probeIntervalMs: positiveInt(60_000).optional() })
+    .optional(),
+});

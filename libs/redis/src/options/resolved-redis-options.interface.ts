@@ -1,0 +1,35 @@
+import type { RedisNodeAddress } from './redis-module-options.interface';
+
+/** Options shared by both modes, every default applied. */
+interface ResolvedCommonOptions {
+  readonly username?: string;
+  readonly password?: string;
+  readonly db: number;
+  readonly tls: boolean;
+  readonly keyPrefix: string;
+  readonly commandTimeoutMs: number;
+  readonly fallback: { readonly enabled: boolean; readonly maxEntries: number };
+  readonly circuit: { readonly failureThreshold: number; readonly probeIntervalMs: number };
+}
+
+/** One standalone node serves reads and writes. */
+export interface ResolvedStandaloneOptions extends ResolvedCommonOptions {
+  readonly mode: 'standalone';
+  readonly node: RedisNodeAddress;
+}
+
+/** A Sentinel-managed group. */
+export interface ResolvedSentinelOptions extends ResolvedCommonOptions {
+  readonly mode: 'sentinel';
+  readonly sentinel: {
+    readonly sentinels: readonly RedisNodeAddress[];
+    readonly masterName: string;
+    readonly username?: string;
+    readonly password?: string;
+    readonly readFromReplicas: boolean;
+    readonly masterCheckIntervalMs: number;
+  };
+}
+
+/** Validated, frozen options that every provider injects. */
+export type ResolvedRedisOptions = ResolvedStandaloneOptions | ResolvedSentinelOptions;

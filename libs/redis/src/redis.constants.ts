@@ -1,0 +1,53 @@
+/** Injection token of the frozen {@link ResolvedRedisOptions}. */
+export const REDIS_RESOLVED_OPTIONS = Symbol('REDIS_RESOLVED_OPTIONS');
+/** Injection token of the ioredis client that talks to the primary (writes, and reads in standalone mode). */
+export const REDIS_WRITE_CLIENT = Symbol('REDIS_WRITE_CLIENT');
+/** Injection token of the ioredis client that reads from a replica (the write client in standalone mode). */
+export const REDIS_READ_CLIENT = Symbol('REDIS_READ_CLIENT');
+
+/** Defaults for every option, in one place. */
+export const REDIS_DEFAULTS = Object.freeze({
+  host: 'localhost',
+  port: 6379,
+  db: 0,
+  tls: false,
+  keyPrefix: 'app:',
+  masterName: 'mymaster',
+  readFromReplicas: true,
+  commandTimeoutMs: 500,
+  fallbackEnabled: true,
+  fallbackMaxEntries: 10_000,
+  /** Sentinel mode refuses to start with fewer distinct sentinels: a quorum of 2 needs 3 voters. */
+  minSentinels: 3,
+  /** How often the sentinels are asked for the master, in case their pub/sub messages were lost. */
+  masterCheckIntervalMs: 2000,
+  /** Upper bound on opening one connection (including the sentinel lookup). */
+  connectTimeoutMs: 2000,
+  /** Consecutive Redis failures that open the circuit. */
+  failureThreshold: 3,
+  /** Pause between two recovery probes while the circuit is open. */
+  probeIntervalMs: 500,
+  /** How long `onModuleInit` waits for the first connection before starting degraded. */
+  startupWaitMs: 3000,
+  /** How long shutdown waits for `QUIT` before dropping the connections. */
+  shutdownTimeoutMs: 2000,
+  /** Failover records kept in the status history. */
+  failoverHistorySize: 20,
+  /** Sentinel events within this window with the same text are one event reported by several sentinels. */
+  eventDedupWindowMs: 5000,
+  /** Latency samples kept for percentiles. */
+  latencySamples: 1024,
+});
+
+/** Every sentinel event the failover tracker subscribes to. */
+export const SENTINEL_EVENT_CHANNELS = Object.freeze([
+  '+switch-master',
+  '+sdown',
+  '-sdown',
+  '+odown',
+  '-odown',
+  '+try-failover',
+  '+failover-end',
+  '+tilt',
+  '-tilt',
+] as const);

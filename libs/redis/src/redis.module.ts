@@ -1,0 +1,62 @@
+import { Global, Module } from '@nestjs/common';
+import { RedisCacheService } from './cache/redis-cache.service';
+import { RedisMetrics } from './cache/redis-metrics';
+import { RedisConnections } from './client/redis-connections';
+import { FailoverTracker } from './failover/failover.tracker';
+import { SentinelMonitor } from './failover/sentinel-monitor.service';
+import { MemoryStore } from './fallback/memory-store';
+import { RedisExecutor } from './fallback/redis-executor';
+import { RedisStatusService } from './health/redis-status.service';
+import { isResolvedRedisOptions, resolveRedisOptions } from './options/resolve-redis-options';
+import type { RedisModuleOptions } from './options/redis-module-options.interface';
+import type { ResolvedRedisOptions } from './options/resolved-redis-options.interface';
+import { RedisConfigurableModule, REDIS_MODULE_OPTIONS } from './redis.module-definition';
+import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from './redis.constants';
+
+/**
+ * The global Redis module: connections (standalone or Sentinel), failover tracking, the resilient
+ * cache with its in-memory fallback, and status. Import it once.
+ *
+ * @example
+ * RedisModule.forRootAsync({ inject: [redisEnvConfig.KEY], useFactory: (options) => options })
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS_RESOLVED_OPTIONS,
+      inject: [REDIS_MODULE_OPTIONS],
+      useFactory: (options: RedisModuleOptions | ResolvedRedisOptions): ResolvedRedisOptions =>
+        isResolvedRedisOptions(options) ? options : resolveRedisOptions(options),
+    },
+    RedisConnections,
+    { provide: REDIS_WRITE_CLIENT, inject: [RedisConnections], useFactory: (c: RedisConnections) => c.write },
+    { provide: REDIS_READ_CLIENT, inject: [RedisConnections], useFactory: (c: RedisConnections) => c.read },
+    {
+      provide: FailoverTracker,
+      inject: [REDIS_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedRedisOptions) =>
+        new FailoverTracker(options.mode === 'sentinel' ? options.sentinel.masterName : ''),
+    },
+    SentinelMonitor,
+    {
+      provide: MemoryStore,
+      inject: [REDIS_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedRedisOptions) => new MemoryStore(options.fallback.maxEntries),
+    },
+    { provide: RedisMetrics, useFactory: () => new RedisMetrics() },
+    RedisExecutor,
+    RedisCacheService,
+    RedisStatusService,
+  ],
+  exports: [
+    REDIS_RESOLVED_OPTIONS,
+    REDIS_WRITE_CLIENT,
+    REDIS_READ_CLIENT,
+    RedisConnections,
+    RedisExecutor,
+    RedisCacheService,
+    RedisStatusService,
+  ],
+})
+export class RedisModule extends RedisConfigurableModule {}
