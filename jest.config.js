@@ -13,13 +13,14 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration suites start clusters and stage failovers; a unit test never comes close.
+  testTimeout: 120_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

@@ -16,5 +16,6 @@ async function bootstrap(): Promise<void> {
 bootstrap().catch((error: unknown) => {
   // Configuration errors already name the variable and hide secrets; print them as they are.
   Logger.error(error instanceof Error ? error.message : String(error), undefined, 'Bootstrap');
-  process.exitCode = 1;
+  // A failed start leaves no shutdown hook to run; do not linger with half-open connections.
+  process.exit(1);
 });

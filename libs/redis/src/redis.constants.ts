@@ -23,6 +23,8 @@ export const REDIS_DEFAULTS = Object.freeze({
   masterCheckIntervalMs: 2000,
   /** Upper bound on opening one connection (including the sentinel lookup). */
   connectTimeoutMs: 2000,
+  /** How long a closing socket may linger before it is destroyed (ioredis `disconnectTimeout`). */
+  disconnectTimeoutMs: 200,
   /** Consecutive Redis failures that open the circuit. */
   failureThreshold: 3,
   /** Pause between two recovery probes while the circuit is open. */

@@ -4,6 +4,8 @@ import Redis from 'ioredis';
 export interface RedisEndpoint {
   host: string;
   port: number;
+  /** `AUTH` password, when the node requires one. */
+  password?: string;
 }
 
 /**
@@ -21,8 +23,10 @@ export async function sendCommand(
   const client = new Redis({
     host: endpoint.host,
     port: endpoint.port,
+    password: endpoint.password,
     lazyConnect: true,
     connectTimeout: timeoutMs,
+    disconnectTimeout: 100,
     commandTimeout: timeoutMs,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,

@@ -19,6 +19,8 @@ export interface RedisServerProcessOptions {
   detached?: boolean;
   /** Binary to run. @default `REDIS_SERVER_BIN` or `redis-server` */
   binary?: string;
+  /** `requirepass` of a data node; the harness' own checks authenticate with it. */
+  password?: string;
 }
 
 /** Children that must not outlive this Node.js process, killed on exit even if a test crashed. */
@@ -52,9 +54,9 @@ export class RedisServerProcess {
     writeFileSync(this.configFile, this.baseConfig().join('\n') + '\n');
   }
 
-  /** `{ host, port }` of this process. */
+  /** `{ host, port }` of this process (and its password, when it has one). */
   get endpoint(): RedisEndpoint {
-    return { host: this.host, port: this.port };
+    return { host: this.host, port: this.port, password: this.options.password };
   }
 
   /** The operating-system process id while running. */
@@ -148,7 +150,8 @@ export class RedisServerProcess {
       'daemonize no',
     ];
     const dataNode = ['save ""', 'appendonly no', 'enable-debug-command local', 'protected-mode no'];
-    return [...common, ...(this.options.sentinel ? [] : dataNode), ...(this.options.configLines ?? [])];
+    const auth = this.options.password ? [`requirepass ${this.options.password}`] : [];
+    return [...common, ...(this.options.sentinel ? [] : dataNode), ...auth, ...(this.options.configLines ?? [])];
   }
 
   private signal(signal: NodeJS.Signals): void {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from './free-port';
-import { RedisServerProcess } from './redis-server-process';
+import { RedisServerProcess, type RedisServerProcessOptions } from './redis-server-process';
 
 /**
  * Starts one standalone `redis-server` on a free loopback port in a private temp directory.
@@ -14,10 +14,10 @@ import { RedisServerProcess } from './redis-server-process';
  * await dispose();
  */
 export async function startStandaloneRedis(
-  configLines: string[] = [],
+  options: Pick<RedisServerProcessOptions, 'configLines' | 'password'> = {},
 ): Promise<{ server: RedisServerProcess; dispose: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-kit-standalone-'));
-  const server = new RedisServerProcess({ port: await findFreePort(), dir, configLines });
+  const server = new RedisServerProcess({ ...options, port: await findFreePort(), dir });
   const dispose = async (): Promise<void> => {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,8 @@ export function reconnectDelay(attempt: number): number {
  * - no offline queue: while disconnected a call fails at once instead of piling up to be replayed;
  * - unanswered commands are not resent after a reconnect (they are reported as unknown outcome);
  * - a `READONLY` reply (we are talking to a demoted primary) triggers a reconnect;
- * - reconnection never stops, and neither does the search through the sentinels.
+ * - reconnection never stops, and neither does the search through the sentinels;
+ * - a `+switch-master` moves the write client at once (done by `SentinelMonitor`).
  */
 export function buildClientOptions(options: ResolvedRedisOptions, role: 'master' | 'slave'): RedisOptions {
   const base: RedisOptions = {
@@ -33,6 +34,7 @@ export function buildClientOptions(options: ResolvedRedisOptions, role: 'master'
     tls: options.tls ? {} : undefined,
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,
+    disconnectTimeout: REDIS_DEFAULTS.disconnectTimeoutMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
@@ -54,8 +56,10 @@ export function buildClientOptions(options: ResolvedRedisOptions, role: 'master'
     enableTLSForSentinelMode: options.tls,
     sentinelCommandTimeout: options.commandTimeoutMs,
     sentinelRetryStrategy: reconnectDelay,
-    sentinelReconnectStrategy: reconnectDelay,
-    failoverDetector: true,
+    // Failover detection is done by SentinelMonitor on every sentinel, not by ioredis' detector:
+    // the detector's sentinel connections have no error listener, so a single dead sentinel makes
+    // ioredis print "Unhandled error event" on every retry, and nothing outside ioredis can see them.
+    failoverDetector: false,
   };
 }
 

@@ -47,8 +47,13 @@ export class RedisConnections implements OnApplicationShutdown {
     return [...new Set([this.write, this.read, ...this.sentinels.flatMap((s) => [s.commands, s.events])])];
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Closes every connection, each within `shutdownTimeoutMs`. */
+  async close(): Promise<void> {
     await Promise.all(this.allClients().map((client) => closeWithin(client, REDIS_DEFAULTS.shutdownTimeoutMs)));
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
   private async connectAll(): Promise<void> {
@@ -81,7 +86,10 @@ export function waitForReady(client: Redis, timeoutMs: number): Promise<boolean>
   });
 }
 
-/** `QUIT` when connected, but never wait longer than `timeoutMs`; then drop the socket. */
+/**
+ * `QUIT` when connected, but never wait longer than `timeoutMs`; then `disconnect()`, which also
+ * stops ioredis' own sentinel lookups and any pending reconnect.
+ */
 async function closeWithin(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === 'end') return;
   if (client.status !== 'ready') {

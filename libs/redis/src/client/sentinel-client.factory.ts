@@ -37,6 +37,7 @@ export function createSentinelConnections(
       tls: options.tls ? {} : undefined,
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,
+      disconnectTimeout: REDIS_DEFAULTS.disconnectTimeoutMs,
       enableReadyCheck: false,
       lazyConnect: true,
       maxRetriesPerRequest: 1,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { isIP } from 'node:net';
+import type { Subscription } from 'rxjs';
 import { RedisConnections, waitForReady } from '../client/redis-connections';
 import type { SentinelConnection } from '../client/sentinel-client.factory';
 import { RedisPermissionError } from '../errors/redis-permission.error';
@@ -11,16 +12,21 @@ import type { SentinelEventChannel } from './failover.interfaces';
 import { FailoverTracker } from './failover.tracker';
 
 /**
- * Keeps the module's view of a Sentinel group true: subscribes to the sentinels' events on every
- * configured sentinel, checks at startup that the group and our permissions are sound, and every
- * `masterCheckIntervalMs` asks the sentinels who the master is, in case a `+switch-master` was
- * lost, moving the write client when it is not on that master. Does nothing in standalone mode.
+ * Keeps the module's view of a Sentinel group true, and the write client on the primary:
+ * - subscribes to the sentinels' events on every configured sentinel; on a change of primary the
+ *   write client is moved at once, before the old primary can acknowledge writes that the
+ *   failover discards (the ioredis failover detector's job, done here with error handling);
+ * - checks at startup that the group and our permissions are sound;
+ * - every `masterCheckIntervalMs` asks the sentinels who the master is, in case a `+switch-master`
+ *   was lost, and moves the write client when it is not on that master.
+ * Does nothing in standalone mode.
  */
 @Injectable()
 export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RedisModule');
   private pollTimer?: NodeJS.Timeout;
   private polling = false;
+  private failoverSubscription?: Subscription;
 
   constructor(
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
@@ -34,6 +40,10 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     if (this.options.mode !== 'sentinel') return;
     const options = this.options;
+    this.failoverSubscription = this.tracker.failovers$.subscribe((failover) => {
+      this.logger.warn(`primary of "${options.sentinel.masterName}" moved to ${formatAddress(failover.to)}`);
+      void this.ensureWriteClientOn(failover.to);
+    });
     const subscriptions = this.connections.sentinels.map((sentinel) => this.subscribe(sentinel));
     await this.connections.connect();
     const problems = (
@@ -43,6 +53,8 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
       ])
     ).flat();
     if (problems.length > 0) {
+      // Nest runs no shutdown hook after a failed start: close here so nothing keeps retrying.
+      await this.connections.close();
       throw new RedisPermissionError(`Sentinel permissions missing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
     await this.pollMaster();
@@ -53,6 +65,7 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.pollTimer);
+    this.failoverSubscription?.unsubscribe();
     this.tracker.close();
   }
 
@@ -130,31 +143,33 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
       );
       const master = majority(answers);
       if (!master) return;
-      if (this.tracker.observeMaster(master)) {
-        this.logger.warn(`primary of "${name}" is now ${formatAddress(master)} (noticed by polling the sentinels)`);
-      }
-      await this.ensureWriteClientOn(master);
+      // A change noticed here (a lost +switch-master) reaches the failover subscription above.
+      if (!this.tracker.observeMaster(master)) await this.ensureWriteClientOn(master);
     } finally {
       this.polling = false;
     }
   }
 
-  /** Reconnects the write client when it is connected somewhere other than `master`. */
+  /**
+   * Reconnects the write client when it is connected, or connecting, somewhere other than
+   * `master` (by address when the master is an IP literal, else by asking `ROLE`). A client that
+   * is already reconnecting finds the master through the sentinels by itself.
+   */
   private async ensureWriteClientOn(master: RedisNodeAddress): Promise<void> {
     const client = this.connections.write;
-    if (client.status !== 'ready') return;
+    if (client.status === 'reconnecting' || client.status === 'end' || client.status === 'wait') return;
     const remote = client.stream?.remoteAddress?.replace(/^::ffff:/, '');
     const remotePort = client.stream?.remotePort;
-    const misplaced =
-      isIP(master.host) !== 0 && remote !== undefined && (remote !== master.host || remotePort !== master.port);
-    let role: string | undefined;
-    if (!misplaced) {
-      role = await client.call('ROLE').then(
+    const byAddress = isIP(master.host) !== 0 && remote !== undefined;
+    let misplaced = byAddress && (remote !== master.host || remotePort !== master.port);
+    if (!byAddress && client.status === 'ready') {
+      const role = await client.call('ROLE').then(
         (reply) => String((reply as unknown[])[0]),
         () => undefined,
       );
+      misplaced = role !== undefined && role !== 'master';
     }
-    if (misplaced || (role !== undefined && role !== 'master')) {
+    if (misplaced) {
       this.logger.warn(`write client is not on the primary ${formatAddress(master)}; reconnecting`);
       client.disconnect(true);
     }

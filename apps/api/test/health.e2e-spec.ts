@@ -1,0 +1,168 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { SentinelTopology, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { AppModule } from '../src/app.module';
+
+/** The parts of the Terminus response these tests read. */
+interface HealthBody {
+  status: string;
+  details: { redis: { status: string; degraded: boolean; message: string; sentinel?: unknown } };
+}
+
+/** `GET /health` on the app's real HTTP server. */
+async function getHealth(app: INestApplication): Promise<{ status: number; body: HealthBody }> {
+  const response = await request(app.getHttpServer() as Server).get('/health');
+  return { status: response.status, body: response.body as HealthBody };
+}
+
+const REDIS_ENV = [
+  'REDIS_SENTINEL_ENABLED',
+  'REDIS_SENTINELS',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_PASSWORD',
+  'REDIS_FALLBACK_ENABLED',
+  'REDIS_COMMAND_TIMEOUT_MS',
+];
+
+/** Boots the real AppModule with exactly these variables set (the others cleared). */
+async function startApi(env: Record<string, string>): Promise<INestApplication> {
+  for (const name of REDIS_ENV) delete process.env[name];
+  Object.assign(process.env, env);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
+}
+
+describe('GET /health', () => {
+  let app: INestApplication | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  describe('standalone', () => {
+    let server: RedisServerProcess;
+    let dispose: () => Promise<void>;
+    const password = 'health-check-secret-5';
+
+    beforeAll(async () => {
+      ({ server, dispose } = await startStandaloneRedis({ password }));
+    });
+    afterAll(async () => dispose?.());
+
+    const env = (extra: Record<string, string> = {}) => ({
+      REDIS_HOST: server.host,
+      REDIS_PORT: String(server.port),
+      REDIS_PASSWORD: password,
+      REDIS_COMMAND_TIMEOUT_MS: '300',
+      ...extra,
+    });
+
+    it('is 200 and up while Redis answers, without the password', async () => {
+      app = await startApi(env());
+      const response = await getHealth(app);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        status: 'ok',
+        details: {
+          redis: {
+            status: 'up',
+            connected: true,
+            degraded: false,
+            mode: 'standalone',
+            message: 'Redis is healthy (standalone mode)',
+            metrics: { hits: 0, misses: 0, hitRate: 0, sets: 0, deletes: 0, errors: 0 },
+          },
+        },
+      });
+      expect(response.body.details.redis.sentinel).toBeUndefined();
+      expect(JSON.stringify(response.body)).not.toContain(password);
+    });
+
+    it('is 200 and degraded while Redis is gone, and up again once it is back', async () => {
+      app = await startApi(env());
+      await server.kill();
+      try {
+        const down = await getHealth(app);
+        expect(down.status).toBe(200);
+        expect(down.body.details.redis).toMatchObject({ status: 'up', connected: false, degraded: true });
+        expect(down.body.details.redis.message).toContain('serving from the in-memory fallback');
+      } finally {
+        await server.start();
+      }
+      const api = app;
+      await waitFor(
+        async () => {
+          const res = await getHealth(api);
+          return res.status === 200 && !res.body.details.redis.degraded;
+        },
+        { description: 'health to report Redis back', timeoutMs: 10_000 },
+      );
+    });
+
+    it('is 503 and down while Redis is gone and the fallback is disabled', async () => {
+      app = await startApi(env({ REDIS_FALLBACK_ENABLED: 'false' }));
+      await server.kill();
+      try {
+        const response = await getHealth(app);
+        expect(response.status).toBe(503);
+        expect(response.body).toMatchObject({
+          status: 'error',
+          details: { redis: { status: 'down', connected: false, degraded: true } },
+        });
+        expect(response.body.details.redis.message).toContain('fallback is disabled');
+      } finally {
+        await server.start();
+      }
+    });
+  });
+
+  describe('sentinel', () => {
+    let topology: SentinelTopology;
+    beforeAll(async () => {
+      topology = await SentinelTopology.start({ downAfterMs: 2000 });
+    });
+    afterAll(async () => topology?.stop());
+
+    it('is 200 with the Sentinel details', async () => {
+      app = await startApi({ REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: topology.sentinelList });
+      const primary = await topology.primary();
+      const response = await getHealth(app);
+      expect(response.status).toBe(200);
+      expect(response.body.details.redis).toMatchObject({
+        status: 'up',
+        connected: true,
+        degraded: false,
+        mode: 'sentinel',
+        message: 'Redis is healthy (sentinel mode)',
+        sentinel: {
+          enabled: true,
+          masterName: 'mymaster',
+          sentinels: topology.sentinels.map((s) => ({ host: s.host, port: s.port })),
+          currentMaster: { host: primary.host, port: primary.port },
+          failoverCount: 0,
+          lastFailover: null,
+        },
+      });
+    });
+  });
+
+  describe('configuration', () => {
+    it('refuses to start with fewer than three sentinels, naming the variable and hiding secrets', async () => {
+      const failure = await startApi({
+        REDIS_SENTINEL_ENABLED: 'true',
+        REDIS_SENTINELS: '127.0.0.1:1,127.0.0.1:2',
+        REDIS_PASSWORD: 'never-shown-1',
+      }).catch((error: unknown) => error as Error);
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).message).toContain(
+        'REDIS_SENTINELS: Sentinel mode needs at least 3 distinct sentinel addresses, got 2 (127.0.0.1:1, 127.0.0.1:2)',
+      );
+      expect((failure as Error).message).not.toContain('never-shown-1');
+    });
+  });
+});

@@ -1,0 +1,272 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RedisPermissionError, RedisUnavailableError, type RedisModuleOptions } from '@sentinel-kit/redis';
+import { SentinelTopology, sendCommand, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { CapturedLogger, startRedisModule, timed, type RedisTestApp } from './redis-test-app';
+
+/** Long enough that a loaded 2-core machine does not see spurious failovers (see REDIS-FAILURE-FACTS). */
+const DOWN_AFTER_MS = 2000;
+const COMMAND_TIMEOUT_MS = 500;
+/** Slack for a loaded 2-core machine on top of the command timeout. */
+const SLACK_MS = 1000;
+
+/** Prints a measured figure into the test output (for the issue's closing note). */
+function report(label: string, value: number): void {
+  process.stderr.write(`[measure] ${label}: ${Math.round(value)} ms\n`);
+}
+
+describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 sentinels)', () => {
+  let topology: SentinelTopology;
+  const apps: RedisTestApp[] = [];
+  const consoleErrors: string[] = [];
+
+  const start = async (extra: Partial<RedisModuleOptions> = {}, logs?: CapturedLogger): Promise<RedisTestApp> => {
+    const app = await startRedisModule(
+      {
+        sentinel: {
+          sentinels: topology.sentinels.map((s) => s.endpoint).map(({ host, port }) => ({ host, port })),
+          masterName: topology.masterName,
+          masterCheckIntervalMs: 1000,
+        },
+        commandTimeoutMs: COMMAND_TIMEOUT_MS,
+        circuit: { probeIntervalMs: 100 },
+        ...extra,
+      },
+      logs,
+    );
+    apps.push(app);
+    return app;
+  };
+
+  /** Client list lines of one node (`id=… name=… cmd=…`). */
+  const clientList = async (node: RedisServerProcess) =>
+    String(await sendCommand(node.endpoint, 'CLIENT', ['LIST']))
+      .trim()
+      .split('\n');
+
+  /** Restarts every killed data node and waits until the group is whole again. */
+  const heal = async () => {
+    for (const node of topology.dataNodes) if (!node.running) await node.start();
+    for (const sentinel of topology.sentinels) if (!sentinel.running) await sentinel.start();
+    await topology.waitUntilSettled(2);
+  };
+
+  beforeAll(async () => {
+    topology = await SentinelTopology.start({ downAfterMs: DOWN_AFTER_MS, failoverTimeoutMs: 5000 });
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      consoleErrors.push(args.map(String).join(' '));
+    });
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map(({ app }) => app.close()));
+    expect(consoleErrors.filter((line) => line.includes('Unhandled error event'))).toEqual([]);
+    await heal();
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await topology?.stop();
+  });
+
+  it('selects Sentinel mode, writes to the primary and reads from a replica', async () => {
+    const { cache, status } = await start();
+    const primary = await topology.primary();
+    expect(status.getStatus()).toMatchObject({
+      mode: 'sentinel',
+      connected: true,
+      degraded: false,
+      sentinel: {
+        enabled: true,
+        masterName: 'mymaster',
+        currentMaster: { host: primary.host, port: primary.port },
+        failoverCount: 0,
+        lastFailover: null,
+      },
+    });
+
+    await cache.set('routed', 'yes');
+    const replicas = await topology.replicas();
+    await waitFor(
+      async () =>
+        (await Promise.all(replicas.map((r) => sendCommand(r.endpoint, 'GET', ['app:routed'])))).every(
+          (v) => v === 'yes',
+        ),
+      { description: 'the write to replicate' },
+    );
+    await Promise.all(topology.dataNodes.map((n) => sendCommand(n.endpoint, 'CONFIG', ['RESETSTAT'])));
+    for (let i = 0; i < 20; i += 1) expect(await cache.get('routed')).toBe('yes');
+
+    const getCalls = async (node: RedisServerProcess) =>
+      Number(
+        /cmdstat_get:calls=(\d+)/.exec(String(await sendCommand(node.endpoint, 'INFO', ['commandstats'])))?.[1] ?? 0,
+      );
+    expect(await getCalls(primary)).toBe(0);
+    expect((await Promise.all(replicas.map(getCalls))).reduce((a, b) => a + b, 0)).toBe(20);
+    expect((await clientList(primary)).some((line) => /name=sentinel-kit:write .*cmd=/.test(line))).toBe(true);
+    for (const replica of replicas) {
+      expect((await clientList(replica)).some((line) => line.includes('name=sentinel-kit:write'))).toBe(false);
+    }
+  });
+
+  it('keeps serving, without unhandled error output, while one sentinel is down', async () => {
+    const { cache } = await start({ fallback: { enabled: false } });
+    await topology.sentinels[1].kill();
+    for (let i = 0; i < 10; i += 1) {
+      await cache.set(`one-down:${i}`, 'v');
+      await sleep(200);
+    }
+    expect(await cache.get('one-down:9')).toBe('v');
+    // afterEach checks that nothing printed "Unhandled error event" meanwhile.
+  });
+
+  it('recovers by itself after all sentinels were down longer than any retry budget', async () => {
+    const { cache } = await start({ fallback: { enabled: false } });
+    await cache.set('before', '1');
+    await Promise.all(topology.sentinels.map((s) => s.kill()));
+    // Drop our data connections too, so the client has to find the master through the sentinels.
+    await Promise.all(topology.dataNodes.map((n) => sendCommand(n.endpoint, 'CLIENT', ['KILL', 'TYPE', 'normal'])));
+    await sleep(6000);
+    const during = await timed(() => cache.set('during', '1'));
+    expect(during.error).toBeInstanceOf(RedisUnavailableError);
+
+    await Promise.all(topology.sentinels.map((s) => s.start()));
+    const back = await timed(() =>
+      waitFor(() => cache.set('after', '1').then(() => true), {
+        description: 'writes to succeed again',
+        timeoutMs: 20_000,
+      }),
+    );
+    expect(back.error).toBeUndefined();
+    report('recovery after sentinels came back', back.ms);
+    const primary = await topology.primary();
+    expect(await sendCommand(primary.endpoint, 'GET', ['app:after'])).toBe('1');
+  });
+
+  it('follows two SIGKILL failovers, counting each once, with the right from/to', async () => {
+    const { cache, status } = await start({ fallback: { enabled: false } });
+    for (const round of [1, 2]) {
+      const old = await topology.primary();
+      await cache.set(`round${round}:before`, 'v');
+      const killedAt = performance.now();
+      await old.kill();
+      const outage = await timed(() =>
+        waitFor(() => cache.set(`round${round}:after`, 'v').then(() => true), {
+          description: 'writes to succeed on a new primary',
+          timeoutMs: DOWN_AFTER_MS + 3000,
+          intervalMs: 20,
+        }),
+      );
+      expect(outage.error).toBeUndefined();
+      report(
+        `write outage after SIGKILL of the primary (round ${round}, down-after ${DOWN_AFTER_MS})`,
+        performance.now() - killedAt,
+      );
+      const next = await topology.waitForNewPrimary(old.port);
+      expect(await sendCommand(next.endpoint, 'GET', [`app:round${round}:after`])).toBe('v');
+
+      await waitFor(() => status.getStatus().sentinel?.failoverCount === round, {
+        description: `failover count ${round}`,
+      });
+      await sleep(1500); // late reports from the other sentinels must not count again
+      const sentinel = status.getStatus().sentinel!;
+      expect(sentinel.failoverCount).toBe(round);
+      expect(sentinel.currentMaster).toEqual({ host: next.host, port: next.port });
+      expect(sentinel.history.at(-1)).toMatchObject({
+        from: { host: old.host, port: old.port },
+        to: { host: next.host, port: next.port },
+      });
+      expect(Date.parse(sentinel.lastFailover!)).toBeGreaterThan(Date.now() - 30_000);
+      // The switch came with the +sdown/+odown events, so the subscriptions work and the duration is known.
+      expect(sentinel.history.at(-1)!.durationMs).toBeGreaterThan(0);
+      report(`failover duration seen by the tracker (round ${round})`, sentinel.history.at(-1)!.durationMs!);
+      await heal();
+    }
+  });
+
+  it('loses no acknowledged write when the primary hangs (SIGSTOP), fails over and comes back (SIGCONT)', async () => {
+    const { cache, status } = await start({ fallback: { enabled: false } });
+    const old = await topology.primary();
+    const acknowledged: string[] = [];
+    const latencies: number[] = [];
+    let writing = true;
+    const writer = async (id: number) => {
+      for (let i = 0; writing; i += 1) {
+        const key = `w${id}:${i}`;
+        const attempt = await timed(() => cache.set(key, String(i)));
+        latencies.push(attempt.ms);
+        if (attempt.error === undefined) acknowledged.push(key);
+        else await sleep(10);
+      }
+    };
+    const writers = [0, 1, 2, 3].map(writer);
+    await sleep(500);
+    const ackedBeforePause = acknowledged.length;
+    old.pause();
+    const pausedAt = performance.now();
+    await topology.waitForNewPrimary(old.port);
+    const ackedAtSwitch = acknowledged.length;
+    await sleep(Math.max(0, 8000 - (performance.now() - pausedAt)));
+    old.resume();
+    await sleep(3000);
+    writing = false;
+    await Promise.all(writers);
+
+    expect(ackedBeforePause).toBeGreaterThan(0);
+    expect(acknowledged.length).toBeGreaterThan(ackedAtSwitch); // the client followed the failover
+    const slowest = latencies.reduce((a, b) => Math.max(a, b), 0);
+    expect(slowest).toBeLessThan(COMMAND_TIMEOUT_MS + SLACK_MS);
+    report(`slowest of ${latencies.length} calls during the SIGSTOP run`, slowest);
+    expect(status.getStatus().sentinel?.failoverCount).toBe(1);
+
+    await topology.waitUntilSettled(2);
+    const primary = await topology.primary();
+    expect(((await sendCommand(old.endpoint, 'ROLE')) as string[])[0]).toBe('slave');
+    const missing: string[] = [];
+    for (let i = 0; i < acknowledged.length; i += 500) {
+      const keys = acknowledged.slice(i, i + 500);
+      const values = (await sendCommand(
+        primary.endpoint,
+        'MGET',
+        keys.map((k) => `app:${k}`),
+      )) as (string | null)[];
+      keys.forEach((key, j) => values[j] === null && missing.push(key));
+    }
+    expect({ acknowledged: acknowledged.length, missing }).toEqual({ acknowledged: acknowledged.length, missing: [] });
+  });
+
+  it('refuses to start when a sentinel user may not SUBSCRIBE or list replicas, without printing its password', async () => {
+    const password = 'limited-secret-7';
+    await Promise.all(
+      topology.sentinels.map((s) =>
+        sendCommand(s.endpoint, 'ACL', [
+          'SETUSER',
+          'limited',
+          'on',
+          `>${password}`,
+          '+@all',
+          '-subscribe',
+          '-sentinel|replicas',
+        ]),
+      ),
+    );
+    const logs = new CapturedLogger();
+    try {
+      const started = start(
+        {
+          sentinel: {
+            sentinels: topology.sentinels.map((s) => ({ host: s.host, port: s.port })),
+            username: 'limited',
+            password,
+          },
+        },
+        logs,
+      );
+      await expect(started).rejects.toThrow(RedisPermissionError);
+      const error = (await started.catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/SUBSCRIBE .* refused \(NOPERM\)/);
+      expect(error.message).toMatch(/SENTINEL REPLICAS was refused \(NOPERM\)/);
+      expect(error.message).not.toContain('All sentinels are unreachable');
+      expect([error.message, ...logs.lines].join('\n')).not.toContain(password);
+    } finally {
+      await Promise.all(topology.sentinels.map((s) => sendCommand(s.endpoint, 'ACL', ['DELUSER', 'limited'])));
+    }
+  });
+});
