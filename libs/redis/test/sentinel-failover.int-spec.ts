@@ -106,6 +106,33 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
     }
   });
 
+  it('retries a read on the primary when no replica answers', async () => {
+    const { cache } = await start({ fallback: { enabled: false } });
+    await cache.set('replicated', 'v');
+    for (const replica of await topology.replicas()) await replica.kill();
+    for (let i = 0; i < 5; i += 1) expect(await cache.get('replicated')).toBe('v');
+  });
+
+  it('serves from memory while every Redis process is gone, then returns to Redis by itself', async () => {
+    const { cache, status } = await start();
+    await cache.set('before', 'redis');
+    await Promise.all([...topology.sentinels, ...topology.dataNodes].map((p) => p.kill()));
+
+    await cache.set('during', 'memory', 60);
+    expect(await cache.get('during')).toBe('memory');
+    expect(status.getStatus()).toMatchObject({ degraded: true });
+
+    for (const node of topology.dataNodes) await node.start();
+    await Promise.all(topology.sentinels.map((s) => s.start()));
+    await waitFor(() => !status.getStatus().degraded, {
+      description: 'the module to leave degraded mode',
+      timeoutMs: 30_000,
+    });
+    await cache.set('after', 'redis');
+    const primary = await topology.primary();
+    expect(await sendCommand(primary.endpoint, 'GET', ['app:after'])).toBe('redis');
+  });
+
   it('keeps serving, without unhandled error output, while one sentinel is down', async () => {
     const { cache } = await start({ fallback: { enabled: false } });
     await topology.sentinels[1].kill();

@@ -157,6 +157,17 @@ describe('RedisModule against a standalone redis-server', () => {
     expect(String(await raw('INFO', 'commandstats'))).toMatch(/cmdstat_set:calls=1,/);
   });
 
+  it('closes every connection within a bounded time at shutdown, even against a hung server', async () => {
+    const { app, cache } = await start();
+    await cache.set('k', 'v');
+    server.pause();
+    const closing = await timed(() => app.close());
+    apps.splice(apps.indexOf(apps.find((a) => a.app === app)!), 1);
+    expect(closing.error).toBeUndefined();
+    expect(closing.ms).toBeLessThan(2000 + SLACK_MS);
+    server.resume();
+  });
+
   it('keeps passwords out of logs, errors and status', async () => {
     const password = 'correct-horse-battery-42';
     await raw('CONFIG', 'SET', 'requirepass', password);

@@ -26,9 +26,10 @@ export function attachConnectionStateLogging(
     const message = error instanceof Error ? error.message : String(error);
     logger.warn(`${name}: ${redactor.redact(message)}`);
   });
-  client.on('close', () => {
+  // 'reconnecting', not 'close': a deliberate shutdown closes without reconnecting and is not news.
+  client.on('reconnecting', () => {
     if (state !== 'up') return;
     state = 'down';
-    logger.warn(`${name}: connection closed, reconnecting`);
+    logger.warn(`${name}: connection lost, reconnecting`);
   });
 }

@@ -49,9 +49,12 @@ export class RedisExecutor implements OnModuleInit, OnModuleDestroy {
     this.breaker = new CircuitBreaker(options.circuit.failureThreshold, (state) => this.onCircuitChange(state));
   }
 
-  /** Whether calls are being served from memory (or refused) because Redis is unreachable. */
+  /**
+   * Whether calls are being served from memory (or refused) because Redis is unreachable: the
+   * circuit is open, or the write client has no connection (calls fail over at once then).
+   */
   get degraded(): boolean {
-    return this.breaker.isOpen;
+    return this.breaker.isOpen || this.connections.write.status !== 'ready';
   }
 
   get circuitState(): CircuitState {

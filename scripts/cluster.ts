@@ -1,0 +1,98 @@
+/**
+ * `npm run cluster:up` / `npm run cluster:down`: a local Redis Sentinel group (1 primary,
+ * 2 replicas, 3 sentinels) from the `redis-server` on PATH, without Docker. State lives in
+ * `.cluster/`; the processes keep running after this script exits until `cluster:down`.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SentinelTopology } from '@sentinel-kit/testing';
+
+const CLUSTER_DIR = join(__dirname, '..', '.cluster');
+const STATE_FILE = join(CLUSTER_DIR, 'state.json');
+const ENV_FILE = join(CLUSTER_DIR, 'redis-sentinel.env');
+/** Realistic for development; tests use shorter values. */
+const DOWN_AFTER_MS = 5000;
+
+interface ClusterState {
+  dir: string;
+  pids: number[];
+  env: string[];
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readState(): ClusterState | undefined {
+  return existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ClusterState) : undefined;
+}
+
+function print(lines: string[]): void {
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function up(): Promise<void> {
+  const running = readState();
+  if (running?.pids.some(isAlive)) {
+    print(['A cluster is already running; its settings:', '', ...running.env]);
+    return;
+  }
+  mkdirSync(CLUSTER_DIR, { recursive: true });
+  const topology = await SentinelTopology.start({ baseDir: CLUSTER_DIR, detached: true, downAfterMs: DOWN_AFTER_MS });
+  const env = [
+    'REDIS_SENTINEL_ENABLED=true',
+    `REDIS_SENTINELS=${topology.sentinelList}`,
+    `REDIS_SENTINEL_MASTER_NAME=${topology.masterName}`,
+  ];
+  const pids = [...topology.dataNodes, ...topology.sentinels]
+    .map((p) => p.pid)
+    .filter((pid): pid is number => pid !== undefined);
+  writeFileSync(STATE_FILE, JSON.stringify({ dir: topology.dir, pids, env }, null, 2));
+  writeFileSync(ENV_FILE, `${env.join('\n')}\n`);
+  const primary = await topology.primary();
+  print([
+    `Redis Sentinel group "${topology.masterName}" is up (down-after ${DOWN_AFTER_MS} ms):`,
+    `  primary  ${primary.host}:${primary.port}`,
+    ...topology.dataNodes.filter((n) => n !== primary).map((n) => `  replica  ${n.host}:${n.port}`),
+    ...topology.sentinels.map((s) => `  sentinel ${s.host}:${s.port}`),
+    '',
+    `Use these settings (also written to ${ENV_FILE}):`,
+    '',
+    ...env,
+    '',
+    `For example: env $(cat ${ENV_FILE} | xargs) npm start`,
+    'Stop it with: npm run cluster:down',
+  ]);
+}
+
+async function down(): Promise<void> {
+  const state = readState();
+  if (!state) {
+    print(['No cluster is running.']);
+    return;
+  }
+  for (const pid of state.pids.filter(isAlive)) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (state.pids.some(isAlive) && Date.now() < deadline) await sleep(50);
+  for (const pid of state.pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+  rmSync(CLUSTER_DIR, { recursive: true, force: true });
+  print([`Stopped ${state.pids.length} processes and removed ${CLUSTER_DIR}.`]);
+}
+
+const command = process.argv[2];
+const actions: Record<string, () => Promise<void>> = { up, down };
+const action = command ? actions[command] : undefined;
+if (!action) {
+  process.stderr.write('usage: tsx scripts/cluster.ts up|down\n');
+  process.exit(2);
+}
+action().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
