@@ -6,11 +6,7 @@ import type { ResolvedRedisOptions } from './options/resolved-redis-options.inte
  * `forRoot(options)` / `forRootAsync({ useFactory, inject, imports })`, built by Nest. Options may
  * be raw ({@link RedisModuleOptions}) or already resolved (e.g. by `redisEnvConfig`).
  */
-export const {
-  ConfigurableModuleClass: RedisConfigurableModule,
-  MODULE_OPTIONS_TOKEN: REDIS_MODULE_OPTIONS,
-  OPTIONS_TYPE: REDIS_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: REDIS_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<RedisModuleOptions | ResolvedRedisOptions>({ moduleName: 'Redis' })
-  .setClassMethodName('forRoot')
-  .build();
+export const { ConfigurableModuleClass: RedisConfigurableModule, MODULE_OPTIONS_TOKEN: REDIS_MODULE_OPTIONS } =
+  new ConfigurableModuleBuilder<RedisModuleOptions | ResolvedRedisOptions>({ moduleName: 'Redis' })
+    .setClassMethodName('forRoot')
+    .build();

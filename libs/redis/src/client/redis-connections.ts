@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { SecretRedactor } from '../errors/secret-redactor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
@@ -12,7 +12,7 @@ import { createSentinelConnections, type SentinelConnection } from './sentinel-c
  * Redis means a degraded start, not a failed one) and closes them all, within a bound, at shutdown.
  */
 @Injectable()
-export class RedisConnections implements OnApplicationShutdown {
+export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RedisModule');
   /** Removes the configured passwords from anything logged or returned. */
   readonly redactor: SecretRedactor;
@@ -40,6 +40,10 @@ export class RedisConnections implements OnApplicationShutdown {
   connect(): Promise<void> {
     this.connecting ??= this.connectAll();
     return this.connecting;
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.connect();
   }
 
   /** Every distinct client, data nodes first. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RedisMetrics } from '../cache/redis-metrics';
 import { RedisConnections } from '../client/redis-connections';
@@ -35,7 +35,7 @@ export interface ResilientOperation<T> {
  *   are not carried back to Redis.
  */
 @Injectable()
-export class RedisExecutor implements OnModuleInit, OnModuleDestroy {
+export class RedisExecutor implements OnModuleDestroy {
   private readonly logger = new Logger('RedisModule');
   private readonly breaker: CircuitBreaker;
   private probeTimer?: NodeJS.Timeout;
@@ -59,14 +59,6 @@ export class RedisExecutor implements OnModuleInit, OnModuleDestroy {
 
   get circuitState(): CircuitState {
     return this.breaker.state;
-  }
-
-  /** Opens the circuit at once when startup could not reach Redis, so the first calls do not wait. */
-  async onModuleInit(): Promise<void> {
-    await this.connections.connect();
-    if (this.connections.write.status !== 'ready') {
-      for (let i = 0; i < this.options.circuit.failureThreshold; i += 1) this.breaker.recordFailure();
-    }
   }
 
   onModuleDestroy(): void {
