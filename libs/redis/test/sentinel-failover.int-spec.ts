@@ -208,6 +208,40 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
     }
   });
 
+  it('notices a failover by polling when the sentinel events are lost', async () => {
+    const password = 'watcher-secret-3';
+    const acl = (...rules: string[]) =>
+      Promise.all(topology.sentinels.map((s) => sendCommand(s.endpoint, 'ACL', ['SETUSER', 'watcher', ...rules])));
+    await acl('on', `>${password}`, '+@all', '&*');
+    try {
+      const sentinels = topology.sentinels.map(({ host, port }) => ({ host, port }));
+      const { cache, status } = await start({
+        sentinel: { sentinels, username: 'watcher', password, masterCheckIntervalMs: 1000 },
+        fallback: { enabled: false },
+      });
+      // Cut the event subscriptions for good: they cannot come back without SUBSCRIBE.
+      await acl('-subscribe');
+      await Promise.all(topology.sentinels.map((s) => sendCommand(s.endpoint, 'CLIENT', ['KILL', 'TYPE', 'pubsub'])));
+
+      const old = await topology.primary();
+      await old.kill();
+      const next = await topology.waitForNewPrimary(old.port);
+      await waitFor(() => cache.set('after-poll', 'v').then(() => true), {
+        description: 'writes to reach the new primary',
+        timeoutMs: 10_000,
+      });
+      expect(await sendCommand(next.endpoint, 'GET', ['app:after-poll'])).toBe('v');
+      await waitFor(() => status.getStatus().sentinel?.failoverCount === 1, { description: 'the polled failover' });
+      expect(status.getStatus().sentinel?.history.at(-1)).toMatchObject({
+        source: 'poll',
+        from: { host: old.host, port: old.port },
+        to: { host: next.host, port: next.port },
+      });
+    } finally {
+      await Promise.all(topology.sentinels.map((s) => sendCommand(s.endpoint, 'ACL', ['DELUSER', 'watcher'])));
+    }
+  });
+
   it('loses no acknowledged write when the primary hangs (SIGSTOP), fails over and comes back (SIGCONT)', async () => {
     const { cache, status } = await start({ fallback: { enabled: false } });
     const old = await topology.primary();

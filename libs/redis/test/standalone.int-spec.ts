@@ -162,7 +162,10 @@ describe('RedisModule against a standalone redis-server', () => {
     await cache.set('k', 'v');
     server.pause();
     const closing = await timed(() => app.close());
-    apps.splice(apps.indexOf(apps.find((a) => a.app === app)!), 1);
+    apps.splice(
+      apps.findIndex((a) => a.app === app),
+      1,
+    );
     expect(closing.error).toBeUndefined();
     expect(closing.ms).toBeLessThan(2000 + SLACK_MS);
     server.resume();

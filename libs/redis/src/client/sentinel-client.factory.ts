@@ -47,7 +47,14 @@ export function createSentinelConnections(
     const commands = new Redis({ ...base, enableOfflineQueue: false, connectionName: 'sentinel-kit:query' });
     attachConnectionStateLogging(commands, `sentinel ${label}`, logger, redactor);
     // The subscriber queues SUBSCRIBE until it is connected; a silent listener keeps errors handled.
-    const events = new Redis({ ...base, commandTimeout: undefined, connectionName: 'sentinel-kit:events' });
+    // SentinelMonitor resubscribes after each reconnect itself: ioredis' own resubscription leaves
+    // a refused SUBSCRIBE (NOPERM) as an unhandled promise rejection.
+    const events = new Redis({
+      ...base,
+      commandTimeout: undefined,
+      autoResubscribe: false,
+      connectionName: 'sentinel-kit:events',
+    });
     events.on('error', () => undefined);
     return { address, label, commands, events };
   });

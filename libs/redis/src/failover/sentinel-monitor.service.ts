@@ -69,10 +69,22 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
     this.tracker.close();
   }
 
-  /** Subscribes to every event channel; resolves to the permission problems found (a `NOPERM`). */
+  /**
+   * Subscribes to every event channel, now and after each reconnect; resolves to the permission
+   * problems found at startup (a `NOPERM`).
+   */
   private async subscribe(sentinel: SentinelConnection): Promise<string[]> {
     sentinel.events.on('message', (channel: string, message: string) => {
       this.tracker.handleEvent(channel as SentinelEventChannel, message, sentinel.address);
+    });
+    // Subscribing twice to a channel is harmless, so the first 'ready' may repeat the call below.
+    sentinel.events.on('ready', () => {
+      sentinel.events.subscribe(...SENTINEL_EVENT_CHANNELS).catch((error: unknown) => {
+        this.logger.error(
+          `sentinel ${sentinel.label}: resubscribing to events failed (${this.describe(error)}); ` +
+            'failovers are noticed by polling only until it succeeds',
+        );
+      });
     });
     try {
       await withTimeout(sentinel.events.subscribe(...SENTINEL_EVENT_CHANNELS), REDIS_DEFAULTS.startupWaitMs);
