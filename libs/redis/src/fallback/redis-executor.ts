@@ -57,10 +57,6 @@ export class RedisExecutor implements OnModuleDestroy {
     return this.breaker.isOpen || this.connections.write.status !== 'ready';
   }
 
-  get circuitState(): CircuitState {
-    return this.breaker.state;
-  }
-
   onModuleDestroy(): void {
     clearInterval(this.probeTimer);
   }
@@ -80,19 +76,19 @@ export class RedisExecutor implements OnModuleDestroy {
   }
 
   /**
-   * A read: from a replica when enabled (a failed replica read is retried on the primary), or from
-   * memory when degraded. Throws like {@link write}.
+   * A read: from a replica when enabled (a failed replica read is retried on the primary, so a
+   * hung replica can cost up to twice the command timeout), or from memory when degraded. Throws
+   * like {@link write}.
    */
   async read<T>(operation: ResilientOperation<T>): Promise<T> {
     if (this.breaker.isOpen) return this.degrade(operation, this.openCircuitError(operation.name));
     const { read, write } = this.connections;
     if (read !== write && read.status === 'ready') {
       try {
-        return await this.timed(operation.redis(read));
+        return await this.timed(() => operation.redis(read));
       } catch (error) {
-        const failure = toRedisModuleError(error, operation.name, this.connections.redactor);
-        if (!isAvailabilityFailure(failure)) throw this.counted(failure);
-        this.metrics.errors += 1;
+        const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
+        if (!isAvailabilityFailure(failure)) throw failure;
       }
     }
     try {
@@ -119,7 +115,7 @@ export class RedisExecutor implements OnModuleDestroy {
   /** Runs on the primary; availability failures count against the circuit and are rethrown typed. */
   private async onPrimary<T>(operation: ResilientOperation<T>): Promise<T> {
     try {
-      const result = await this.timed(operation.redis(this.connections.write));
+      const result = await this.timed(() => operation.redis(this.connections.write));
       this.breaker.recordSuccess();
       return result;
     } catch (error) {
@@ -135,10 +131,10 @@ export class RedisExecutor implements OnModuleDestroy {
     return operation.memory(this.memory);
   }
 
-  private async timed<T>(call: Promise<T>): Promise<T> {
+  private async timed<T>(call: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
-      return await call;
+      return await call();
     } finally {
       this.metrics.recordLatency(performance.now() - started);
     }
