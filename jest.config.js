@@ -6,6 +6,7 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@sentinel-kit/redis$': '<rootDir>/libs/redis/src',
+    '^@sentinel-kit/session$': '<rootDir>/libs/session/src',
     '^@sentinel-kit/testing$': '<rootDir>/libs/testing/src',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

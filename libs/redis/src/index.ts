@@ -23,6 +23,8 @@ export {
   type RedisStatus,
   type SentinelStatus,
 } from './health/redis-status.service';
+export { formatConfigIssues, VALUE_IN_MESSAGE, type ConfigIssueNaming } from './options/config-issue.formatter';
+export { envBoolean, envInteger, presentEnv } from './options/env-parsers';
 export { parseRedisEnv, resolveRedisEnv } from './options/redis-env';
 export { redisEnvConfig } from './options/redis-env.config';
 export type {

@@ -1,18 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisPermissionError, RedisUnavailableError, type RedisModuleOptions } from '@sentinel-kit/redis';
-import { SentinelTopology, sendCommand, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
-import { CapturedLogger, startRedisModule, timed, type RedisTestApp } from './redis-test-app';
+import {
+  CapturedLogger,
+  SentinelTopology,
+  reportMeasure,
+  sendCommand,
+  timed,
+  waitFor,
+  type RedisServerProcess,
+} from '@sentinel-kit/testing';
+import { startRedisModule, type RedisTestApp } from './redis-test-app';
 
 /** Long enough that a loaded 2-core machine does not see spurious failovers (see REDIS-FAILURE-FACTS). */
 const DOWN_AFTER_MS = 2000;
 const COMMAND_TIMEOUT_MS = 500;
 /** Slack for a loaded 2-core machine on top of the command timeout. */
 const SLACK_MS = 1000;
-
-/** Prints a measured figure into the test output (for the issue's closing note). */
-function report(label: string, value: number): void {
-  process.stderr.write(`[measure] ${label}: ${Math.round(value)} ms\n`);
-}
 
 describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 sentinels)', () => {
   let topology: SentinelTopology;
@@ -162,7 +165,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
       }),
     );
     expect(back.error).toBeUndefined();
-    report('recovery after sentinels came back', back.ms);
+    reportMeasure('recovery after sentinels came back', back.ms);
     const primary = await topology.primary();
     expect(await sendCommand(primary.endpoint, 'GET', ['app:after'])).toBe('1');
   });
@@ -182,7 +185,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
         }),
       );
       expect(outage.error).toBeUndefined();
-      report(
+      reportMeasure(
         `write outage after SIGKILL of the primary (round ${round}, down-after ${DOWN_AFTER_MS})`,
         performance.now() - killedAt,
       );
@@ -203,7 +206,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
       expect(Date.parse(sentinel.lastFailover!)).toBeGreaterThan(Date.now() - 30_000);
       // The switch came with the +sdown/+odown events, so the subscriptions work and the duration is known.
       expect(sentinel.history.at(-1)!.durationMs).toBeGreaterThan(0);
-      report(`failover duration seen by the tracker (round ${round})`, sentinel.history.at(-1)!.durationMs!);
+      reportMeasure(`failover duration seen by the tracker (round ${round})`, sentinel.history.at(-1)!.durationMs!);
       await heal();
     }
   });
@@ -274,7 +277,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
     expect(acknowledged.length).toBeGreaterThan(ackedAtSwitch); // the client followed the failover
     const slowest = latencies.reduce((a, b) => Math.max(a, b), 0);
     expect(slowest).toBeLessThan(COMMAND_TIMEOUT_MS + SLACK_MS);
-    report(`slowest of ${latencies.length} calls during the SIGSTOP run`, slowest);
+    reportMeasure(`slowest of ${latencies.length} calls during the SIGSTOP run`, slowest);
     expect(status.getStatus().sentinel?.failoverCount).toBe(1);
 
     await topology.waitUntilSettled(2);

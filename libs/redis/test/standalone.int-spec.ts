@@ -4,8 +4,8 @@ import {
   RedisUnavailableError,
   type RedisModuleOptions,
 } from '@sentinel-kit/redis';
-import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
-import { startRedisModule, timed, type RedisTestApp } from './redis-test-app';
+import { sendCommand, startStandaloneRedis, timed, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { startRedisModule, type RedisTestApp } from './redis-test-app';
 
 const COMMAND_TIMEOUT_MS = 300;
 /** Slack for a loaded 2-core machine on top of the command timeout. */

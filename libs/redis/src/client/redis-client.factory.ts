@@ -25,7 +25,11 @@ export function reconnectDelay(attempt: number): number {
  * - reconnection never stops, and neither does the search through the sentinels;
  * - a `+switch-master` moves the write client at once (done by `SentinelMonitor`).
  */
-export function buildClientOptions(options: ResolvedRedisOptions, role: 'master' | 'slave'): RedisOptions {
+export function buildClientOptions(
+  options: ResolvedRedisOptions,
+  role: 'master' | 'slave',
+  purpose: string,
+): RedisOptions {
   const base: RedisOptions = {
     username: options.username,
     password: options.password,
@@ -39,7 +43,7 @@ export function buildClientOptions(options: ResolvedRedisOptions, role: 'master'
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     lazyConnect: true,
-    connectionName: `sentinel-kit:${role === 'master' ? 'write' : 'read'}`,
+    connectionName: `sentinel-kit:${purpose}`,
     retryStrategy: reconnectDelay,
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
   };
@@ -65,17 +69,31 @@ export function buildClientOptions(options: ResolvedRedisOptions, role: 'master'
 
 /**
  * The only place that creates data-node clients. Each gets an error listener and state logging.
- * Clients are created lazily connected; `RedisConnectionManager` connects them.
+ * Clients are created lazily connected; `RedisConnections` connects them.
  */
 export function createRedisClients(
   options: ResolvedRedisOptions,
   logger: LoggerService,
   redactor: SecretRedactor,
 ): RedisClientPair {
-  const write = new Redis(buildClientOptions(options, 'master'));
-  attachConnectionStateLogging(write, 'write client', logger, redactor);
+  const write = createPrimaryClient(options, 'write', logger, redactor);
   if (options.mode === 'standalone' || !options.sentinel.readFromReplicas) return { write, read: write };
-  const read = new Redis(buildClientOptions(options, 'slave'));
+  const read = new Redis(buildClientOptions(options, 'slave', 'read'));
   attachConnectionStateLogging(read, 'read client', logger, redactor);
   return { write, read };
+}
+
+/**
+ * A client on the primary for one purpose (`write`, or e.g. `durable` for writes that block on
+ * `WAIT` and must not hold up the others), named `sentinel-kit:<purpose>` in `CLIENT LIST`.
+ */
+export function createPrimaryClient(
+  options: ResolvedRedisOptions,
+  purpose: string,
+  logger: LoggerService,
+  redactor: SecretRedactor,
+): Redis {
+  const client = new Redis(buildClientOptions(options, 'master', purpose));
+  attachConnectionStateLogging(client, `${purpose} client`, logger, redactor);
+  return client;
 }

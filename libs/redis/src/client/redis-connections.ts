@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { SecretRedactor } from '../errors/secret-redactor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
-import { createRedisClients } from './redis-client.factory';
+import { createPrimaryClient, createRedisClients } from './redis-client.factory';
 import { createSentinelConnections, type SentinelConnection } from './sentinel-client.factory';
 
 /**
@@ -20,6 +20,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   readonly read: Redis;
   /** Empty in standalone mode. */
   readonly sentinels: readonly SentinelConnection[];
+  private readonly extraPrimaries = new Map<string, Redis>();
   private connecting?: Promise<void>;
 
   constructor(@Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions) {
@@ -34,8 +35,8 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Starts connecting everything and waits at most `startupWaitMs` for the write client. Safe to
-   * call more than once. Never rejects: the clients keep reconnecting in the background.
+   * Starts connecting everything and waits at most `startupWaitMs` for the connections to the
+   * primary. Safe to call more than once. Never rejects: the clients keep reconnecting in the background.
    */
   connect(): Promise<void> {
     this.connecting ??= this.connectAll();
@@ -46,9 +47,29 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     return this.connect();
   }
 
+  /**
+   * A further connection to the primary for one purpose, created on first request and then
+   * shared: closed at shutdown and moved on failover like the write client. Use it for commands
+   * that block (such as `WAIT`) so they never hold up the write client's other callers.
+   */
+  primaryClient(purpose: string): Redis {
+    let client = this.extraPrimaries.get(purpose);
+    if (!client) {
+      client = createPrimaryClient(this.options, purpose, this.logger, this.redactor);
+      this.extraPrimaries.set(purpose, client);
+      if (this.connecting) client.connect().catch(() => undefined);
+    }
+    return client;
+  }
+
+  /** Every client connected to the primary: the write client first. */
+  primaries(): Redis[] {
+    return [this.write, ...this.extraPrimaries.values()];
+  }
+
   /** Every distinct client, data nodes first. */
   allClients(): Redis[] {
-    return [...new Set([this.write, this.read, ...this.sentinels.flatMap((s) => [s.commands, s.events])])];
+    return [...new Set([...this.primaries(), this.read, ...this.sentinels.flatMap((s) => [s.commands, s.events])])];
   }
 
   /** Closes every connection, each within `shutdownTimeoutMs`. */
@@ -65,7 +86,9 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
       // Failures are reported by the clients' own error listeners; they keep retrying.
       client.connect().catch(() => undefined);
     }
-    const ready = await waitForReady(this.write, REDIS_DEFAULTS.startupWaitMs);
+    const ready = (
+      await Promise.all(this.primaries().map((client) => waitForReady(client, REDIS_DEFAULTS.startupWaitMs)))
+    ).every(Boolean);
     if (!ready) {
       const target = this.options.mode === 'sentinel' ? `master "${this.options.sentinel.masterName}"` : 'Redis';
       this.logger.warn(

@@ -7,7 +7,11 @@ import { RedisModuleError } from './redis-module.error';
 export class RedisConfigError extends RedisModuleError {
   readonly code = 'REDIS_CONFIG_INVALID';
 
-  constructor(readonly issues: readonly string[]) {
-    super(`Invalid Redis configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+  /** @param subject what is configured, for the first line (`Invalid Redis configuration:`). */
+  constructor(
+    readonly issues: readonly string[],
+    subject = 'Redis',
+  ) {
+    super(`Invalid ${subject} configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
   }
 }

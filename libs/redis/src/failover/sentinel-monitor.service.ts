@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { isIP } from 'node:net';
+import type Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { RedisConnections, waitForReady } from '../client/redis-connections';
 import type { SentinelConnection } from '../client/sentinel-client.factory';
@@ -42,7 +43,7 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
     const options = this.options;
     this.failoverSubscription = this.tracker.failovers$.subscribe((failover) => {
       this.logger.warn(`primary of "${options.sentinel.masterName}" moved to ${formatAddress(failover.to)}`);
-      void this.ensureWriteClientOn(failover.to);
+      void this.ensurePrimariesOn(failover.to);
     });
     const subscriptions = this.connections.sentinels.map((sentinel) => this.subscribe(sentinel));
     await this.connections.connect();
@@ -156,19 +157,23 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
       const master = majority(answers);
       if (!master) return;
       // A change noticed here (a lost +switch-master) reaches the failover subscription above.
-      if (!this.tracker.observeMaster(master)) await this.ensureWriteClientOn(master);
+      if (!this.tracker.observeMaster(master)) await this.ensurePrimariesOn(master);
     } finally {
       this.polling = false;
     }
   }
 
+  /** Moves every client that should be on the primary (the write client and any extra one) to `master`. */
+  private async ensurePrimariesOn(master: RedisNodeAddress): Promise<void> {
+    await Promise.all(this.connections.primaries().map((client) => this.ensureOn(client, master)));
+  }
+
   /**
-   * Reconnects the write client when it is connected, or connecting, somewhere other than
-   * `master` (by address when the master is an IP literal, else by asking `ROLE`). A client that
-   * is already reconnecting finds the master through the sentinels by itself.
+   * Reconnects `client` when it is connected, or connecting, somewhere other than `master` (by
+   * address when the master is an IP literal, else by asking `ROLE`). A client that is already
+   * reconnecting finds the master through the sentinels by itself.
    */
-  private async ensureWriteClientOn(master: RedisNodeAddress): Promise<void> {
-    const client = this.connections.write;
+  private async ensureOn(client: Redis, master: RedisNodeAddress): Promise<void> {
     if (client.status === 'reconnecting' || client.status === 'end' || client.status === 'wait') return;
     const remote = client.stream?.remoteAddress?.replace(/^::ffff:/, '');
     const remotePort = client.stream?.remotePort;
@@ -182,7 +187,7 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
       misplaced = role !== undefined && role !== 'master';
     }
     if (misplaced) {
-      this.logger.warn(`write client is not on the primary ${formatAddress(master)}; reconnecting`);
+      this.logger.warn(`a client is not on the primary ${formatAddress(master)}; reconnecting it`);
       client.disconnect(true);
     }
   }

@@ -21,8 +21,13 @@ export interface ResilientOperation<T> {
   name: string;
   /** The call against a client. */
   redis: (client: Redis) => Promise<T>;
-  /** The same operation against the in-memory store. */
-  memory: (store: MemoryStore) => T;
+  /**
+   * The same operation against the in-memory store. Omit it for operations that must fail rather
+   * than be answered from memory (security checks that fail closed, for instance).
+   */
+  memory?: (store: MemoryStore) => T;
+  /** A connection to the primary to run on instead of the write client (see `RedisConnections.primaryClient`). */
+  primary?: Redis;
 }
 
 /**
@@ -62,7 +67,8 @@ export class RedisExecutor implements OnModuleDestroy {
   }
 
   /**
-   * A write: to the primary, or to memory when degraded.
+   * A write, or a read that must see the latest acknowledged writes: to the primary, or to memory
+   * when degraded.
    * @throws RedisUnavailableError / RedisOutcomeUnknownError when Redis fails and the fallback is off.
    * @throws RedisCommandRejectedError when Redis rejects the command (e.g. `WRONGTYPE`).
    */
@@ -115,7 +121,7 @@ export class RedisExecutor implements OnModuleDestroy {
   /** Runs on the primary; availability failures count against the circuit and are rethrown typed. */
   private async onPrimary<T>(operation: ResilientOperation<T>): Promise<T> {
     try {
-      const result = await this.timed(() => operation.redis(this.connections.write));
+      const result = await this.timed(() => operation.redis(operation.primary ?? this.connections.write));
       this.breaker.recordSuccess();
       return result;
     } catch (error) {
@@ -126,7 +132,7 @@ export class RedisExecutor implements OnModuleDestroy {
   }
 
   private degrade<T>(operation: ResilientOperation<T>, failure: RedisModuleError): T {
-    if (!isAvailabilityFailure(failure) || !this.options.fallback.enabled) throw failure;
+    if (!isAvailabilityFailure(failure) || !this.options.fallback.enabled || !operation.memory) throw failure;
     this.metrics.fallbackOperations += 1;
     return operation.memory(this.memory);
   }

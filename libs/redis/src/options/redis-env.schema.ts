@@ -1,31 +1,8 @@
 import { z } from 'zod';
 import { VALUE_IN_MESSAGE } from './config-issue.formatter';
 import type { RedisNodeAddress } from './redis-module-options.interface';
+import { envBoolean, envInteger } from './env-parsers';
 import { parseSentinelEntry } from './sentinel-address.parser';
-
-const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
-  true: true,
-  '1': true,
-  yes: true,
-  false: false,
-  '0': false,
-  no: false,
-};
-
-/** `true/false/1/0/yes/no`, any case, surrounding spaces ignored. */
-const envBoolean = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine((v) => v in BOOLEAN_WORDS, 'expected one of true, false, 1, 0, yes, no')
-  .transform((v) => BOOLEAN_WORDS[v]);
-
-/** A whole number; its range is checked by the options schema. */
-const envInteger = z
-  .string()
-  .trim()
-  .regex(/^-?\d+$/, 'expected an integer')
-  .transform(Number);
 
 /** Present and not blank, trimmed; blank counts as unset. */
 const envText = z.string().trim();

@@ -1,5 +1,6 @@
 import { RedisConfigError } from '../errors/redis-config.error';
 import { formatConfigIssues, type ConfigIssueNaming } from './config-issue.formatter';
+import { presentEnv } from './env-parsers';
 import { redisEnvSchema, type RedisEnv } from './redis-env.schema';
 import type { RedisModuleOptions } from './redis-module-options.interface';
 import { OPTION_NAMING, resolveRedisOptions } from './resolve-redis-options';
@@ -37,10 +38,7 @@ const ENV_NAMING: ConfigIssueNaming = {
  * @throws RedisConfigError when any variable is malformed.
  */
 export function parseRedisEnv(env: Readonly<Record<string, string | undefined>>): RedisModuleOptions {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
-  );
-  const parsed = redisEnvSchema.safeParse(present, { reportInput: true });
+  const parsed = redisEnvSchema.safeParse(presentEnv(env), { reportInput: true });
   if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues, ENV_NAMING));
   return toOptions(parsed.data);
 }

@@ -1,0 +1,71 @@
+import { registerAs } from '@nestjs/config';
+import {
+  RedisConfigError,
+  envBoolean,
+  envInteger,
+  formatConfigIssues,
+  presentEnv,
+  resolveRedisEnv,
+  type ConfigIssueNaming,
+} from '@sentinel-kit/redis';
+import { z } from 'zod';
+import { resolveSessionOptions } from './resolve-session-options';
+import type { ResolvedSessionOptions, SessionModuleOptions } from './session-options.interface';
+
+const sessionEnvSchema = z.object({
+  SESSION_TTL_SECONDS: envInteger.optional(),
+  SESSION_ABSOLUTE_TTL_SECONDS: envInteger.optional(),
+  SESSION_SLIDING: envBoolean.optional(),
+  SESSION_MAX_BYTES: envInteger.optional(),
+  SESSION_DURABILITY: z.string().trim().toLowerCase().optional(),
+  SESSION_MIN_REPLICAS: envInteger.optional(),
+  SESSION_REPLICATION_TIMEOUT_MS: envInteger.optional(),
+  SESSION_ON_UNREPLICATED: z.string().trim().toLowerCase().optional(),
+});
+
+const ENV_NAMING: ConfigIssueNaming = {
+  labels: {
+    ttlSeconds: 'SESSION_TTL_SECONDS',
+    absoluteTtlSeconds: 'SESSION_ABSOLUTE_TTL_SECONDS',
+    sliding: 'SESSION_SLIDING',
+    maxBytes: 'SESSION_MAX_BYTES',
+    durability: 'SESSION_DURABILITY',
+    replicas: 'SESSION_MIN_REPLICAS',
+    replicationTimeoutMs: 'SESSION_REPLICATION_TIMEOUT_MS',
+    onUnreplicated: 'SESSION_ON_UNREPLICATED',
+  },
+};
+
+/**
+ * Validated, frozen session options from the `SESSION_*` variables (checked against the `REDIS_*`
+ * ones, e.g. the replication timeout against the command timeout).
+ *
+ * @throws RedisConfigError naming every bad variable.
+ */
+export function resolveSessionEnv(env: Readonly<Record<string, string | undefined>>): ResolvedSessionOptions {
+  const parsed = sessionEnvSchema.safeParse(presentEnv(env), { reportInput: true });
+  if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues, ENV_NAMING), 'session');
+  const e = parsed.data;
+  return resolveSessionOptions(
+    {
+      ttlSeconds: e.SESSION_TTL_SECONDS,
+      absoluteTtlSeconds: e.SESSION_ABSOLUTE_TTL_SECONDS,
+      sliding: e.SESSION_SLIDING,
+      maxBytes: e.SESSION_MAX_BYTES,
+      durability: e.SESSION_DURABILITY as SessionModuleOptions['durability'],
+      replicas: e.SESSION_MIN_REPLICAS,
+      replicationTimeoutMs: e.SESSION_REPLICATION_TIMEOUT_MS,
+      onUnreplicated: e.SESSION_ON_UNREPLICATED as SessionModuleOptions['onUnreplicated'],
+    },
+    resolveRedisEnv(env),
+    ENV_NAMING,
+  );
+}
+
+/**
+ * `@nestjs/config` namespace `session`: the `SESSION_*` variables, validated at startup.
+ *
+ * @example
+ * SessionModule.forRootAsync({ inject: [sessionEnvConfig.KEY], useFactory: (options: ResolvedSessionOptions) => options })
+ */
+export const sessionEnvConfig = registerAs('session', () => resolveSessionEnv(process.env));

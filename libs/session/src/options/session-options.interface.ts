@@ -1,0 +1,37 @@
+/**
+ * `replicated`: a write is acknowledged only once `replicas` replicas confirmed it (`WAIT`).
+ * `primary`: acknowledged when the primary applied it (may be lost in a failover).
+ */
+export type SessionDurability = 'replicated' | 'primary';
+
+/** What `SessionModule.forRoot` takes and the `SESSION_*` environment variables produce. */
+export interface SessionModuleOptions {
+  /** Sliding lifetime. @default 1800 */
+  ttlSeconds?: number;
+  /** Absolute maximum lifetime; at least `ttlSeconds`. @default 86400 */
+  absoluteTtlSeconds?: number;
+  /** Renew the expiry when a session is read. @default true */
+  sliding?: boolean;
+  /** Maximum size of a session's data as JSON, in bytes. @default 16384 */
+  maxBytes?: number;
+  /** @default 'replicated' in Sentinel mode, 'primary' in standalone mode */
+  durability?: SessionDurability;
+  /** Replicas that must confirm a durable write. @default 1 */
+  replicas?: number;
+  /** How long to wait for them, below the Redis command timeout. @default 250 */
+  replicationTimeoutMs?: number;
+  /** `error`: an unconfirmed write fails with `SessionNotReplicatedError`; `warn`: it is logged and succeeds. @default 'error' */
+  onUnreplicated?: 'error' | 'warn';
+}
+
+/** Validated, frozen session options. */
+export interface ResolvedSessionOptions {
+  readonly ttlSeconds: number;
+  readonly absoluteTtlSeconds: number;
+  readonly sliding: boolean;
+  readonly maxBytes: number;
+  readonly durability: SessionDurability;
+  readonly replicas: number;
+  readonly replicationTimeoutMs: number;
+  readonly onUnreplicated: 'error' | 'warn';
+}

@@ -1,0 +1,28 @@
+/** Injection token of the frozen {@link ResolvedSessionOptions}. */
+export const SESSION_RESOLVED_OPTIONS = Symbol('SESSION_RESOLVED_OPTIONS');
+
+/** Defaults for every session option, in one place. */
+export const SESSION_DEFAULTS = Object.freeze({
+  /** Sliding lifetime of a session. */
+  ttlSeconds: 1800,
+  /** Absolute maximum lifetime, however often the session is used. */
+  absoluteTtlSeconds: 86_400,
+  /** Renew the expiry on every read. */
+  sliding: true,
+  /** Maximum size of a session's data, as JSON. */
+  maxBytes: 16 * 1024,
+  /** Replicas that must confirm a durable write. */
+  replicas: 1,
+  /** How long `WAIT` may wait for them; must stay below the Redis command timeout. */
+  replicationTimeoutMs: 250,
+  /** What an unconfirmed durable write does: fail the call, or log and succeed. */
+  onUnreplicated: 'error',
+  /** Random bytes in a session id (192 bits, 32 URL-safe characters). */
+  idBytes: 24,
+  /** Compare-and-set attempts of an update racing other writers. */
+  maxUpdateAttempts: 10,
+  /** Key namespaces under the Redis key prefix. */
+  sessionKeyPrefix: 'session:',
+  userIndexKeyPrefix: 'session-user:',
+  revokedTokenKeyPrefix: 'revoked-token:',
+});

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { REDIS_RESOLVED_OPTIONS, type ResolvedRedisOptions } from '@sentinel-kit/redis';
+import { isResolvedSessionOptions, resolveSessionOptions } from './options/resolve-session-options';
+import type { ResolvedSessionOptions, SessionModuleOptions } from './options/session-options.interface';
+import { SESSION_RESOLVED_OPTIONS } from './session.constants';
+import { SessionConfigurableModule, SESSION_MODULE_OPTIONS } from './session.module-definition';
+import { SessionService } from './session.service';
+import { DurableWriter } from './store/durable-writer';
+import { SessionStore } from './store/session.store';
+import { TokenRevocationService } from './token-revocation.service';
+
+/**
+ * Sessions and token revocation on the global `RedisModule` (import that first).
+ *
+ * @example
+ * SessionModule.forRootAsync({ inject: [sessionEnvConfig.KEY], useFactory: (options: ResolvedSessionOptions) => options })
+ */
+@Module({
+  providers: [
+    {
+      provide: SESSION_RESOLVED_OPTIONS,
+      inject: [SESSION_MODULE_OPTIONS, REDIS_RESOLVED_OPTIONS],
+      useFactory: (options: SessionModuleOptions | ResolvedSessionOptions, redis: ResolvedRedisOptions) =>
+        isResolvedSessionOptions(options) ? options : resolveSessionOptions(options, redis),
+    },
+    DurableWriter,
+    SessionStore,
+    SessionService,
+    TokenRevocationService,
+  ],
+  exports: [SESSION_RESOLVED_OPTIONS, SessionService, TokenRevocationService],
+})
+export class SessionModule extends SessionConfigurableModule {}

@@ -1,0 +1,259 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidSessionInputError } from './errors/invalid-session-input.error';
+import { SessionConflictError } from './errors/session-conflict.error';
+import { SessionNotFoundError } from './errors/session-not-found.error';
+import { SessionTooLargeError } from './errors/session-too-large.error';
+import type { ResolvedSessionOptions } from './options/session-options.interface';
+import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from './session.constants';
+import { assertSessionId, newSessionId } from './session-id';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SessionRecord, StoredSession } from './store/session-record';
+import { SessionStore, type SessionStorage } from './store/session.store';
+
+/** A session as callers see it. */
+export interface Session<T extends Record<string, unknown> = Record<string, unknown>> {
+  id: string;
+  userId: string;
+  data: T;
+  createdAt: Date;
+  /** When it expires unless used again (sliding), never after `absoluteExpiresAt`. */
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+  /**
+   * `redis`, or `memory` when Redis was unreachable and the fallback answered: such a session lives
+   * only in this instance and is not carried back to Redis.
+   */
+  storage: SessionStorage;
+}
+
+/** A new (or rotated) session's id and expiry, and where it is stored. */
+export interface SessionHandle {
+  id: string;
+  expiresAt: Date;
+  /** See {@link Session.storage}. */
+  storage: SessionStorage;
+}
+
+/** Per-session choices at creation. */
+export interface CreateSessionOptions {
+  /** Sliding lifetime of this session, at most the absolute lifetime. @default the module's `ttlSeconds` */
+  ttlSeconds?: number;
+}
+
+/** Longest user id accepted. */
+const MAX_USER_ID_LENGTH = 256;
+
+/**
+ * Sessions in Redis that survive a failover: every acknowledged create, update, touch, rotate
+ * and destroy has reached the primary and (in `replicated` mode) at least one replica. Reads go to
+ * the primary, so any app instance sees the caller's own acknowledged writes. While Redis is
+ * unreachable and the fallback is on, sessions live in this instance's memory (degraded).
+ *
+ * @example
+ * const { id } = await sessions.create(user.id, { roles: ['admin'] });
+ * const session = await sessions.get(id); // null once expired or destroyed
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly store: SessionStore,
+  ) {}
+
+  /**
+   * @throws InvalidSessionInputError for an empty or overlong user id, non-object data or a bad TTL.
+   * @throws SessionTooLargeError when `data` exceeds `maxBytes` as JSON.
+   * @throws SessionNotReplicatedError when replicas did not confirm in time (`replicated` mode).
+   */
+  async create(
+    userId: string,
+    data: Record<string, unknown> = {},
+    options: CreateSessionOptions = {},
+  ): Promise<SessionHandle> {
+    assertUserId(userId);
+    this.assertData(data);
+    const ttlSeconds = options.ttlSeconds ?? this.options.ttlSeconds;
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > this.options.absoluteTtlSeconds) {
+      throw new InvalidSessionInputError(`ttlSeconds must be an integer from 1 to ${this.options.absoluteTtlSeconds}`);
+    }
+    const now = Date.now();
+    const absoluteExpiresAt = now + this.options.absoluteTtlSeconds * 1000;
+    const ttlMs = ttlSeconds * 1000;
+    for (;;) {
+      const record: SessionRecord = {
+        id: newSessionId(),
+        userId,
+        data,
+        createdAt: now,
+        expiresAt: Math.min(now + ttlMs, absoluteExpiresAt),
+        absoluteExpiresAt,
+        ttlMs,
+      };
+      // 'exists' would take a 192-bit collision; draw again rather than overwrite.
+      const saved = await this.store.save(record, null, true, now);
+      if (saved.value === 'saved')
+        return { id: record.id, expiresAt: new Date(record.expiresAt), storage: saved.storage };
+    }
+  }
+
+  /**
+   * The session, or null when there is none. With sliding expiry its lifetime is renewed (a
+   * renewal is not waited on by replicas: losing one only shortens the session).
+   * @throws InvalidSessionInputError for a malformed id.
+   */
+  async get(id: string): Promise<Session | null> {
+    assertSessionId(id);
+    const now = Date.now();
+    const { value: stored, storage } = await this.store.load(id);
+    if (!stored || stored.record.expiresAt <= now) return null;
+    const renewed = this.renewedExpiry(stored.record, now);
+    // Renew only for a real gain, so reads do not all turn into writes; a lost race means someone
+    // else just renewed or changed it.
+    if (renewed - stored.record.expiresAt >= Math.min(1000, stored.record.ttlMs / 10)) {
+      const record = { ...stored.record, expiresAt: renewed };
+      const saved = await this.store.save(record, stored.json, false, now);
+      if (saved.value === 'saved') return toSession(record, saved.storage);
+    }
+    return toSession(stored.record, storage);
+  }
+
+  /**
+   * Shallow-merges `patch` into the session's data (a `null` value removes the key) and renews it.
+   * @throws SessionNotFoundError, SessionTooLargeError, SessionConflictError, SessionNotReplicatedError.
+   */
+  async update(id: string, patch: Record<string, unknown>): Promise<Session> {
+    assertSessionId(id);
+    if (!isPlainObject(patch)) throw new InvalidSessionInputError('the patch must be an object');
+    return this.compareAndSet(id, (record) => {
+      const data: Record<string, unknown> = { ...record.data };
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === null) delete data[key];
+        else data[key] = value;
+      }
+      this.assertData(data);
+      return { ...record, data };
+    });
+  }
+
+  /**
+   * Renews the session's lifetime (up to its absolute limit), durably.
+   * @throws SessionNotFoundError, SessionNotReplicatedError.
+   */
+  async touch(id: string): Promise<Session> {
+    assertSessionId(id);
+    return this.compareAndSet(id, (record) => record);
+  }
+
+  /**
+   * Moves the session to a new id (same data and lifetime limits); the old id stops working.
+   * Call it when privileges change, against session fixation.
+   * @throws SessionNotFoundError, SessionConflictError, SessionNotReplicatedError.
+   */
+  async rotate(id: string): Promise<SessionHandle> {
+    assertSessionId(id);
+    for (let attempt = 0; attempt < SESSION_DEFAULTS.maxUpdateAttempts; attempt += 1) {
+      const now = Date.now();
+      const stored = await this.loadLive(id, now);
+      const record = { ...stored.record, id: newSessionId(), expiresAt: this.renewedExpiry(stored.record, now) };
+      const rotated = await this.store.rotate(stored, record, now);
+      if (rotated.value === 'saved')
+        return { id: record.id, expiresAt: new Date(record.expiresAt), storage: rotated.storage };
+      await backOff(attempt);
+    }
+    throw new SessionConflictError('rotate: the session kept changing; try again');
+  }
+
+  /**
+   * @returns whether a live session was destroyed.
+   * @throws SessionNotReplicatedError.
+   */
+  async destroy(id: string): Promise<boolean> {
+    assertSessionId(id);
+    const now = Date.now();
+    const { value: stored } = await this.store.load(id);
+    if (!stored) return false;
+    return this.store.remove(id, stored.record.userId, now);
+  }
+
+  /** The user's live sessions, oldest first. */
+  async listForUser(userId: string): Promise<Session[]> {
+    assertUserId(userId);
+    const now = Date.now();
+    const ids = await this.store.liveIdsForUser(userId, now);
+    const { value: stored, storage } = await this.store.loadMany(ids);
+    return stored
+      .filter((s): s is StoredSession => s !== null && s.record.userId === userId && s.record.expiresAt > now)
+      .map((s) => toSession(s.record, storage))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  /**
+   * Destroys every session of the user (sign out everywhere).
+   * @returns how many live sessions were destroyed.
+   */
+  async destroyAllForUser(userId: string): Promise<number> {
+    assertUserId(userId);
+    return this.store.removeAllForUser(userId, Date.now());
+  }
+
+  /**
+   * Reads, changes and writes back the session, retrying with a short random back-off when another
+   * writer got there first. No update is ever lost silently: it is applied, or it throws.
+   */
+  private async compareAndSet(id: string, change: (record: SessionRecord) => SessionRecord): Promise<Session> {
+    for (let attempt = 0; attempt < SESSION_DEFAULTS.maxUpdateAttempts; attempt += 1) {
+      const now = Date.now();
+      const stored = await this.loadLive(id, now);
+      const record = { ...change(stored.record), expiresAt: this.renewedExpiry(stored.record, now) };
+      const saved = await this.store.save(record, stored.json, true, now);
+      if (saved.value === 'saved') return toSession(record, saved.storage);
+      await backOff(attempt);
+    }
+    throw new SessionConflictError('update: the session kept changing; try again');
+  }
+
+  private async loadLive(id: string, now: number): Promise<StoredSession> {
+    const { value: stored } = await this.store.load(id);
+    if (!stored || stored.record.expiresAt <= now) throw new SessionNotFoundError();
+    return stored;
+  }
+
+  /** The expiry after a use at `now`: slid forward when sliding, never past the absolute limit. */
+  private renewedExpiry(record: SessionRecord, now: number): number {
+    if (!this.options.sliding) return record.expiresAt;
+    return Math.max(record.expiresAt, Math.min(now + record.ttlMs, record.absoluteExpiresAt));
+  }
+
+  private assertData(data: unknown): asserts data is Record<string, unknown> {
+    if (!isPlainObject(data)) throw new InvalidSessionInputError('session data must be an object');
+    const bytes = Buffer.byteLength(JSON.stringify(data));
+    if (bytes > this.options.maxBytes) throw new SessionTooLargeError(bytes, this.options.maxBytes);
+  }
+}
+
+/** Up to a few milliseconds, growing with the attempt, so racing writers spread out. */
+function backOff(attempt: number): Promise<void> {
+  return sleep(Math.random() * 2 * (attempt + 1));
+}
+
+function toSession(record: SessionRecord, storage: SessionStorage): Session {
+  return {
+    id: record.id,
+    userId: record.userId,
+    data: record.data,
+    createdAt: new Date(record.createdAt),
+    expiresAt: new Date(record.expiresAt),
+    absoluteExpiresAt: new Date(record.absoluteExpiresAt),
+    storage,
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function assertUserId(userId: unknown): asserts userId is string {
+  if (typeof userId !== 'string' || userId.trim() === '' || userId.length > MAX_USER_ID_LENGTH) {
+    throw new InvalidSessionInputError(`userId must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters`);
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RedisConnections, RedisExecutor, type MemoryStore } from '@sentinel-kit/redis';
+import type Redis from 'ioredis';
+import { SessionNotReplicatedError } from '../errors/session-not-replicated.error';
+import type { ResolvedSessionOptions } from '../options/session-options.interface';
+import { SESSION_RESOLVED_OPTIONS } from '../session.constants';
+
+/** One scripted write. */
+export interface ScriptedWrite {
+  /** For errors and logs; never values. */
+  name: string;
+  script: string;
+  keys: string[];
+  args: (string | number)[];
+  /** Wait for replicas (when the durability mode is `replicated`); false for expiry renewals. */
+  durable: boolean;
+  /** The same write against the in-memory fallback; omit to fail instead while Redis is unreachable. */
+  memory?: (store: MemoryStore) => number;
+}
+
+/**
+ * Runs the session library's writes as Lua scripts through the resilient executor. A durable write
+ * in `replicated` mode is pipelined with `WAIT <replicas> <timeout>` on a dedicated primary
+ * connection (so a blocking `WAIT` never holds up other Redis traffic); both go out on the same
+ * socket, so a reconnect in between fails the call instead of confirming it against another node.
+ * A positive script result with too few confirmations is a {@link SessionNotReplicatedError}
+ * (or a logged warning when `onUnreplicated` is `warn`).
+ */
+@Injectable()
+export class DurableWriter {
+  private readonly logger = new Logger('SessionModule');
+  private readonly durableClient: Redis;
+
+  constructor(
+    @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly executor: RedisExecutor,
+    connections: RedisConnections,
+  ) {
+    this.durableClient = connections.primaryClient('durable');
+  }
+
+  /**
+   * @returns the script's integer result.
+   * @throws SessionNotReplicatedError, and the executor's typed errors.
+   */
+  run(write: ScriptedWrite): Promise<number> {
+    const waitForReplicas = write.durable && this.options.durability === 'replicated';
+    return this.executor.write({
+      name: write.name,
+      primary: waitForReplicas ? this.durableClient : undefined,
+      redis: (client) =>
+        waitForReplicas
+          ? this.evalAndWait(client, write)
+          : client.eval(write.script, write.keys.length, ...write.keys, ...write.args).then(Number),
+      memory: write.memory,
+    });
+  }
+
+  private async evalAndWait(client: Redis, write: ScriptedWrite): Promise<number> {
+    const { replicas, replicationTimeoutMs } = this.options;
+    const results = await client
+      .pipeline()
+      .eval(write.script, write.keys.length, ...write.keys, ...write.args)
+      .wait(replicas, replicationTimeoutMs)
+      .exec();
+    if (!results) throw new Error('Connection is closed.');
+    const [[evalError, value], [waitError, acknowledgements]] = results;
+    if (evalError) throw evalError;
+    const result = Number(value);
+    if (result <= 0) return result; // nothing was written: nothing to confirm
+    if (waitError) throw waitError;
+    if (Number(acknowledgements) < replicas) {
+      const error = new SessionNotReplicatedError(write.name, Number(acknowledgements), replicas, replicationTimeoutMs);
+      if (this.options.onUnreplicated === 'error') throw error;
+      this.logger.warn(error.message);
+    }
+    return result;
+  }
+}

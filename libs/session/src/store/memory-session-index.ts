@@ -1,0 +1,45 @@
+import type { MemoryStore } from '@sentinel-kit/redis';
+
+/**
+ * The user index kept in the in-memory fallback: `{ id: expiresAt }` as JSON under the index key,
+ * with the same upkeep as the Lua scripts (expired ids dropped, expiry of the last member).
+ */
+export class MemorySessionIndex {
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly key: string,
+  ) {}
+
+  /** Ids whose expiry is after `now`. */
+  liveIds(now: number): string[] {
+    return Object.entries(this.read())
+      .filter(([, expiresAt]) => expiresAt > now)
+      .map(([id]) => id);
+  }
+
+  put(id: string, expiresAt: number, now: number): void {
+    this.write({ ...this.read(), [id]: expiresAt }, now);
+  }
+
+  remove(id: string, now: number): void {
+    const entries = this.read();
+    delete entries[id];
+    this.write(entries, now);
+  }
+
+  clear(): void {
+    this.store.del([this.key]);
+  }
+
+  private read(): Record<string, number> {
+    const text = this.store.get(this.key);
+    return text === null ? {} : (JSON.parse(text) as Record<string, number>);
+  }
+
+  private write(entries: Record<string, number>, now: number): void {
+    const live = Object.fromEntries(Object.entries(entries).filter(([, expiresAt]) => expiresAt > now));
+    const last = Math.max(0, ...Object.values(live));
+    if (last === 0) this.store.del([this.key]);
+    else this.store.set(this.key, JSON.stringify(live), (last - now) / 1000);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Lua scripts that keep a session and its user's index consistent. The index is a sorted set of
+ * session ids scored by expiry; it expires with its last session and is trimmed of expired ids on
+ * every write, so it never outlives its sessions.
+ */
+
+/** Trims expired ids from KEYS[index] (score <= now) and makes the index expire with its last member. */
+const INDEX_UPKEEP = `
+local function upkeep(indexKey, now)
+  redis.call('ZREMRANGEBYSCORE', indexKey, '-inf', now)
+  local last = redis.call('ZRANGE', indexKey, -1, -1, 'WITHSCORES')
+  if last[2] then redis.call('PEXPIREAT', indexKey, last[2]) end
+end
+`;
+
+/**
+ * Save a session. KEYS: session, index. ARGV: expected text ('' = must not exist), new text, id,
+ * expiresAt, now. Returns 1 saved, 0 already exists (create), -1 changed or gone since read.
+ */
+export const SAVE_SESSION = `${INDEX_UPKEEP}
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '' then
+  if current then return 0 end
+elseif current ~= ARGV[1] then
+  return -1
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+upkeep(KEYS[2], ARGV[5])
+return 1
+`;
+
+/**
+ * Move a session to a new id. KEYS: old session, new session, index. ARGV: expected old text,
+ * new text, old id, new id, expiresAt, now. Returns 1 moved, 0 new id taken, -1 old changed or gone.
+ */
+export const ROTATE_SESSION = `${INDEX_UPKEEP}
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2], 'PXAT', ARGV[5])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+upkeep(KEYS[3], ARGV[6])
+return 1
+`;
+
+/** Delete a session. KEYS: session, index. ARGV: id. Returns 1 when it existed. */
+export const REMOVE_SESSION = `
+local existed = redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('DEL', KEYS[2]) end
+return existed
+`;
+
+/**
+ * Delete every session of a user. KEYS: index. ARGV: full session key prefix (with the Redis key
+ * prefix, since these keys are built here), now. Returns how many live sessions were deleted.
+ */
+export const REMOVE_USER_SESSIONS = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], '+inf')
+local removed = 0
+for _, id in ipairs(ids) do removed = removed + redis.call('DEL', ARGV[1] .. id) end
+redis.call('DEL', KEYS[1])
+return removed
+`;

@@ -1,0 +1,186 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RedisUnavailableError, type RedisModuleOptions } from '@sentinel-kit/redis';
+import {
+  InvalidSessionInputError,
+  SessionNotFoundError,
+  SessionNotReplicatedError,
+  SessionTooLargeError,
+  isSessionId,
+  type SessionModuleOptions,
+} from '@sentinel-kit/session';
+import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { startSessionApp, type SessionTestApp } from './session-test-app';
+
+describe('SessionService and TokenRevocationService on a standalone redis-server', () => {
+  let server: RedisServerProcess;
+  let dispose: () => Promise<void>;
+  const apps: SessionTestApp[] = [];
+
+  const start = async (session: SessionModuleOptions = {}, redis: Partial<RedisModuleOptions> = {}) => {
+    const app = await startSessionApp(
+      { host: server.host, port: server.port, commandTimeoutMs: 500, circuit: { probeIntervalMs: 100 }, ...redis },
+      session,
+    );
+    apps.push(app);
+    return app;
+  };
+  const raw = (command: string, ...args: (string | number)[]) => sendCommand(server.endpoint, command, args);
+
+  beforeAll(async () => {
+    ({ server, dispose } = await startStandaloneRedis());
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map(({ app }) => app.close()));
+    if (!server.running) await server.start();
+    await raw('FLUSHDB');
+  });
+  afterAll(async () => dispose?.());
+
+  it('creates a session with a CSPRNG id, reads it back and indexes it by user', async () => {
+    const { sessions } = await start({ ttlSeconds: 60 });
+    const before = Date.now();
+    const created = await sessions.create('user-1', { role: 'admin', n: 1 });
+    expect(isSessionId(created.id)).toBe(true);
+    expect(created.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 60_000);
+    expect(created.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
+
+    const session = await sessions.get(created.id);
+    expect(session).toMatchObject({ id: created.id, userId: 'user-1', data: { role: 'admin', n: 1 } });
+    expect(Number(await raw('PTTL', `app:session:${created.id}`))).toBeGreaterThan(55_000);
+    expect(await raw('ZRANGE', 'app:session-user:user-1', 0, -1)).toEqual([created.id]);
+    const other = await sessions.create('user-1');
+    expect(other.id).not.toBe(created.id);
+    expect((await sessions.listForUser('user-1')).map((s) => s.id)).toEqual([created.id, other.id]);
+    expect(await sessions.get(`${created.id.slice(0, 31)}A`)).toBeNull();
+  });
+
+  it('merges updates, deletes keys set to null, and keeps concurrent updates', async () => {
+    const { sessions } = await start();
+    const { id } = await sessions.create('user-2', { keep: 1, drop: 2 });
+    const updated = await sessions.update(id, { drop: null, added: 'x' });
+    expect(updated.data).toEqual({ keep: 1, added: 'x' });
+    // 20 writers race on one session: each update is applied or fails loudly, never lost silently.
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => sessions.update(id, { [`k${i}`]: i })),
+    );
+    const data = (await sessions.get(id))!.data;
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') expect(data[`k${i}`]).toBe(i);
+      else expect((result.reason as Error).name).toBe('SessionConflictError');
+    });
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(10);
+  });
+
+  it('rejects malformed, missing and oversized input without writing anything', async () => {
+    const { sessions } = await start({ maxBytes: 100 });
+    await expect(sessions.get('not-an-id')).rejects.toThrow(InvalidSessionInputError);
+    await expect(sessions.create('')).rejects.toThrow(InvalidSessionInputError);
+    await expect(sessions.create('u', [] as unknown as Record<string, unknown>)).rejects.toThrow(
+      InvalidSessionInputError,
+    );
+    await expect(sessions.create('u', { big: 'x'.repeat(200) })).rejects.toThrow(SessionTooLargeError);
+    const { id } = await sessions.create('u', { small: 1 });
+    await expect(sessions.update(id, { big: 'x'.repeat(200) })).rejects.toThrow(SessionTooLargeError);
+    expect((await sessions.get(id))!.data).toEqual({ small: 1 });
+    const unknown = 'A'.repeat(32);
+    await expect(sessions.update(unknown, { a: 1 })).rejects.toThrow(SessionNotFoundError);
+    await expect(sessions.touch(unknown)).rejects.toThrow(SessionNotFoundError);
+    await expect(sessions.rotate(unknown)).rejects.toThrow(SessionNotFoundError);
+    expect(await sessions.destroy(unknown)).toBe(false);
+    expect(await raw('DBSIZE')).toBe(2); // the session and its user index
+  });
+
+  it('rotates to a new id: same data, old id gone, index updated', async () => {
+    const { sessions } = await start();
+    const { id } = await sessions.create('user-3', { cart: [1, 2] });
+    const rotated = await sessions.rotate(id);
+    expect(rotated.id).not.toBe(id);
+    expect(await sessions.get(id)).toBeNull();
+    expect((await sessions.get(rotated.id))!.data).toEqual({ cart: [1, 2] });
+    expect((await sessions.listForUser('user-3')).map((s) => s.id)).toEqual([rotated.id]);
+  });
+
+  it('destroys one session, or all of a user, and drops the index with the last one', async () => {
+    const { sessions } = await start();
+    const a = await sessions.create('user-4');
+    const b = await sessions.create('user-4');
+    const c = await sessions.create('user-4');
+    const other = await sessions.create('user-5');
+    expect(await sessions.destroy(a.id)).toBe(true);
+    expect(await sessions.destroy(a.id)).toBe(false);
+    expect(await sessions.get(a.id)).toBeNull();
+    expect(await sessions.destroyAllForUser('user-4')).toBe(2);
+    expect(await sessions.get(b.id)).toBeNull();
+    expect(await sessions.get(c.id)).toBeNull();
+    expect(await sessions.listForUser('user-4')).toEqual([]);
+    expect(await raw('EXISTS', 'app:session-user:user-4')).toBe(0);
+    expect(await sessions.get(other.id)).not.toBeNull();
+  });
+
+  it('expires sessions, slides the expiry on use, and stops at the absolute lifetime', async () => {
+    const { sessions } = await start({ ttlSeconds: 2, absoluteTtlSeconds: 4 });
+    const idle = await sessions.create('user-6');
+    const used = await sessions.create('user-6');
+    await sleep(1300);
+    expect(await sessions.get(used.id)).not.toBeNull(); // renews to ~3.3 s
+    await sleep(1300);
+    expect(await sessions.get(idle.id)).toBeNull(); // 2.6 s without use
+    const renewed = await sessions.get(used.id);
+    expect(renewed).not.toBeNull();
+    expect(renewed!.expiresAt.getTime()).toBe(renewed!.absoluteExpiresAt.getTime()); // capped
+    await waitFor(async () => (await sessions.get(used.id)) === null, {
+      description: 'the absolute expiry',
+      timeoutMs: 3000,
+    });
+    // The index never outlives its sessions.
+    await waitFor(async () => (await raw('EXISTS', 'app:session-user:user-6')) === 0, {
+      description: 'the user index to expire with its last session',
+      timeoutMs: 2000,
+    });
+  });
+
+  it('remembers a revoked token until the token expires', async () => {
+    const { revocations } = await start();
+    await revocations.revoke('jti-1', new Date(Date.now() + 1000));
+    await revocations.revoke('jti-expired', new Date(Date.now() - 1000));
+    expect(await revocations.isRevoked('jti-1')).toBe(true);
+    expect(await revocations.isRevoked('jti-expired')).toBe(false);
+    expect(await revocations.isRevoked('jti-other')).toBe(false);
+    await waitFor(async () => !(await revocations.isRevoked('jti-1')), {
+      description: 'the revocation to expire',
+      timeoutMs: 3000,
+    });
+    await expect(revocations.revoke('', new Date())).rejects.toThrow(InvalidSessionInputError);
+  });
+
+  it('serves sessions from memory while Redis is gone, but never answers revocations from memory', async () => {
+    const { sessions, revocations, status } = await start();
+    expect((await sessions.create('user-7')).storage).toBe('redis');
+    await server.kill();
+    const { id, storage } = await sessions.create('user-7', { offline: true });
+    expect(storage).toBe('memory');
+    expect(await sessions.get(id)).toMatchObject({ data: { offline: true }, storage: 'memory' });
+    await sessions.update(id, { more: 1 });
+    expect((await sessions.listForUser('user-7')).map((s) => s.id)).toEqual([id]);
+    expect(status.getStatus().degraded).toBe(true);
+    // Memory does not know what Redis holds: only the session made during the outage is there.
+    await expect(revocations.isRevoked('jti-2')).rejects.toThrow(RedisUnavailableError);
+    await expect(revocations.revoke('jti-2', new Date(Date.now() + 60_000))).rejects.toThrow(RedisUnavailableError);
+    expect(await sessions.destroyAllForUser('user-7')).toBe(1);
+  });
+
+  it('fails fast with the fallback off', async () => {
+    const { sessions } = await start({}, { fallback: { enabled: false } });
+    await server.kill();
+    await expect(sessions.create('user-8')).rejects.toThrow(RedisUnavailableError);
+  });
+
+  it('never reports success for a durable write that no replica confirmed', async () => {
+    const strict = await start({ durability: 'replicated', replicationTimeoutMs: 100 });
+    await expect(strict.sessions.create('user-9')).rejects.toThrow(SessionNotReplicatedError);
+    const lenient = await start({ durability: 'replicated', replicationTimeoutMs: 100, onUnreplicated: 'warn' });
+    const { id } = await lenient.sessions.create('user-9');
+    expect(await lenient.sessions.get(id)).not.toBeNull();
+    expect(lenient.logs.lines.some((l) => l.includes('confirmed by 0 of 1 required replica(s)'))).toBe(true);
+  });
+});
