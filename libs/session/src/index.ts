@@ -1,3 +1,4 @@
+export { RedisSessionStore } from './express/redis-session.store';
 export { InvalidSessionInputError } from './errors/invalid-session-input.error';
 export { SessionConflictError } from './errors/session-conflict.error';
 export { SessionNotFoundError } from './errors/session-not-found.error';

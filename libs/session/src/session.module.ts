@@ -5,6 +5,7 @@ import type { ResolvedSessionOptions, SessionModuleOptions } from './options/ses
 import { SESSION_RESOLVED_OPTIONS } from './session.constants';
 import { SessionConfigurableModule, SESSION_MODULE_OPTIONS } from './session.module-definition';
 import { SessionService } from './session.service';
+import { RedisSessionStore } from './express/redis-session.store';
 import { DurableWriter } from './store/durable-writer';
 import { SessionStore } from './store/session.store';
 import { TokenRevocationService } from './token-revocation.service';
@@ -27,7 +28,8 @@ import { TokenRevocationService } from './token-revocation.service';
     SessionStore,
     SessionService,
     TokenRevocationService,
+    RedisSessionStore,
   ],
-  exports: [SESSION_RESOLVED_OPTIONS, SessionService, TokenRevocationService],
+  exports: [SESSION_RESOLVED_OPTIONS, SessionService, TokenRevocationService, RedisSessionStore],
 })
 export class SessionModule extends SessionConfigurableModule {}

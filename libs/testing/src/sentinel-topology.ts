@@ -166,10 +166,13 @@ export class SentinelTopology {
   }
 
   /**
-   * Waits until every running data node other than the primary replicates from it with the link up,
-   * and every running sentinel sees all of them and its peers.
+   * Waits until `expectedReplicas` (by default every other running data node) replicate from the
+   * primary with the link up, and every running sentinel sees them and its running peers.
    */
-  async waitUntilSettled(expectedReplicas = this.dataNodes.length - 1, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  async waitUntilSettled(
+    expectedReplicas = this.dataNodes.filter((n) => n.running).length - 1,
+    timeoutMs = READY_TIMEOUT_MS,
+  ): Promise<void> {
     const primary = await this.primary(timeoutMs);
     await waitFor(
       async () => {
