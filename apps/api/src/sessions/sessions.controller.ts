@@ -1,0 +1,106 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Patch,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { SessionService, isSessionId, type Session } from '@sentinel-kit/session';
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import { ZodBodyPipe } from '../common/zod-body.pipe';
+import { SESSION_COOKIE, sessionCookieOptions } from './session.cookie';
+import { createSessionSchema, patchSessionSchema } from './session.schemas';
+
+/** A session as the API shows it. */
+export interface SessionView {
+  id: string;
+  userId: string;
+  data: Record<string, unknown>;
+  expiresAt: string;
+  storage: Session['storage'];
+}
+
+/** Session endpoints; errors are mapped to JSON 4xx/503 by `RedisErrorFilter`. */
+@Controller('sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionService) {}
+
+  /** 201 `{ id, expiresAt, storage }` and the session cookie. */
+  @Post()
+  async create(
+    @Body(new ZodBodyPipe(createSessionSchema)) body: z.output<typeof createSessionSchema>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ id: string; expiresAt: string; storage: Session['storage'] }> {
+    const created = await this.sessions.create(body.userId, body.data ?? {});
+    response.cookie(SESSION_COOKIE, created.id, sessionCookieOptions(request, created.expiresAt));
+    return { id: created.id, expiresAt: created.expiresAt.toISOString(), storage: created.storage };
+  }
+
+  /** The session named by the cookie: 401 without a cookie, 404 when it is gone. */
+  @Get('current')
+  async current(@Req() request: Request): Promise<SessionView> {
+    const id: unknown = (request.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    if (typeof id !== 'string' || id === '') throw new UnauthorizedException('no session cookie');
+    if (!isSessionId(id)) throw new NotFoundException('session not found');
+    return this.find(id);
+  }
+
+  @Get(':id')
+  find(@Param('id') id: string): Promise<SessionView> {
+    return this.sessions.get(id).then((session) => {
+      if (!session) throw new NotFoundException('session not found');
+      return toView(session);
+    });
+  }
+
+  @Patch(':id')
+  async update(
+    @Param('id') id: string,
+    @Body(new ZodBodyPipe(patchSessionSchema)) patch: z.output<typeof patchSessionSchema>,
+  ): Promise<SessionView> {
+    return toView(await this.sessions.update(id, patch));
+  }
+
+  /** 204 when destroyed, 404 when there was none. */
+  @Delete(':id')
+  @HttpCode(204)
+  async destroy(@Param('id') id: string): Promise<void> {
+    if (!(await this.sessions.destroy(id))) throw new NotFoundException('session not found');
+  }
+}
+
+/** Sessions of one user. */
+@Controller('users/:userId/sessions')
+export class UserSessionsController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Get()
+  async list(@Param('userId') userId: string): Promise<SessionView[]> {
+    return (await this.sessions.listForUser(userId)).map(toView);
+  }
+
+  /** Sign out everywhere: 200 `{ destroyed }`. */
+  @Delete()
+  async destroyAll(@Param('userId') userId: string): Promise<{ destroyed: number }> {
+    return { destroyed: await this.sessions.destroyAllForUser(userId) };
+  }
+}
+
+function toView(session: Session): SessionView {
+  return {
+    id: session.id,
+    userId: session.userId,
+    data: session.data,
+    expiresAt: session.expiresAt.toISOString(),
+    storage: session.storage,
+  };
+}
