@@ -1,7 +1,7 @@
 import express from 'express';
 import session from 'express-session';
 import { RedisSessionStore } from '@sentinel-kit/session';
-import { sendCommand, startStandaloneRedis, type RedisServerProcess } from '@sentinel-kit/testing';
+import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
 import request from 'supertest';
 import { startSessionApp, type SessionTestApp } from './session-test-app';
 
@@ -87,5 +87,25 @@ describe('RedisSessionStore with the real express-session middleware', () => {
     expect(await call((cb) => store.get('missing', cb))).toBeNull();
     await call((cb) => store.clear(cb));
     expect(await call<number>((cb) => store.length(cb))).toBe(0);
+  });
+
+  it('emits disconnect and connect with the fallback off, so express-session bypasses it', async () => {
+    const strictNest = await startSessionApp(
+      { host: server.host, port: server.port, fallback: { enabled: false } },
+      {},
+    );
+    const strictStore = strictNest.app.get(RedisSessionStore);
+    const events: string[] = [];
+    strictStore.on('disconnect', () => events.push('disconnect'));
+    strictStore.on('connect', () => events.push('connect'));
+    try {
+      await server.kill();
+      await waitFor(() => events.includes('disconnect'), { description: 'a disconnect event' });
+      await server.start();
+      await waitFor(() => events.includes('connect'), { description: 'a connect event', timeoutMs: 10_000 });
+    } finally {
+      if (!server.running) await server.start();
+      await strictNest.app.close();
+    }
   });
 });

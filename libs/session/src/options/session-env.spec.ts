@@ -1,0 +1,76 @@
+import { RedisConfigError } from '@sentinel-kit/redis';
+import { resolveSessionEnv } from './session-env';
+
+const SENTINEL_ENV = { REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: 'a:1,b:2,c:3' };
+
+function issuesOf(env: Record<string, string>): readonly string[] {
+  try {
+    resolveSessionEnv(env);
+  } catch (error) {
+    if (error instanceof RedisConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a RedisConfigError');
+}
+
+describe('resolveSessionEnv', () => {
+  it('defaults to replicated durability in Sentinel mode and primary in standalone mode', () => {
+    expect(resolveSessionEnv(SENTINEL_ENV)).toEqual({
+      ttlSeconds: 1800,
+      absoluteTtlSeconds: 86400,
+      sliding: true,
+      maxBytes: 16384,
+      durability: 'replicated',
+      replicas: 1,
+      replicationTimeoutMs: 250,
+      onUnreplicated: 'error',
+    });
+    expect(resolveSessionEnv({}).durability).toBe('primary');
+  });
+
+  it('reads every variable', () => {
+    expect(
+      resolveSessionEnv({
+        SESSION_TTL_SECONDS: '60',
+        SESSION_ABSOLUTE_TTL_SECONDS: '600',
+        SESSION_SLIDING: 'no',
+        SESSION_MAX_BYTES: '2048',
+        SESSION_DURABILITY: 'Replicated',
+        SESSION_MIN_REPLICAS: '2',
+        SESSION_REPLICATION_TIMEOUT_MS: '100',
+        SESSION_ON_UNREPLICATED: 'warn',
+      }),
+    ).toEqual({
+      ttlSeconds: 60,
+      absoluteTtlSeconds: 600,
+      sliding: false,
+      maxBytes: 2048,
+      durability: 'replicated',
+      replicas: 2,
+      replicationTimeoutMs: 100,
+      onUnreplicated: 'warn',
+    });
+  });
+
+  it.each([
+    [{ SESSION_TTL_SECONDS: 'soon' }, 'SESSION_TTL_SECONDS: expected an integer, got "soon"'],
+    [{ SESSION_MAX_BYTES: '0' }, 'SESSION_MAX_BYTES: expected an integer from 1 to 104857600, got "0"'],
+    [{ SESSION_DURABILITY: 'strong' }, 'SESSION_DURABILITY: expected replicated or primary, got "strong"'],
+    [{ SESSION_ON_UNREPLICATED: 'ignore' }, 'SESSION_ON_UNREPLICATED: expected error or warn, got "ignore"'],
+    [{ SESSION_SLIDING: 'maybe' }, 'SESSION_SLIDING: expected one of true, false, 1, 0, yes, no, got "maybe"'],
+    [
+      { SESSION_TTL_SECONDS: '600', SESSION_ABSOLUTE_TTL_SECONDS: '60' },
+      'SESSION_ABSOLUTE_TTL_SECONDS: must be at least SESSION_TTL_SECONDS (600), got "60"',
+    ],
+    [
+      { ...SENTINEL_ENV, SESSION_REPLICATION_TIMEOUT_MS: '500' },
+      'SESSION_REPLICATION_TIMEOUT_MS: must be below the Redis command timeout (500 ms), got "500"',
+    ],
+  ])('rejects %p', (env, message) => {
+    expect(issuesOf(env)).toEqual([message]);
+  });
+
+  it('says which configuration is wrong', () => {
+    expect(() => resolveSessionEnv({ SESSION_TTL_SECONDS: 'x' })).toThrow(/^Invalid session configuration:/);
+  });
+});
