@@ -1,9 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { SentinelTopology, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { AppModule } from '../src/app.module';
+import { startApi } from './start-api';
 
 /** The parts of the Terminus response these tests read. */
 interface HealthBody {
@@ -15,26 +14,6 @@ interface HealthBody {
 async function getHealth(app: INestApplication): Promise<{ status: number; body: HealthBody }> {
   const response = await request(app.getHttpServer() as Server).get('/health');
   return { status: response.status, body: response.body as HealthBody };
-}
-
-const REDIS_ENV = [
-  'REDIS_SENTINEL_ENABLED',
-  'REDIS_SENTINELS',
-  'REDIS_HOST',
-  'REDIS_PORT',
-  'REDIS_PASSWORD',
-  'REDIS_FALLBACK_ENABLED',
-  'REDIS_COMMAND_TIMEOUT_MS',
-];
-
-/** Boots the real AppModule with exactly these variables set (the others cleared). */
-async function startApi(env: Record<string, string>): Promise<INestApplication> {
-  for (const name of REDIS_ENV) delete process.env[name];
-  Object.assign(process.env, env);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  return app;
 }
 
 describe('GET /health', () => {

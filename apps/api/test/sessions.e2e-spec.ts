@@ -1,28 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { startStandaloneRedis, type RedisServerProcess } from '@sentinel-kit/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { AppModule } from '../src/app.module';
-
-const MANAGED_ENV = [
-  'REDIS_SENTINEL_ENABLED',
-  'REDIS_SENTINELS',
-  'REDIS_HOST',
-  'REDIS_PORT',
-  'REDIS_FALLBACK_ENABLED',
-  'SESSION_MAX_BYTES',
-];
-
-/** Boots the real AppModule with exactly these variables set (the others cleared). */
-async function startApi(env: Record<string, string>): Promise<INestApplication> {
-  for (const name of MANAGED_ENV) delete process.env[name];
-  Object.assign(process.env, env);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  return app;
-}
+import { startApi } from './start-api';
 
 interface Body {
   id: string;

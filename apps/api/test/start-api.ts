@@ -1,0 +1,25 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../src/app.module';
+
+/** Variables a test may set; all are cleared before each start so tests do not leak into each other. */
+const MANAGED_ENV = [
+  'REDIS_SENTINEL_ENABLED',
+  'REDIS_SENTINELS',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_PASSWORD',
+  'REDIS_FALLBACK_ENABLED',
+  'REDIS_COMMAND_TIMEOUT_MS',
+  'SESSION_MAX_BYTES',
+];
+
+/** Boots the real AppModule with exactly these variables set, quiet, ready for supertest. */
+export async function startApi(env: Record<string, string>): Promise<INestApplication> {
+  for (const name of MANAGED_ENV) delete process.env[name];
+  Object.assign(process.env, env);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
+}
