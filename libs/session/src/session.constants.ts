@@ -25,4 +25,5 @@ export const SESSION_DEFAULTS = Object.freeze({
   sessionKeyPrefix: 'session:',
   userIndexKeyPrefix: 'session-user:',
   revokedTokenKeyPrefix: 'revoked-token:',
+  expressSessionKeyPrefix: 'express-session:',
 });

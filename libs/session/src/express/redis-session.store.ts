@@ -7,11 +7,9 @@ import {
 } from '@sentinel-kit/redis';
 import { Store, type SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
-import { SESSION_RESOLVED_OPTIONS } from '../session.constants';
+import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from '../session.constants';
 import { DurableWriter } from '../store/durable-writer';
 
-/** Key namespace of express-session's sessions, under the Redis key prefix. */
-const KEY_PREFIX = 'express-session:';
 const SET_WITH_EXPIRY = `redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) return 1`;
 const EXPIRE_AT = `return redis.call('PEXPIREAT', KEYS[1], ARGV[1])`;
 const DELETE = `return redis.call('DEL', KEYS[1])`;
@@ -139,7 +137,7 @@ export class RedisSessionStore extends Store implements OnModuleInit {
 
   /** Session ids of every stored session (SCAN on the primary; needs Redis). */
   private async scanKeys(): Promise<string[]> {
-    const fullPrefix = `${this.redisOptions.keyPrefix}${KEY_PREFIX}`;
+    const fullPrefix = `${this.redisOptions.keyPrefix}${SESSION_DEFAULTS.expressSessionKeyPrefix}`;
     return this.executor.write({
       name: 'express-session.scan',
       redis: async (client) => {
@@ -172,7 +170,7 @@ export class RedisSessionStore extends Store implements OnModuleInit {
 }
 
 function key(sid: string): string {
-  return `${KEY_PREFIX}${sid}`;
+  return `${SESSION_DEFAULTS.expressSessionKeyPrefix}${sid}`;
 }
 
 function escapeGlob(text: string): string {
