@@ -7,6 +7,7 @@ const shared = {
   moduleNameMapper: {
     '^@sentinel-kit/redis$': '<rootDir>/libs/redis/src',
     '^@sentinel-kit/session$': '<rootDir>/libs/session/src',
+    '^@sentinel-kit/rate-limit$': '<rootDir>/libs/rate-limit/src',
     '^@sentinel-kit/testing$': '<rootDir>/libs/testing/src',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

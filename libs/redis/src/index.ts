@@ -1,6 +1,7 @@
 export { RedisCacheService } from './cache/redis-cache.service';
 export { RedisMetrics, type RedisMetricsSnapshot } from './cache/redis-metrics';
 export { RedisConnections } from './client/redis-connections';
+export { RedisScript } from './client/redis-script';
 export { RedisCommandRejectedError } from './errors/redis-command-rejected.error';
 export { RedisConfigError } from './errors/redis-config.error';
 export { RedisModuleError } from './errors/redis-module.error';
@@ -14,7 +15,7 @@ export type {
   SentinelEventChannel,
 } from './failover/failover.interfaces';
 export { MemoryStore } from './fallback/memory-store';
-export { RedisExecutor, type ResilientOperation } from './fallback/redis-executor';
+export { RedisExecutor, isAvailabilityFailure, type ResilientOperation } from './fallback/redis-executor';
 export { RedisHealthIndicator } from './health/redis-health.indicator';
 export { RedisHealthModule } from './health/redis-health.module';
 export {

@@ -174,8 +174,12 @@ export class RedisExecutor implements OnModuleDestroy {
   }
 }
 
-/** Errors that say Redis cannot serve now (and so count against the circuit and may fall back). */
-function isAvailabilityFailure(error: RedisModuleError): boolean {
+/**
+ * Whether an error says Redis cannot serve now (unavailable, outcome unknown, or a reply such as
+ * `READONLY`/`LOADING`), as opposed to a problem with the command itself. Such errors count against
+ * the circuit and may be answered by a fallback.
+ */
+export function isAvailabilityFailure(error: RedisModuleError): boolean {
   if (error instanceof RedisUnavailableError || error instanceof RedisOutcomeUnknownError) return true;
   return error instanceof RedisCommandRejectedError && UNAVAILABLE_REPLIES.has(error.redisCode);
 }

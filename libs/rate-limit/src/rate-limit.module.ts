@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
+import { RateLimitConfigurableModule, RATE_LIMIT_MODULE_OPTIONS } from './rate-limit.module-definition';
+import type { RateLimitModuleOptions } from './rate-limit-options.interface';
+import { RateLimiterService } from './rate-limiter.service';
+import { resolveRateLimitOptions } from './resolve-rate-limit-options';
+
+/**
+ * Distributed rate limiting on the global `RedisModule` (import that first).
+ *
+ * @example
+ * RateLimitModule.forRoot({ onRedisFailure: 'memory' })
+ */
+@Module({
+  providers: [
+    {
+      provide: RATE_LIMIT_RESOLVED_OPTIONS,
+      inject: [RATE_LIMIT_MODULE_OPTIONS],
+      useFactory: (options: RateLimitModuleOptions) => resolveRateLimitOptions(options),
+    },
+    RateLimiterService,
+  ],
+  exports: [RateLimiterService],
+})
+export class RateLimitModule extends RateLimitConfigurableModule {}

@@ -1,0 +1,134 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { RedisModule, type RedisModuleOptions } from '@sentinel-kit/redis';
+import {
+  RateLimitModule,
+  RateLimiterService,
+  RateLimiterUnavailableError,
+  type RateLimit,
+  type RateLimitModuleOptions,
+} from '@sentinel-kit/rate-limit';
+import {
+  CapturedLogger,
+  sendCommand,
+  startStandaloneRedis,
+  timed,
+  waitFor,
+  type RedisServerProcess,
+} from '@sentinel-kit/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+describe('RateLimiterService on a standalone redis-server', () => {
+  let server: RedisServerProcess;
+  let dispose: () => Promise<void>;
+  const apps: INestApplicationContext[] = [];
+
+  /** One app instance ("pod") with its own connections. */
+  const pod = async (options: RateLimitModuleOptions = {}, redis: Partial<RedisModuleOptions> = {}) => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        RedisModule.forRoot({ host: server.host, port: server.port, commandTimeoutMs: 300, ...redis }),
+        RateLimitModule.forRoot(options),
+      ],
+    })
+      .setLogger(new CapturedLogger())
+      .compile();
+    const app = await moduleRef.init();
+    apps.push(app);
+    return app.get(RateLimiterService);
+  };
+
+  beforeAll(async () => {
+    ({ server, dispose } = await startStandaloneRedis());
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+    if (!server.running) await server.start();
+    await sendCommand(server.endpoint, 'FLUSHDB');
+  });
+  afterAll(async () => dispose?.());
+
+  it('allows exactly `points` across two pods under concurrent load', async () => {
+    const [a, b] = [await pod(), await pod()];
+    const limit: RateLimit = { name: 'api', points: 50, durationMs: 600_000 };
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).consume(limit, 'client-1')),
+    );
+    expect(results.filter((r) => r.allowed)).toHaveLength(50);
+    expect(results.every((r) => r.store === 'redis')).toBe(true);
+    const denied = results.find((r) => !r.allowed)!;
+    expect(denied).toMatchObject({ limit: 50, remaining: 0 });
+    expect(denied.retryAfterMs).toBeGreaterThan(0);
+    expect(denied.retryAfterMs).toBeLessThanOrEqual(12_000);
+    expect((await a.consume(limit, 'client-2')).allowed).toBe(true);
+  });
+
+  it('refills over time, honours burst and cost, and rejects impossible costs', async () => {
+    const limiter = await pod();
+    const limit: RateLimit = { name: 'refill', points: 10, durationMs: 1000, burst: 3 };
+    for (let i = 0; i < 3; i += 1) expect((await limiter.consume(limit, 'k')).allowed).toBe(true);
+    const denied = await limiter.consume(limit, 'k');
+    expect(denied).toMatchObject({ allowed: false, limit: 3, remaining: 0 });
+    expect(denied.retryAfterMs).toBeGreaterThan(0);
+    expect(denied.retryAfterMs).toBeLessThanOrEqual(100);
+    await sleep(denied.retryAfterMs + 20);
+    expect((await limiter.consume(limit, 'k')).allowed).toBe(true);
+
+    await sleep(400); // refilled to the burst of 3
+    expect(await limiter.consume(limit, 'k', 3)).toMatchObject({ allowed: true, remaining: 0 });
+    await expect(limiter.consume(limit, 'k', 4)).rejects.toThrow(RangeError);
+    await expect(limiter.consume({ ...limit, name: 'bad name' }, 'k')).rejects.toThrow(RangeError);
+  });
+
+  it('keeps working after the script cache is flushed (NOSCRIPT) and hashes long keys', async () => {
+    const limiter = await pod();
+    const limit: RateLimit = { name: 'scripts', points: 5, durationMs: 60_000 };
+    expect((await limiter.consume(limit, 'k')).remaining).toBe(4);
+    await sendCommand(server.endpoint, 'SCRIPT', ['FLUSH']);
+    expect((await limiter.consume(limit, 'k')).remaining).toBe(3);
+    await limiter.consume(limit, 'x'.repeat(500));
+    const keys = (await sendCommand(server.endpoint, 'KEYS', ['app:rate-limit:scripts:*'])) as string[];
+    expect(keys.sort()).toEqual([
+      'app:rate-limit:scripts:k',
+      expect.stringMatching(/^app:rate-limit:scripts:sha256:[0-9a-f]{64}$/),
+    ]);
+  });
+
+  it('limits per process from memory while Redis is gone (default), then returns to Redis', async () => {
+    const limiter = await pod({}, { circuit: { probeIntervalMs: 100 } });
+    const limit: RateLimit = { name: 'fallback', points: 3, durationMs: 600_000 };
+    await server.kill();
+    const results = [];
+    for (let i = 0; i < 5; i += 1) results.push(await limiter.consume(limit, 'k'));
+    expect(results.map((r) => [r.allowed, r.store])).toEqual([
+      [true, 'memory'],
+      [true, 'memory'],
+      [true, 'memory'],
+      [false, 'memory'],
+      [false, 'memory'],
+    ]);
+    await server.start();
+    await waitFor(async () => (await limiter.consume(limit, 'other')).store === 'redis', {
+      description: 'Redis-backed limiting to resume',
+      timeoutMs: 10_000,
+    });
+  });
+
+  it('lets requests through (open) or refuses them (closed) when so configured, within the timeout', async () => {
+    const open = await pod({ onRedisFailure: 'open' });
+    const closed = await pod({ onRedisFailure: 'closed' });
+    const limit: RateLimit = { name: 'policy', points: 1, durationMs: 600_000 };
+    await server.kill();
+    for (let i = 0; i < 3; i += 1)
+      expect(await open.consume(limit, 'k')).toMatchObject({ allowed: true, store: 'none' });
+    const refused = await timed(() => closed.consume(limit, 'k'));
+    expect(refused.error).toBeInstanceOf(RateLimiterUnavailableError);
+    expect(refused.ms).toBeLessThan(300 + 700);
+  });
+
+  it('refuses an invalid policy at startup', async () => {
+    await expect(pod({ onRedisFailure: 'maybe' as never })).rejects.toThrow(
+      'onRedisFailure: expected memory, open or closed, got "maybe"',
+    );
+  });
+});
