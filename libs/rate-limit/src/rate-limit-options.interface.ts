@@ -4,8 +4,14 @@
  */
 export type RedisFailurePolicy = 'memory' | 'open' | 'closed';
 
+import type { RateLimitRule } from './rate-limit.decorator';
+
 /** What `RateLimitModule.forRoot` takes. */
 export interface RateLimitModuleOptions {
+  /** Limit for every route that `RateLimitGuard` guards and that has no `@RateLimit()` of its own. */
+  defaultRule?: RateLimitRule;
+  /** Also send `X-RateLimit-Limit/-Remaining/-Reset` for older clients. @default true */
+  legacyHeaders?: boolean;
   /** @default 'memory' */
   onRedisFailure?: RedisFailurePolicy;
   /** Buckets kept by the in-memory fallback. @default 100000 */
@@ -14,6 +20,8 @@ export interface RateLimitModuleOptions {
 
 /** Validated, frozen options. */
 export interface ResolvedRateLimitOptions {
+  readonly defaultRule?: RateLimitRule;
+  readonly legacyHeaders: boolean;
   readonly onRedisFailure: RedisFailurePolicy;
   readonly memoryMaxKeys: number;
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
 import { RateLimitConfigurableModule, RATE_LIMIT_MODULE_OPTIONS } from './rate-limit.module-definition';
 import type { RateLimitModuleOptions } from './rate-limit-options.interface';
+import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimiterService } from './rate-limiter.service';
 import { resolveRateLimitOptions } from './resolve-rate-limit-options';
 
@@ -19,7 +20,8 @@ import { resolveRateLimitOptions } from './resolve-rate-limit-options';
       useFactory: (options: RateLimitModuleOptions) => resolveRateLimitOptions(options),
     },
     RateLimiterService,
+    RateLimitGuard,
   ],
-  exports: [RateLimiterService],
+  exports: [RateLimiterService, RateLimitGuard, RATE_LIMIT_RESOLVED_OPTIONS],
 })
 export class RateLimitModule extends RateLimitConfigurableModule {}

@@ -7,7 +7,7 @@ import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.c
 import type { ResolvedRateLimitOptions } from './rate-limit-options.interface';
 
 /** A limit: `points` per `durationMs`, with bursts up to `burst` (default `points`). */
-export interface RateLimit {
+export interface RateLimitSpec {
   /** Names the limit in keys and headers, e.g. `api` or `login`. */
   name: string;
   points: number;
@@ -58,7 +58,7 @@ export class RateLimiterService {
    * @throws RangeError for a malformed limit or cost.
    * @throws RateLimiterUnavailableError when Redis cannot answer and the policy is `closed`.
    */
-  async consume(limit: RateLimit, key: string, cost = 1): Promise<RateLimitResult> {
+  async consume(limit: RateLimitSpec, key: string, cost = 1): Promise<RateLimitResult> {
     const policy = toPolicy(limit);
     if (!Number.isInteger(cost) || cost < 1 || cost > policy.capacity) {
       throw new RangeError(`cost must be an integer from 1 to ${policy.capacity}, got ${cost}`);
@@ -113,7 +113,7 @@ export class RateLimiterService {
   }
 }
 
-function toPolicy(limit: RateLimit): TokenBucketPolicy {
+function toPolicy(limit: RateLimitSpec): TokenBucketPolicy {
   const { name, points, durationMs } = limit;
   const burst = limit.burst ?? points;
   if (!/^[\w.-]{1,64}$/.test(name))

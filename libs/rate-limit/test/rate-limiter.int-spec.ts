@@ -5,7 +5,7 @@ import {
   RateLimitModule,
   RateLimiterService,
   RateLimiterUnavailableError,
-  type RateLimit,
+  type RateLimitSpec,
   type RateLimitModuleOptions,
 } from '@sentinel-kit/rate-limit';
 import {
@@ -50,7 +50,7 @@ describe('RateLimiterService on a standalone redis-server', () => {
 
   it('allows exactly `points` across two pods under concurrent load', async () => {
     const [a, b] = [await pod(), await pod()];
-    const limit: RateLimit = { name: 'api', points: 50, durationMs: 600_000 };
+    const limit: RateLimitSpec = { name: 'api', points: 50, durationMs: 600_000 };
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).consume(limit, 'client-1')),
     );
@@ -65,7 +65,7 @@ describe('RateLimiterService on a standalone redis-server', () => {
 
   it('refills over time, honours burst and cost, and rejects impossible costs', async () => {
     const limiter = await pod();
-    const limit: RateLimit = { name: 'refill', points: 10, durationMs: 1000, burst: 3 };
+    const limit: RateLimitSpec = { name: 'refill', points: 10, durationMs: 1000, burst: 3 };
     for (let i = 0; i < 3; i += 1) expect((await limiter.consume(limit, 'k')).allowed).toBe(true);
     const denied = await limiter.consume(limit, 'k');
     expect(denied).toMatchObject({ allowed: false, limit: 3, remaining: 0 });
@@ -82,7 +82,7 @@ describe('RateLimiterService on a standalone redis-server', () => {
 
   it('keeps working after the script cache is flushed (NOSCRIPT) and hashes long keys', async () => {
     const limiter = await pod();
-    const limit: RateLimit = { name: 'scripts', points: 5, durationMs: 60_000 };
+    const limit: RateLimitSpec = { name: 'scripts', points: 5, durationMs: 60_000 };
     expect((await limiter.consume(limit, 'k')).remaining).toBe(4);
     await sendCommand(server.endpoint, 'SCRIPT', ['FLUSH']);
     expect((await limiter.consume(limit, 'k')).remaining).toBe(3);
@@ -96,7 +96,7 @@ describe('RateLimiterService on a standalone redis-server', () => {
 
   it('limits per process from memory while Redis is gone (default), then returns to Redis', async () => {
     const limiter = await pod({}, { circuit: { probeIntervalMs: 100 } });
-    const limit: RateLimit = { name: 'fallback', points: 3, durationMs: 600_000 };
+    const limit: RateLimitSpec = { name: 'fallback', points: 3, durationMs: 600_000 };
     await server.kill();
     const results = [];
     for (let i = 0; i < 5; i += 1) results.push(await limiter.consume(limit, 'k'));
@@ -117,7 +117,7 @@ describe('RateLimiterService on a standalone redis-server', () => {
   it('lets requests through (open) or refuses them (closed) when so configured, within the timeout', async () => {
     const open = await pod({ onRedisFailure: 'open' });
     const closed = await pod({ onRedisFailure: 'closed' });
-    const limit: RateLimit = { name: 'policy', points: 1, durationMs: 600_000 };
+    const limit: RateLimitSpec = { name: 'policy', points: 1, durationMs: 600_000 };
     await server.kill();
     for (let i = 0; i < 3; i += 1)
       expect(await open.consume(limit, 'k')).toMatchObject({ allowed: true, store: 'none' });

@@ -1,0 +1,84 @@
+import {
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { parseDuration } from './duration';
+import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
+import { RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
+import { RATE_LIMIT_RULE, SKIP_RATE_LIMIT, type RateLimitKey, type RateLimitRule } from './rate-limit.decorator';
+import { setRateLimitHeaders } from './rate-limit-headers';
+import type { ResolvedRateLimitOptions } from './rate-limit-options.interface';
+import { RateLimiterService, type RateLimitSpec } from './rate-limiter.service';
+
+/**
+ * Applies `@RateLimit()` (or the module's `defaultRule`) to HTTP routes: sets the RateLimit headers
+ * on every answer, refuses with 429, `Retry-After` and a JSON body with the RFC 9457 problem fields, and answers 503 when
+ * Redis cannot answer under the `closed` policy. Client IPs come from Express' `req.ip`, so set
+ * Express' `trust proxy` to honour `X-Forwarded-For` from your proxies only.
+ *
+ * @example
+ * providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }]
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limiter: RateLimiterService,
+    @Inject(RATE_LIMIT_RESOLVED_OPTIONS) private readonly options: ResolvedRateLimitOptions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, targets)) return true;
+    const rule =
+      this.reflector.getAllAndOverride<RateLimitRule | undefined>(RATE_LIMIT_RULE, targets) ?? this.options.defaultRule;
+    if (!rule) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const limit: RateLimitSpec = {
+      name: rule.name ?? `${context.getClass().name}.${context.getHandler().name}`,
+      points: rule.points,
+      durationMs: parseDuration(rule.duration),
+      burst: rule.burst,
+    };
+    let result;
+    try {
+      result = await this.limiter.consume(limit, keyOf(rule.key ?? 'ip', request));
+    } catch (error) {
+      if (!(error instanceof RateLimiterUnavailableError)) throw error;
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: error.code,
+        message: 'rate limiter unavailable',
+      });
+    }
+    setRateLimitHeaders(response, limit, result, this.options.legacyHeaders);
+    if (result.allowed) return true;
+    throw new HttpException(
+      {
+        type: 'about:blank',
+        title: 'Too Many Requests',
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        detail: `rate limit "${limit.name}" exceeded; retry in ${Math.max(1, Math.ceil(result.retryAfterMs / 1000))} s`,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+/** The bucket key of a request: `ip:…`, `user:…` (IP when anonymous) or `custom:…`. */
+function keyOf(key: RateLimitKey, request: Request): string {
+  if (typeof key === 'function') return `custom:${key(request)}`;
+  const userId = (request as Request & { user?: { id?: unknown } }).user?.id;
+  if (key === 'user' && (typeof userId === 'string' || typeof userId === 'number')) return `user:${userId}`;
+  return `ip:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
+}
