@@ -107,9 +107,9 @@ export class SessionService {
     const { value: stored, storage } = await this.store.load(id);
     if (!stored || stored.record.expiresAt <= now) return null;
     const renewed = this.renewedExpiry(stored.record, now);
-    // Renew only for a real gain, so reads do not all turn into writes; a lost race means someone
-    // else just renewed or changed it.
-    if (renewed - stored.record.expiresAt >= Math.min(1000, stored.record.ttlMs / 10)) {
+    // Renew only when it gains at least a tenth of the TTL: at most ~10 writes per TTL however busy
+    // the session, which keeps 90% of the sliding window. A lost race means someone else renewed it.
+    if (renewed - stored.record.expiresAt >= stored.record.ttlMs / 10) {
       const record = { ...stored.record, expiresAt: renewed };
       const saved = await this.store.save(record, stored.json, false, now);
       if (saved.value === 'saved') return toSession(record, saved.storage);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RedisConnections, RedisExecutor, type MemoryStore } from '@sentinel-kit/redis';
+import { RedisConnections, RedisExecutor, RedisOutcomeUnknownError, type MemoryStore } from '@sentinel-kit/redis';
 import type Redis from 'ioredis';
 import { SessionNotReplicatedError } from '../errors/session-not-replicated.error';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
@@ -63,7 +63,7 @@ export class DurableWriter {
       .eval(write.script, write.keys.length, ...write.keys, ...write.args)
       .wait(replicas, replicationTimeoutMs)
       .exec();
-    if (!results) throw new Error('Connection is closed.');
+    if (!results) throw new RedisOutcomeUnknownError(`${write.name}: the pipeline returned no replies`);
     const [[evalError, value], [waitError, acknowledgements]] = results;
     if (evalError) throw evalError;
     const result = Number(value);
