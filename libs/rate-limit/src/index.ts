@@ -1,5 +1,15 @@
 export { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
-export { takeTokens, type BucketDecision, type BucketState, type TokenBucketPolicy } from './policies/token-bucket';
+export { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
+export { gcra, type GcraState } from './policies/gcra';
+export type {
+  LimitParameters,
+  MemoryDecision,
+  RateLimitAlgorithm,
+  RateLimitAlgorithmName,
+  RateLimitDecision,
+} from './policies/rate-limit-algorithm';
+export { slidingWindow, type SlidingWindowState } from './policies/sliding-window';
+export { tokenBucket, type BucketState } from './policies/token-bucket';
 export { parseDuration, parseRateSpec } from './duration';
 export { RATE_LIMIT_DEFAULTS } from './rate-limit.constants';
 export { RateLimit, SkipRateLimit, type RateLimitKey, type RateLimitRule } from './rate-limit.decorator';
@@ -10,6 +20,7 @@ export type {
   RateLimitModuleOptions,
   RedisFailurePolicy,
   ResolvedRateLimitOptions,
-} from './rate-limit-options.interface';
+} from './options/rate-limit-options.interface';
 export { RateLimiterService, type RateLimitSpec, type RateLimitResult } from './rate-limiter.service';
-export { resolveRateLimitOptions } from './resolve-rate-limit-options';
+export { rateLimitEnvConfig, resolveRateLimitEnv } from './options/rate-limit-env';
+export { resolveRateLimitOptions } from './options/resolve-rate-limit-options';

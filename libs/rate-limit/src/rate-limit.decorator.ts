@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
+import type { RateLimitAlgorithmName } from './policies/rate-limit-algorithm';
 
 /** Metadata key of {@link RateLimit}. */
 export const RATE_LIMIT_RULE = Symbol('RATE_LIMIT_RULE');
@@ -15,8 +16,10 @@ export interface RateLimitRule {
   points: number;
   /** Milliseconds, or text such as `60s`. */
   duration: number | string;
-  /** Largest burst. @default points */
+  /** Largest burst (`token-bucket` and `gcra` only). @default points */
   burst?: number;
+  /** @default 'token-bucket' */
+  algorithm?: RateLimitAlgorithmName;
   /** @default 'ip' */
   key?: RateLimitKey;
   /** Names the limit in keys and headers. @default the controller and handler name */

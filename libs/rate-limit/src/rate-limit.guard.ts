@@ -14,7 +14,7 @@ import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.e
 import { RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
 import { RATE_LIMIT_RULE, SKIP_RATE_LIMIT, type RateLimitKey, type RateLimitRule } from './rate-limit.decorator';
 import { setRateLimitHeaders } from './rate-limit-headers';
-import type { ResolvedRateLimitOptions } from './rate-limit-options.interface';
+import type { ResolvedRateLimitOptions } from './options/rate-limit-options.interface';
 import { RateLimiterService, type RateLimitSpec } from './rate-limiter.service';
 
 /**
@@ -49,6 +49,7 @@ export class RateLimitGuard implements CanActivate {
       points: rule.points,
       durationMs: parseDuration(rule.duration),
       burst: rule.burst,
+      algorithm: rule.algorithm,
     };
     let result;
     try {

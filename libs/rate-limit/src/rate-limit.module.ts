@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
 import { RateLimitConfigurableModule, RATE_LIMIT_MODULE_OPTIONS } from './rate-limit.module-definition';
-import type { RateLimitModuleOptions } from './rate-limit-options.interface';
+import type { RateLimitModuleOptions } from './options/rate-limit-options.interface';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimiterService } from './rate-limiter.service';
-import { resolveRateLimitOptions } from './resolve-rate-limit-options';
+import { resolveRateLimitOptions } from './options/resolve-rate-limit-options';
 
 /**
  * Distributed rate limiting on the global `RedisModule` (import that first).

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { MemoryStore, RedisExecutor, RedisModuleError, RedisScript, isAvailabilityFailure } from '@sentinel-kit/redis';
+import { MemoryStore, RedisExecutor, RedisModuleError, isAvailabilityFailure } from '@sentinel-kit/redis';
 import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
-import { TOKEN_BUCKET_LUA, takeTokens, type BucketState, type TokenBucketPolicy } from './policies/token-bucket';
+import { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
+import type { LimitParameters, RateLimitAlgorithm, RateLimitAlgorithmName } from './policies/rate-limit-algorithm';
 import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
-import type { ResolvedRateLimitOptions } from './rate-limit-options.interface';
+import type { ResolvedRateLimitOptions } from './options/rate-limit-options.interface';
 
 /** A limit: `points` per `durationMs`, with bursts up to `burst` (default `points`). */
 export interface RateLimitSpec {
@@ -12,14 +13,16 @@ export interface RateLimitSpec {
   name: string;
   points: number;
   durationMs: number;
-  /** Bucket size. @default points */
+  /** Bucket size (`token-bucket` and `gcra` only). @default points */
   burst?: number;
+  /** @default 'token-bucket' */
+  algorithm?: RateLimitAlgorithmName;
 }
 
 /** The answer for one request. */
 export interface RateLimitResult {
   allowed: boolean;
-  /** Bucket size. */
+  /** The largest allowance: `burst`, or `points` for `sliding-window`. */
   limit: number;
   remaining: number;
   /** Until the bucket is full again. */
@@ -30,11 +33,9 @@ export interface RateLimitResult {
   store: 'redis' | 'memory' | 'none';
 }
 
-const tokenBucket = new RedisScript(TOKEN_BUCKET_LUA);
-
 /**
- * Distributed rate limiting with a token bucket evaluated atomically in Redis in one round trip, on
- * the Redis server's clock. Calls never queue for replay after a reconnect, so a request is never
+ * Distributed rate limiting evaluated atomically in Redis in one round trip, on the Redis server's
+ * clock, with a token bucket (default), GCRA or a sliding-window counter. Calls never queue for replay after a reconnect, so a request is never
  * counted twice. While Redis cannot answer, the configured policy decides: a per-process bucket
  * (`memory`, the default), let through (`open`) or refuse (`closed`).
  *
@@ -59,68 +60,75 @@ export class RateLimiterService {
    * @throws RateLimiterUnavailableError when Redis cannot answer and the policy is `closed`.
    */
   async consume(limit: RateLimitSpec, key: string, cost = 1): Promise<RateLimitResult> {
-    const policy = toPolicy(limit);
-    if (!Number.isInteger(cost) || cost < 1 || cost > policy.capacity) {
-      throw new RangeError(`cost must be an integer from 1 to ${policy.capacity}, got ${cost}`);
+    const algorithmName = limit.algorithm ?? 'token-bucket';
+    if (!Object.hasOwn(RATE_LIMIT_ALGORITHMS, algorithmName))
+      throw new RangeError(`algorithm must be token-bucket, gcra or sliding-window, got "${algorithmName}"`);
+    const algorithm = RATE_LIMIT_ALGORITHMS[algorithmName];
+    const parameters = validate(limit);
+    const capacity = algorithm.capacity(parameters);
+    if (!Number.isInteger(cost) || cost < 1 || cost > capacity) {
+      throw new RangeError(`cost must be an integer from 1 to ${capacity}, got ${cost}`);
     }
-    const bucketKey = this.bucketKey(limit.name, key);
+    const redisKey = this.redisKey(algorithm, limit.name, key);
     try {
       const reply = (await this.executor.write({
         name: 'rate-limit.consume',
-        redis: (client) => tokenBucket.run(client, [bucketKey], [policy.capacity, policy.refillPerMs, cost]),
+        redis: (client) => algorithm.script.run(client, [redisKey], algorithm.scriptArguments(parameters, cost)),
       })) as [number, number, number, number];
       const [allowed, remaining, resetMs, retryAfterMs] = reply.map(Number);
-      return { allowed: allowed === 1, limit: policy.capacity, remaining, resetMs, retryAfterMs, store: 'redis' };
+      return { allowed: allowed === 1, limit: capacity, remaining, resetMs, retryAfterMs, store: 'redis' };
     } catch (error) {
       if (!(error instanceof RedisModuleError) || !isAvailabilityFailure(error)) throw error;
-      return this.whenRedisFails(policy, bucketKey, cost, error);
+      return this.whenRedisFails(algorithm, parameters, redisKey, cost, error);
     }
   }
 
   private whenRedisFails(
-    policy: TokenBucketPolicy,
-    bucketKey: string,
+    algorithm: RateLimitAlgorithm<unknown>,
+    parameters: LimitParameters,
+    redisKey: string,
     cost: number,
     cause: RedisModuleError,
   ): RateLimitResult {
+    const limit = algorithm.capacity(parameters);
     switch (this.options.onRedisFailure) {
       case 'open':
-        return {
-          allowed: true,
-          limit: policy.capacity,
-          remaining: policy.capacity,
-          resetMs: 0,
-          retryAfterMs: 0,
-          store: 'none',
-        };
+        return { allowed: true, limit, remaining: limit, resetMs: 0, retryAfterMs: 0, store: 'none' };
       case 'closed':
         throw new RateLimiterUnavailableError(`rate limiter: Redis cannot answer (${cause.code}); refusing`, { cause });
       case 'memory': {
-        const text = this.memory.get(bucketKey);
-        const decision = takeTokens(policy, text === null ? null : (JSON.parse(text) as BucketState), cost, Date.now());
-        this.memory.set(bucketKey, JSON.stringify(decision.state), (decision.resetMs + 1000) / 1000);
+        const text = this.memory.get(redisKey);
+        const decision = algorithm.evaluate(
+          parameters,
+          text === null ? null : (JSON.parse(text) as unknown),
+          cost,
+          Date.now(),
+        );
+        this.memory.set(redisKey, JSON.stringify(decision.state), decision.ttlMs / 1000);
         const { allowed, remaining, resetMs, retryAfterMs } = decision;
-        return { allowed, limit: policy.capacity, remaining, resetMs, retryAfterMs, store: 'memory' };
+        return { allowed, limit, remaining, resetMs, retryAfterMs, store: 'memory' };
       }
     }
   }
 
-  /** `rate-limit:<name>:<key>`, the key part hashed when long. */
-  private bucketKey(name: string, key: string): string {
+  /** `rate-limit:<algorithm tag>:<name>:<key>`, the key part hashed when long. */
+  private redisKey(algorithm: RateLimitAlgorithm<unknown>, name: string, key: string): string {
     const part =
       key.length > RATE_LIMIT_DEFAULTS.maxKeyLength ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
-    return `${RATE_LIMIT_DEFAULTS.keyPrefix}${name}:${part}`;
+    return `${RATE_LIMIT_DEFAULTS.keyPrefix}${algorithm.keyTag}:${name}:${part}`;
   }
 }
 
-function toPolicy(limit: RateLimitSpec): TokenBucketPolicy {
+function validate(limit: RateLimitSpec): LimitParameters {
   const { name, points, durationMs } = limit;
-  const burst = limit.burst ?? points;
   if (!/^[\w.-]{1,64}$/.test(name))
     throw new RangeError(`limit name must be 1-64 letters, digits, "_", "." or "-", got "${name}"`);
   if (!Number.isInteger(points) || points < 1) throw new RangeError(`points must be a positive integer, got ${points}`);
   if (!Number.isInteger(durationMs) || durationMs < 1)
     throw new RangeError(`durationMs must be a positive integer, got ${durationMs}`);
+  if (limit.burst !== undefined && limit.algorithm === 'sliding-window')
+    throw new RangeError('burst applies to token-bucket and gcra, not to sliding-window');
+  const burst = limit.burst ?? points;
   if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`burst must be a positive integer, got ${burst}`);
-  return { capacity: burst, refillPerMs: points / durationMs };
+  return { points, durationMs, burst };
 }

@@ -1,61 +1,18 @@
-/** A token bucket: up to `capacity` tokens, refilled continuously at `refillPerMs`. */
-export interface TokenBucketPolicy {
-  /** Largest burst (bucket size). */
-  capacity: number;
-  /** Tokens added per millisecond. */
-  refillPerMs: number;
-}
+import { RedisScript } from '@sentinel-kit/redis';
+import { LUA_SERVER_NOW, type RateLimitAlgorithm } from './rate-limit-algorithm';
 
-/** Stored state of one bucket. */
+/** Stored state of one token bucket. */
 export interface BucketState {
   tokens: number;
   /** Time of the last evaluation, epoch milliseconds. */
   updatedAt: number;
 }
 
-/** The outcome of taking `cost` tokens. */
-export interface BucketDecision {
-  allowed: boolean;
-  /** Whole tokens left after this call. */
-  remaining: number;
-  /** Until the bucket is full again. */
-  resetMs: number;
-  /** Until `cost` tokens are available (0 when allowed). */
-  retryAfterMs: number;
-  state: BucketState;
-}
-
 /**
- * One evaluation, in TypeScript, with exactly the arithmetic of {@link TOKEN_BUCKET_LUA}; used by the
- * in-memory fallback and tested against the script.
+ * KEYS: bucket. ARGV: capacity, refill per ms, cost. A refusal changes nothing, so it writes
+ * nothing (a flood of refused requests costs no replication traffic).
  */
-export function takeTokens(
-  policy: TokenBucketPolicy,
-  state: BucketState | null,
-  cost: number,
-  now: number,
-): BucketDecision {
-  const elapsed = state ? Math.max(0, now - state.updatedAt) : 0;
-  let tokens = state ? Math.min(policy.capacity, state.tokens + elapsed * policy.refillPerMs) : policy.capacity;
-  const allowed = tokens >= cost;
-  if (allowed) tokens -= cost;
-  return {
-    allowed,
-    remaining: Math.floor(tokens),
-    resetMs: Math.ceil((policy.capacity - tokens) / policy.refillPerMs),
-    retryAfterMs: allowed ? 0 : Math.ceil((cost - tokens) / policy.refillPerMs),
-    state: { tokens, updatedAt: now },
-  };
-}
-
-/**
- * The same evaluation atomically in Redis, on the server's clock (pods with skewed clocks agree).
- * KEYS: bucket. ARGV: capacity, refill per ms, cost.
- * Returns { allowed (0/1), remaining, resetMs, retryAfterMs }.
- */
-export const TOKEN_BUCKET_LUA = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+const TOKEN_BUCKET_LUA = `${LUA_SERVER_NOW}
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
@@ -64,15 +21,40 @@ local tokens = capacity
 if stored[1] then
   tokens = math.min(capacity, tonumber(stored[1]) + math.max(0, now - tonumber(stored[2])) * rate)
 end
-local allowed = 0
-if tokens >= cost then
-  tokens = tokens - cost
-  allowed = 1
+if tokens < cost then
+  return { 0, math.floor(tokens), math.ceil((capacity - tokens) / rate), math.ceil((cost - tokens) / rate) }
 end
+tokens = tokens - cost
 local reset = math.ceil((capacity - tokens) / rate)
-local retry = 0
-if allowed == 0 then retry = math.ceil((cost - tokens) / rate) end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'ts', now)
 redis.call('PEXPIRE', KEYS[1], reset + 1000)
-return { allowed, math.floor(tokens), reset, retry }
+return { 1, math.floor(tokens), reset, 0 }
 `;
+
+/**
+ * Token bucket: up to `burst` tokens, refilled continuously at `points / durationMs`; a request
+ * takes `cost` tokens.
+ */
+export const tokenBucket: RateLimitAlgorithm<BucketState> = {
+  name: 'token-bucket',
+  keyTag: 'tb',
+  capacity: (limit) => limit.burst,
+  script: new RedisScript(TOKEN_BUCKET_LUA),
+  scriptArguments: (limit, cost) => [limit.burst, limit.points / limit.durationMs, cost],
+  evaluate(limit, state, cost, now) {
+    const rate = limit.points / limit.durationMs;
+    const elapsed = state ? Math.max(0, now - state.updatedAt) : 0;
+    let tokens = state ? Math.min(limit.burst, state.tokens + elapsed * rate) : limit.burst;
+    const allowed = tokens >= cost;
+    if (allowed) tokens -= cost;
+    const resetMs = Math.ceil((limit.burst - tokens) / rate);
+    return {
+      allowed,
+      remaining: Math.floor(tokens),
+      resetMs,
+      retryAfterMs: allowed ? 0 : Math.ceil((cost - tokens) / rate),
+      state: allowed ? { tokens, updatedAt: now } : (state ?? { tokens, updatedAt: now }),
+      ttlMs: resetMs + 1000,
+    };
+  },
+};

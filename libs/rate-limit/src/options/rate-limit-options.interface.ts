@@ -4,7 +4,7 @@
  */
 export type RedisFailurePolicy = 'memory' | 'open' | 'closed';
 
-import type { RateLimitRule } from './rate-limit.decorator';
+import type { RateLimitRule } from '../rate-limit.decorator';
 
 /** What `RateLimitModule.forRoot` takes. */
 export interface RateLimitModuleOptions {

@@ -27,4 +27,13 @@ describe('resolveRateLimitOptions', () => {
       ]);
     }
   });
+
+  it('refuses a burst on a sliding window and an unknown algorithm', () => {
+    expect(() =>
+      resolveRateLimitOptions({ defaultRule: { points: 5, duration: '1m', burst: 9, algorithm: 'sliding-window' } }),
+    ).toThrow('defaultRule.burst: burst applies to token-bucket and gcra, not to sliding-window');
+    expect(() =>
+      resolveRateLimitOptions({ defaultRule: { points: 5, duration: '1m', algorithm: 'leaky' as never } }),
+    ).toThrow('defaultRule.algorithm: expected token-bucket, gcra or sliding-window, got "leaky"');
+  });
 });
