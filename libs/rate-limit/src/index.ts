@@ -1,4 +1,5 @@
 export { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
+export { rateLimiterUnavailableException } from './errors/rate-limiter-unavailable.exception';
 export { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
 export { gcra, type GcraState } from './policies/gcra';
 export type {
@@ -24,3 +25,4 @@ export type {
 export { RateLimiterService, type RateLimitSpec, type RateLimitResult } from './rate-limiter.service';
 export { rateLimitEnvConfig, resolveRateLimitEnv } from './options/rate-limit-env';
 export { resolveRateLimitOptions } from './options/resolve-rate-limit-options';
+export { RedisThrottlerStorage } from './throttler/redis-throttler-storage';

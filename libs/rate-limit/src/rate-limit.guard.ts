@@ -1,16 +1,9 @@
-import {
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  ServiceUnavailableException,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { parseDuration } from './duration';
 import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
+import { rateLimiterUnavailableException } from './errors/rate-limiter-unavailable.exception';
 import { RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
 import { RATE_LIMIT_RULE, SKIP_RATE_LIMIT, type RateLimitKey, type RateLimitRule } from './rate-limit.decorator';
 import { setRateLimitHeaders } from './rate-limit-headers';
@@ -56,11 +49,7 @@ export class RateLimitGuard implements CanActivate {
       result = await this.limiter.consume(limit, keyOf(rule.key ?? 'ip', request));
     } catch (error) {
       if (!(error instanceof RateLimiterUnavailableError)) throw error;
-      throw new ServiceUnavailableException({
-        statusCode: 503,
-        error: error.code,
-        message: 'rate limiter unavailable',
-      });
+      throw rateLimiterUnavailableException(error);
     }
     setRateLimitHeaders(response, limit, result, this.options.legacyHeaders);
     if (result.allowed) return true;

@@ -5,9 +5,11 @@ import type { RateLimitModuleOptions } from './options/rate-limit-options.interf
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimiterService } from './rate-limiter.service';
 import { resolveRateLimitOptions } from './options/resolve-rate-limit-options';
+import { RedisThrottlerStorage } from './throttler/redis-throttler-storage';
 
 /**
- * Distributed rate limiting on the global `RedisModule` (import that first).
+ * Distributed rate limiting on the global `RedisModule` (import that first): `RateLimiterService`,
+ * `RateLimitGuard` and `RedisThrottlerStorage` for `@nestjs/throttler`. Global by default.
  *
  * @example
  * RateLimitModule.forRoot({ onRedisFailure: 'memory' })
@@ -21,7 +23,8 @@ import { resolveRateLimitOptions } from './options/resolve-rate-limit-options';
     },
     RateLimiterService,
     RateLimitGuard,
+    RedisThrottlerStorage,
   ],
-  exports: [RateLimiterService, RateLimitGuard, RATE_LIMIT_RESOLVED_OPTIONS],
+  exports: [RateLimiterService, RateLimitGuard, RedisThrottlerStorage, RATE_LIMIT_RESOLVED_OPTIONS],
 })
 export class RateLimitModule extends RateLimitConfigurableModule {}

@@ -1,0 +1,126 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
+import { RedisExecutor, RedisModuleError, RedisScript, isAvailabilityFailure } from '@sentinel-kit/redis';
+import { RateLimiterUnavailableError } from '../errors/rate-limiter-unavailable.error';
+import { rateLimiterUnavailableException } from '../errors/rate-limiter-unavailable.exception';
+import type { ResolvedRateLimitOptions } from '../options/rate-limit-options.interface';
+import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_RESOLVED_OPTIONS } from '../rate-limit.constants';
+
+/**
+ * A fixed window of `ttl` with the throttler's blocking, atomically. KEYS: hits, block. ARGV: ttl
+ * ms, limit, block duration ms. Returns { totalHits, timeToExpire ms, isBlocked 0/1, timeToBlockExpire ms }.
+ * While blocked nothing is counted; when the block ends the window starts afresh (as in the
+ * throttler's own in-memory storage).
+ */
+const THROTTLER_LUA = `
+local ttl = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local blockFor = tonumber(ARGV[3])
+local blocked = redis.call('PTTL', KEYS[2])
+if blocked > 0 then
+  return { tonumber(redis.call('GET', KEYS[2])), blocked, 1, blocked }
+end
+if blockFor <= 0 then
+  local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if hits >= limit then
+    local left = redis.call('PTTL', KEYS[1])
+    if left < 0 then left = ttl end
+    return { hits + 1, left, 1, left }
+  end
+end
+local hits = redis.call('INCR', KEYS[1])
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  left = ttl
+end
+if hits > limit then
+  redis.call('SET', KEYS[2], hits, 'PX', blockFor)
+  redis.call('DEL', KEYS[1])
+  return { hits, blockFor, 1, blockFor }
+end
+return { hits, left, 0, 0 }
+`;
+
+const throttlerScript = new RedisScript(THROTTLER_LUA);
+
+/** What `ThrottlerStorage.increment` resolves to (the package does not export the type by name). */
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/**
+ * `@nestjs/throttler` storage on the toolkit's Redis connections: every pod shares the counts, one
+ * atomic script per request, and a Redis outage follows the rate-limit failure policy instead of
+ * becoming a 500 (`memory`: the throttler's own in-memory storage per process; `open`: let through;
+ * `closed`: 503 with a JSON body).
+ *
+ * @example
+ * ThrottlerModule.forRootAsync({
+ *   inject: [RedisThrottlerStorage],
+ *   useFactory: (storage: RedisThrottlerStorage) => ({ throttlers: [{ ttl: 60_000, limit: 100 }], storage }),
+ * })
+ */
+@Injectable()
+export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly memory = new ThrottlerStorageService();
+
+  constructor(
+    @Inject(RATE_LIMIT_RESOLVED_OPTIONS) private readonly options: ResolvedRateLimitOptions,
+    private readonly executor: RedisExecutor,
+  ) {}
+
+  /**
+   * Counts one hit for `key` of throttler `throttlerName` (`ttl` and `blockDuration` in ms).
+   * @throws ServiceUnavailableException when Redis cannot answer and the policy is `closed`.
+   */
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    const base = `${RATE_LIMIT_DEFAULTS.keyPrefix}throttler:${throttlerName}:${key}`;
+    try {
+      const reply = (await this.executor.write({
+        name: 'rate-limit.throttler',
+        redis: (client) => throttlerScript.run(client, [`${base}:hits`, `${base}:block`], [ttl, limit, blockDuration]),
+      })) as [number, number, number, number];
+      const [totalHits, expireMs, isBlocked, blockMs] = reply.map(Number);
+      return {
+        totalHits,
+        timeToExpire: Math.ceil(expireMs / 1000),
+        isBlocked: isBlocked === 1,
+        timeToBlockExpire: Math.ceil(blockMs / 1000),
+      };
+    } catch (error) {
+      if (!(error instanceof RedisModuleError) || !isAvailabilityFailure(error)) throw error;
+      return this.whenRedisFails(base, ttl, limit, blockDuration, throttlerName, error);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.memory.onApplicationShutdown();
+  }
+
+  private whenRedisFails(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+    cause: RedisModuleError,
+  ): Promise<ThrottlerStorageRecord> | ThrottlerStorageRecord {
+    switch (this.options.onRedisFailure) {
+      case 'open':
+        return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
+      case 'closed':
+        throw rateLimiterUnavailableException(
+          new RateLimiterUnavailableError(`throttler storage: Redis cannot answer (${cause.code}); refusing`, {
+            cause,
+          }),
+        );
+      case 'memory':
+        return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+  }
+}
