@@ -28,13 +28,18 @@ export interface RateLimitRule {
 
 /**
  * Limits a route or every route of a controller (the route's own rule wins); needs
- * `RateLimitGuard`.
+ * `RateLimitGuard`. Takes a rule, or the name of a rule in the module's `rules` (for limits read
+ * from configuration). Rules are checked when the application starts.
  *
  * @example
  * @RateLimit({ points: 5, duration: '1m', key: 'ip', name: 'login' })
  * @Post('login') login() {}
+ *
+ * @RateLimit('demo') // RateLimitModule.forRoot({ rules: { demo: { points: 10, duration: '60s' } } })
+ * @Get('limited') limited() {}
  */
-export const RateLimit = (rule: RateLimitRule): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMIT_RULE, rule);
+export const RateLimit = (rule: RateLimitRule | string): MethodDecorator & ClassDecorator =>
+  SetMetadata(RATE_LIMIT_RULE, rule);
 
 /** Exempts a route or controller from rate limiting, including the module default. */
 export const SkipRateLimit = (): MethodDecorator & ClassDecorator => SetMetadata(SKIP_RATE_LIMIT, true);

@@ -31,8 +31,9 @@ export class RateLimitGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, targets)) return true;
-    const rule =
-      this.reflector.getAllAndOverride<RateLimitRule | undefined>(RATE_LIMIT_RULE, targets) ?? this.options.defaultRule;
+    const rule = this.ruleOf(
+      this.reflector.getAllAndOverride<RateLimitRule | string | undefined>(RATE_LIMIT_RULE, targets),
+    );
     if (!rule) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
@@ -62,6 +63,15 @@ export class RateLimitGuard implements CanActivate {
       },
       HttpStatus.TOO_MANY_REQUESTS,
     );
+  }
+
+  /** The decorator's rule (by name from the module's `rules`), or the module default. */
+  private ruleOf(declared: RateLimitRule | string | undefined): RateLimitRule | undefined {
+    if (typeof declared !== 'string') return declared ?? this.options.defaultRule;
+    const named = this.options.rules[declared];
+    // RateLimitRulesValidator refuses unknown names at startup, so this only guards against misuse.
+    if (!named) throw new Error(`@RateLimit('${declared}'): no rule of that name in RateLimitModule options`);
+    return { name: declared, ...named };
   }
 }
 

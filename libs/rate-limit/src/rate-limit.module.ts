@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
 import { RateLimitConfigurableModule, RATE_LIMIT_MODULE_OPTIONS } from './rate-limit.module-definition';
 import type { RateLimitModuleOptions } from './options/rate-limit-options.interface';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimiterService } from './rate-limiter.service';
 import { resolveRateLimitOptions } from './options/resolve-rate-limit-options';
+import { RateLimitRulesValidator } from './rate-limit-rules.validator';
 import { RedisThrottlerStorage } from './throttler/redis-throttler-storage';
 
 /**
@@ -15,6 +17,7 @@ import { RedisThrottlerStorage } from './throttler/redis-throttler-storage';
  * RateLimitModule.forRoot({ onRedisFailure: 'memory' })
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: RATE_LIMIT_RESOLVED_OPTIONS,
@@ -24,6 +27,7 @@ import { RedisThrottlerStorage } from './throttler/redis-throttler-storage';
     RateLimiterService,
     RateLimitGuard,
     RedisThrottlerStorage,
+    RateLimitRulesValidator,
   ],
   exports: [RateLimiterService, RateLimitGuard, RedisThrottlerStorage, RATE_LIMIT_RESOLVED_OPTIONS],
 })

@@ -6,6 +6,7 @@ import { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
 import type { LimitParameters, RateLimitAlgorithm, RateLimitAlgorithmName } from './policies/rate-limit-algorithm';
 import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
 import type { ResolvedRateLimitOptions } from './options/rate-limit-options.interface';
+import { RULE_NAME_PATTERN } from './options/rate-limit-rule.schema';
 
 /** A limit: `points` per `durationMs`, with bursts up to `burst` (default `points`). */
 export interface RateLimitSpec {
@@ -121,7 +122,7 @@ export class RateLimiterService {
 
 function validate(limit: RateLimitSpec): LimitParameters {
   const { name, points, durationMs } = limit;
-  if (!/^[\w.-]{1,64}$/.test(name))
+  if (!RULE_NAME_PATTERN.test(name))
     throw new RangeError(`limit name must be 1-64 letters, digits, "_", "." or "-", got "${name}"`);
   if (!Number.isInteger(points) || points < 1) throw new RangeError(`points must be a positive integer, got ${points}`);
   if (!Number.isInteger(durationMs) || durationMs < 1)

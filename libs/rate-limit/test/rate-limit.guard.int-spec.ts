@@ -1,4 +1,4 @@
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Controller, Get, type INestApplication, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -35,6 +35,25 @@ class LimitedController {
   }
 }
 
+@Controller('configured')
+class ConfiguredController {
+  @Get()
+  @RateLimit('from-config')
+  get(): string {
+    return 'configured';
+  }
+}
+
+@Controller('broken')
+@RateLimit({ points: 0, duration: 'soon' })
+class BrokenController {
+  @Get()
+  @RateLimit('missing')
+  get(): string {
+    return 'broken';
+  }
+}
+
 @Controller('default')
 class DefaultController {
   @Get()
@@ -49,19 +68,26 @@ describe('RateLimitGuard with @RateLimit() over a real redis-server', () => {
   let app: INestApplication | undefined;
   const http = () => request(app!.getHttpServer() as Server);
 
-  const startApp = async (options: RateLimitModuleOptions = {}) => {
+  const startApp = async (
+    options: RateLimitModuleOptions = {},
+    controllers: Type[] = [LimitedController, DefaultController, ConfiguredController],
+  ) => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         RedisModule.forRoot({ host: server.host, port: server.port, commandTimeoutMs: 300 }),
-        RateLimitModule.forRoot({ defaultRule: { points: 3, duration: 1000, name: 'default' }, ...options }),
+        RateLimitModule.forRoot({
+          defaultRule: { points: 3, duration: 1000, name: 'default' },
+          rules: { 'from-config': { points: 1, duration: '1h', algorithm: 'gcra' } },
+          ...options,
+        }),
       ],
-      controllers: [LimitedController, DefaultController],
+      controllers,
       providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
     }).compile();
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
     nest.set('trust proxy', 1); // one proxy: X-Forwarded-For names the client
-    await nest.init();
     app = nest;
+    await nest.init();
   };
 
   beforeAll(async () => {
@@ -106,6 +132,25 @@ describe('RateLimitGuard with @RateLimit() over a real redis-server', () => {
     }
     for (let i = 0; i < 3; i += 1) await http().get('/default').expect(200);
     await http().get('/default').expect(429);
+  });
+
+  it('applies a rule named in the module options, as configured at startup', async () => {
+    await startApp();
+    const first = await http().get('/configured').expect(200);
+    expect(first.headers['ratelimit-policy']).toBe('"from-config";q=1;w=3600');
+    await http().get('/configured').expect(429);
+  });
+
+  it('refuses to start with a malformed @RateLimit() or an unknown rule name, naming each', async () => {
+    const started = startApp({}, [BrokenController]);
+    await expect(started).rejects.toThrow(
+      [
+        'Invalid rate-limit configuration:',
+        '  - @RateLimit on BrokenController: points: expected a positive integer, got "0"',
+        '  - @RateLimit on BrokenController: duration: expected a duration such as 500ms, 60s, 15m, 1h or 1d, got "soon"',
+        '  - @RateLimit on BrokenController.get: no rule named "missing" in the module\'s rules (known: from-config)',
+      ].join('\n'),
+    );
   });
 
   it('answers 503 with a JSON body, not 500, when Redis is gone and the policy is closed', async () => {

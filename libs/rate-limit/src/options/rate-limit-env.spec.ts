@@ -15,6 +15,7 @@ describe('resolveRateLimitEnv', () => {
   it('defaults to the in-memory fallback with legacy headers', () => {
     expect(resolveRateLimitEnv({})).toEqual({
       defaultRule: undefined,
+      rules: {},
       legacyHeaders: true,
       onRedisFailure: 'memory',
       memoryMaxKeys: 100_000,

@@ -10,6 +10,11 @@ import type { RateLimitRule } from '../rate-limit.decorator';
 export interface RateLimitModuleOptions {
   /** Limit for every route that `RateLimitGuard` guards and that has no `@RateLimit()` of its own. */
   defaultRule?: RateLimitRule;
+  /**
+   * Rules by name, for `@RateLimit('name')`: limits that come from configuration at startup. A
+   * rule's `name` defaults to its key here.
+   */
+  rules?: Readonly<Record<string, RateLimitRule>>;
   /** Also send `X-RateLimit-Limit/-Remaining/-Reset` for older clients. @default true */
   legacyHeaders?: boolean;
   /** @default 'memory' */
@@ -21,6 +26,7 @@ export interface RateLimitModuleOptions {
 /** Validated, frozen options. */
 export interface ResolvedRateLimitOptions {
   readonly defaultRule?: RateLimitRule;
+  readonly rules: Readonly<Record<string, RateLimitRule>>;
   readonly legacyHeaders: boolean;
   readonly onRedisFailure: RedisFailurePolicy;
   readonly memoryMaxKeys: number;

@@ -5,6 +5,7 @@ describe('resolveRateLimitOptions', () => {
   it('applies the defaults', () => {
     expect(resolveRateLimitOptions({})).toEqual({
       defaultRule: undefined,
+      rules: {},
       legacyHeaders: true,
       onRedisFailure: 'memory',
       memoryMaxKeys: 100_000,
