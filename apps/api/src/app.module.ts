@@ -1,24 +1,48 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { RedisModule, redisEnvConfig, type ResolvedRedisOptions } from '@sentinel-kit/redis';
+import {
+  RateLimitGuard,
+  RateLimitModule,
+  rateLimitEnvConfig,
+  type ResolvedRateLimitOptions,
+} from '@sentinel-kit/rate-limit';
 import { sessionEnvConfig } from '@sentinel-kit/session';
 import { RedisErrorFilter } from './common/redis-error.filter';
 import { apiEnvConfig } from './config/api-env.config';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { SessionsModule } from './sessions/sessions.module';
 
-/** The sample API: Redis and sessions configured from the environment, `/health` and `/sessions`. */
+/**
+ * The sample API: Redis, rate limits and sessions configured from the environment; `/health`,
+ * `/sessions` (creating one is the login, rate-limited) and `/demo`.
+ */
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, load: [redisEnvConfig, sessionEnvConfig, apiEnvConfig] }),
+    ConfigModule.forRoot({
+      isGlobal: true,
+      load: [redisEnvConfig, rateLimitEnvConfig, sessionEnvConfig, apiEnvConfig],
+    }),
     RedisModule.forRootAsync({
       inject: [redisEnvConfig.KEY],
       useFactory: (options: ResolvedRedisOptions) => options,
     }),
+    RateLimitModule.forRootAsync({
+      inject: [rateLimitEnvConfig.KEY, apiEnvConfig.KEY],
+      useFactory: (options: ResolvedRateLimitOptions, api: ConfigType<typeof apiEnvConfig>) => ({
+        ...options,
+        rules: { demo: api.demoRateLimit, login: api.loginRateLimit },
+      }),
+    }),
     HealthModule,
     SessionsModule,
+    DemoModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: RedisErrorFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: RedisErrorFilter },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+  ],
 })
 export class AppModule {}

@@ -4,10 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { AppModule } from './app.module';
 import { apiEnvConfig } from './config/api-env.config';
+import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule, { abortOnError: false });
   app.enableShutdownHooks();
+  configureApp(app);
   const { port } = app.get<ConfigType<typeof apiEnvConfig>>(apiEnvConfig.KEY);
   await app.listen(port);
   Logger.log(`listening on http://localhost:${port}`, 'Bootstrap');

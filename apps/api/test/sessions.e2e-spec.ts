@@ -35,6 +35,7 @@ describe('/sessions', () => {
     REDIS_HOST: server.host,
     REDIS_PORT: String(server.port),
     SESSION_MAX_BYTES: '1024',
+    LOGIN_RATE_LIMIT: '1000/60s',
     ...extra,
   });
 

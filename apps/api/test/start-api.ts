@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/configure-app';
 
 /** Variables a test may set; all are cleared before each start so tests do not leak into each other. */
 const MANAGED_ENV = [
@@ -12,6 +13,11 @@ const MANAGED_ENV = [
   'REDIS_FALLBACK_ENABLED',
   'REDIS_COMMAND_TIMEOUT_MS',
   'SESSION_MAX_BYTES',
+  'RATE_LIMIT_ON_REDIS_FAILURE',
+  'RATE_LIMIT_FAIL_OPEN',
+  'DEMO_RATE_LIMIT',
+  'LOGIN_RATE_LIMIT',
+  'TRUST_PROXY',
 ];
 
 /** Boots the real AppModule with exactly these variables set, quiet, ready for supertest. */
@@ -20,6 +26,7 @@ export async function startApi(env: Record<string, string>): Promise<INestApplic
   Object.assign(process.env, env);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
+  configureApp(app);
   await app.init();
   return app;
 }

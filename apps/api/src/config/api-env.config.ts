@@ -1,21 +1,66 @@
 import { registerAs } from '@nestjs/config';
+import { RedisConfigError, VALUE_IN_MESSAGE, formatConfigIssues, presentEnv } from '@sentinel-kit/redis';
+import { parseRateSpec, type RateLimitRule } from '@sentinel-kit/rate-limit';
+import { z } from 'zod';
+import { parseTrustProxy } from './trust-proxy';
 
 /** The sample API's own settings. */
 export interface ApiConfig {
   /** HTTP port. @default 3000 */
   port: number;
+  /** `GET /demo/limited`, per client IP. @default 10 per 60 s */
+  demoRateLimit: RateLimitRule;
+  /** `POST /sessions` (the login), per client IP, against brute force. @default 10 per 60 s */
+  loginRateLimit: RateLimitRule;
+  /** Express' `trust proxy`. @default false */
+  trustProxy: false | number | string[];
 }
 
-/**
- * `api` namespace: `PORT`, validated at startup.
- * @throws Error naming `PORT` and its value when it is not a port number.
- */
-export const apiEnvConfig = registerAs('api', (): ApiConfig => {
-  const text = process.env.PORT?.trim();
-  if (!text) return { port: 3000 };
-  const port = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 1 && port <= 65535)) {
-    throw new Error(`Invalid configuration:\n  - PORT: expected an integer from 1 to 65535, got "${text}"`);
-  }
-  return { port };
+/** A `z.string()` parsed by `parse`, whose error messages already quote the value. */
+const parsedBy = <T>(parse: (text: string) => T) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, params: { [VALUE_IN_MESSAGE]: true } });
+      return z.NEVER;
+    }
+  });
+
+const rateSpec = parsedBy((text) => {
+  const { points, durationMs } = parseRateSpec(text);
+  return { points, duration: durationMs };
 });
+
+const apiEnvSchema = z.object({
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected an integer from 1 to 65535')
+    .transform(Number)
+    .refine((port) => port >= 1 && port <= 65535, 'expected an integer from 1 to 65535')
+    .default(3000),
+  DEMO_RATE_LIMIT: rateSpec.default({ points: 10, duration: 60_000 }),
+  LOGIN_RATE_LIMIT: rateSpec.default({ points: 10, duration: 60_000 }),
+  TRUST_PROXY: parsedBy(parseTrustProxy).default(false),
+});
+
+/**
+ * The sample API's settings from `PORT`, `DEMO_RATE_LIMIT`, `LOGIN_RATE_LIMIT` (`POINTS/DURATION`,
+ * e.g. `10/60s`) and `TRUST_PROXY`.
+ * @throws RedisConfigError (subject `API`) naming every bad variable and its value.
+ */
+export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>): ApiConfig {
+  const parsed = apiEnvSchema.safeParse(presentEnv(env), { reportInput: true });
+  if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues), 'API');
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    demoRateLimit: { ...e.DEMO_RATE_LIMIT, name: 'demo' },
+    loginRateLimit: { ...e.LOGIN_RATE_LIMIT, name: 'login' },
+    trustProxy: e.TRUST_PROXY,
+  };
+}
+
+/** `api` namespace of `@nestjs/config`, validated at startup. */
+export const apiEnvConfig = registerAs('api', () => resolveApiEnv(process.env));

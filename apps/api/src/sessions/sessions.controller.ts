@@ -12,6 +12,7 @@ import {
   Res,
   UnauthorizedException,
 } from '@nestjs/common';
+import { RateLimit } from '@sentinel-kit/rate-limit';
 import { SessionService, isSessionId, type Session } from '@sentinel-kit/session';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
@@ -33,8 +34,9 @@ export interface SessionView {
 export class SessionsController {
   constructor(private readonly sessions: SessionService) {}
 
-  /** 201 `{ id, expiresAt, storage }` and the session cookie. */
+  /** 201 `{ id, expiresAt, storage }` and the session cookie; the login, limited per IP by `LOGIN_RATE_LIMIT`. */
   @Post()
+  @RateLimit('login')
   async create(
     @Body(new ZodBodyPipe(createSessionSchema)) body: z.output<typeof createSessionSchema>,
     @Req() request: Request,

@@ -1,0 +1,69 @@
+import { RedisConfigError } from '@sentinel-kit/redis';
+import { resolveApiEnv } from './api-env.config';
+
+function issuesOf(env: Record<string, string>): readonly string[] {
+  try {
+    resolveApiEnv(env);
+  } catch (error) {
+    if (error instanceof RedisConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a RedisConfigError');
+}
+
+describe('resolveApiEnv', () => {
+  it('defaults to port 3000, 10 per minute on the demo and login routes, no trusted proxy', () => {
+    expect(resolveApiEnv({})).toEqual({
+      port: 3000,
+      demoRateLimit: { points: 10, duration: 60_000, name: 'demo' },
+      loginRateLimit: { points: 10, duration: 60_000, name: 'login' },
+      trustProxy: false,
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      resolveApiEnv({ PORT: '8080', DEMO_RATE_LIMIT: '5/1s', LOGIN_RATE_LIMIT: '3 / 15m', TRUST_PROXY: '1' }),
+    ).toEqual({
+      port: 8080,
+      demoRateLimit: { points: 5, duration: 1000, name: 'demo' },
+      loginRateLimit: { points: 3, duration: 900_000, name: 'login' },
+      trustProxy: 1,
+    });
+  });
+
+  it.each([
+    ['false', false],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8,::1,fd00::/8', ['loopback', '10.0.0.0/8', '::1', 'fd00::/8']],
+  ])('reads TRUST_PROXY=%p', (text, expected) => {
+    expect(resolveApiEnv({ TRUST_PROXY: text }).trustProxy).toEqual(expected);
+  });
+
+  it.each([
+    [{ PORT: '70000' }, 'PORT: expected an integer from 1 to 65535, got "70000"'],
+    [{ PORT: 'http' }, 'PORT: expected an integer from 1 to 65535, got "http"'],
+    [{ DEMO_RATE_LIMIT: 'ten' }, 'DEMO_RATE_LIMIT: expected POINTS/DURATION such as 10/60s, got "ten"'],
+    [
+      { DEMO_RATE_LIMIT: '10/60x' },
+      'DEMO_RATE_LIMIT: expected a duration such as 500ms, 60s, 15m, 1h or 1d, got "60x"',
+    ],
+    [{ LOGIN_RATE_LIMIT: '0/60s' }, 'LOGIN_RATE_LIMIT: expected POINTS/DURATION such as 10/60s, got "0/60s"'],
+    [
+      { TRUST_PROXY: 'true' },
+      'TRUST_PROXY: expected false, a hop count, or proxy addresses/subnets such as 10.0.0.0/8,loopback (true would let any client choose its IP), got "true"',
+    ],
+    [
+      { TRUST_PROXY: '10.0.0.0/33' },
+      'TRUST_PROXY: expected false, a hop count, or proxy addresses/subnets such as 10.0.0.0/8,loopback (true would let any client choose its IP), got "10.0.0.0/33"',
+    ],
+  ])('rejects %p', (env, message) => {
+    expect(issuesOf(env)).toEqual([message]);
+  });
+
+  it('reports every problem at once', () => {
+    expect(() => resolveApiEnv({ PORT: '0', DEMO_RATE_LIMIT: 'x' })).toThrow(
+      /^Invalid API configuration:\n {2}- PORT: .*\n {2}- DEMO_RATE_LIMIT: /,
+    );
+  });
+});
