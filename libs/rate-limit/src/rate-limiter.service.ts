@@ -75,9 +75,10 @@ export class RateLimiterService {
       const reply = (await this.executor.write({
         name: 'rate-limit.consume',
         redis: (client) => algorithm.script.run(client, [redisKey], algorithm.scriptArguments(parameters, cost)),
-      })) as [number, number, number, number];
-      const [allowed, remaining, resetMs, retryAfterMs] = reply.map(Number);
-      return { allowed: allowed === 1, limit: capacity, remaining, resetMs, retryAfterMs, store: 'redis' };
+      })) as [number, number, number?];
+      const allowed = reply.length === 2;
+      const [remaining, resetMs, retryAfterMs = 0] = reply;
+      return { allowed, limit: capacity, remaining, resetMs, retryAfterMs, store: 'redis' };
     } catch (error) {
       if (!(error instanceof RedisModuleError) || !isAvailabilityFailure(error)) throw error;
       return this.whenRedisFails(algorithm, parameters, redisKey, cost, error);

@@ -7,13 +7,13 @@ export interface GcraState {
 }
 
 /**
- * KEYS: key. ARGV: emission interval (ms per point), burst, cost. The state is one number (a plain
+ * KEYS: key. ARGV: duration ms, points, burst, cost (whole numbers: quicker to send than an interval). The state is one number (a plain
  * string key); a refusal writes nothing.
  */
 const GCRA_LUA = `${LUA_SERVER_NOW}
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+local interval = tonumber(ARGV[1]) / tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
 local slack = ${FLOAT_SLACK}
 local tolerance = interval * burst
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
@@ -21,11 +21,11 @@ if tat < now then tat = now end
 local nextTat = tat + cost * interval
 local wait = nextTat - tolerance - now
 if wait > slack then
-  return { 0, math.floor((tolerance - (tat - now)) / interval + slack), math.ceil(tat - now - slack), math.ceil(wait - slack) }
+  return { math.floor((tolerance - (tat - now)) / interval + slack), math.ceil(tat - now - slack), math.ceil(wait - slack) }
 end
 local reset = math.ceil(nextTat - now - slack)
 redis.call('SET', KEYS[1], string.format("%.17g", nextTat), 'PX', reset + 1000)
-return { 1, math.floor((tolerance - (nextTat - now)) / interval + slack), reset, 0 }
+return { math.floor((tolerance - (nextTat - now)) / interval + slack), reset }
 `;
 
 /**
@@ -38,7 +38,7 @@ export const gcra: RateLimitAlgorithm<GcraState> = {
   keyTag: 'gcra',
   capacity: (limit) => limit.burst,
   script: new RedisScript(GCRA_LUA),
-  scriptArguments: (limit, cost) => [limit.durationMs / limit.points, limit.burst, cost],
+  scriptArguments: (limit, cost) => [limit.durationMs, limit.points, limit.burst, cost],
   evaluate(limit, state, cost, now) {
     const interval = limit.durationMs / limit.points;
     const tolerance = interval * limit.burst;

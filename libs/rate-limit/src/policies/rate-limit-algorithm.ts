@@ -31,7 +31,8 @@ export interface MemoryDecision<S> extends RateLimitDecision {
 
 /**
  * One algorithm, twice: atomically in Redis on the server's clock (`script`, returning
- * `{ allowed 0/1, remaining, resetMs, retryAfterMs }`), and in TypeScript with the same arithmetic
+ * `{ remaining, resetMs }` when allowed and `{ remaining, resetMs, retryAfterMs }` when refused:
+ * the shortest replies to decode), and in TypeScript with the same arithmetic
  * for the per-process fallback (`evaluate`).
  */
 export interface RateLimitAlgorithm<S = unknown> {

@@ -12,8 +12,7 @@ export interface SlidingWindowState {
 }
 
 /**
- * KEYS: key. ARGV: points, duration ms, cost. Returns the usual four numbers; a refusal writes
- * nothing.
+ * KEYS: key. ARGV: points, duration ms, cost. A refusal writes nothing.
  */
 const SLIDING_WINDOW_LUA = `${LUA_SERVER_NOW}
 local points = tonumber(ARGV[1])
@@ -40,14 +39,14 @@ if used + cost > points + slack then
   end
   local reset = duration - elapsed
   if current > 0 then reset = reset + duration end
-  return { 0, math.max(0, math.floor(points - used + slack)), math.ceil(reset), math.max(1, math.ceil(retry - slack)) }
+  return { math.max(0, math.floor(points - used + slack)), math.ceil(reset), math.max(1, math.ceil(retry - slack)) }
 end
 current = current + cost
 used = used + cost
 local reset = 2 * duration - elapsed
 redis.call('HSET', KEYS[1], 'w', window, 'c', current, 'p', previous)
 redis.call('PEXPIRE', KEYS[1], math.ceil(reset) + 1000)
-return { 1, math.max(0, math.floor(points - used + slack)), math.ceil(reset), 0 }
+return { math.max(0, math.floor(points - used + slack)), math.ceil(reset) }
 `;
 
 /**

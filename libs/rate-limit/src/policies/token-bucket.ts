@@ -1,60 +1,72 @@
 import { RedisScript } from '@sentinel-kit/redis';
-import { LUA_SERVER_NOW, type RateLimitAlgorithm } from './rate-limit-algorithm';
+import { FLOAT_SLACK, type RateLimitAlgorithm } from './rate-limit-algorithm';
 
-/** Stored state of one token bucket. */
+/** Stored state of one token bucket: when it will be full again, epoch milliseconds. */
 export interface BucketState {
-  tokens: number;
-  /** Time of the last evaluation, epoch milliseconds. */
-  updatedAt: number;
+  fullAt: number;
 }
 
 /**
- * KEYS: bucket. ARGV: capacity, refill per ms, cost. A refusal changes nothing, so it writes
- * nothing (a flood of refused requests costs no replication traffic).
+ * KEYS: bucket. ARGV: capacity, points, duration ms, cost (whole numbers: quicker to send than a
+ * rate). The bucket's state is the key's own expiry: the key lives exactly until the bucket is full
+ * again (its value keeps the sub-millisecond rest), so a missing key is a full bucket. The server's
+ * clock is read through PTTL, and each call costs PTTL, GET and one SET. A refusal writes nothing
+ * (a flood of refused requests costs no replication traffic).
  */
-const TOKEN_BUCKET_LUA = `${LUA_SERVER_NOW}
+const TOKEN_BUCKET_LUA = `
 local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local stored = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = capacity
-if stored[1] then
-  tokens = math.min(capacity, tonumber(stored[1]) + math.max(0, now - tonumber(stored[2])) * rate)
+local rate = tonumber(ARGV[2]) / tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
+local slack = ${FLOAT_SLACK}
+local untilFull = redis.call('PTTL', KEYS[1])
+if untilFull < 0 then
+  untilFull = 0
+else
+  untilFull = math.max(0, untilFull + tonumber(redis.call('GET', KEYS[1]) or '0'))
 end
+local tokens = capacity - untilFull * rate + slack
 if tokens < cost then
-  return { 0, math.floor(tokens), math.ceil((capacity - tokens) / rate), math.ceil((cost - tokens) / rate) }
+  return { math.floor(tokens), math.ceil(untilFull - slack), math.ceil((cost - tokens) / rate) }
 end
-tokens = tokens - cost
-local reset = math.ceil((capacity - tokens) / rate)
-redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'ts', now)
-redis.call('PEXPIRE', KEYS[1], reset + 1000)
-return { 1, math.floor(tokens), reset, 0 }
+untilFull = untilFull + cost / rate
+local ttl = math.max(1, math.floor(untilFull))
+redis.call('SET', KEYS[1], untilFull - ttl, 'PX', ttl)
+return { math.floor(tokens - cost), math.ceil(untilFull - slack) }
 `;
 
 /**
  * Token bucket: up to `burst` tokens, refilled continuously at `points / durationMs`; a request
- * takes `cost` tokens.
+ * takes `cost` tokens. Kept as "time until full" (tokens = burst − time until full × rate), which
+ * in Redis is the key's expiry.
  */
 export const tokenBucket: RateLimitAlgorithm<BucketState> = {
   name: 'token-bucket',
   keyTag: 'tb',
   capacity: (limit) => limit.burst,
   script: new RedisScript(TOKEN_BUCKET_LUA),
-  scriptArguments: (limit, cost) => [limit.burst, limit.points / limit.durationMs, cost],
+  scriptArguments: (limit, cost) => [limit.burst, limit.points, limit.durationMs, cost],
   evaluate(limit, state, cost, now) {
     const rate = limit.points / limit.durationMs;
-    const elapsed = state ? Math.max(0, now - state.updatedAt) : 0;
-    let tokens = state ? Math.min(limit.burst, state.tokens + elapsed * rate) : limit.burst;
-    const allowed = tokens >= cost;
-    if (allowed) tokens -= cost;
-    const resetMs = Math.ceil((limit.burst - tokens) / rate);
+    const untilFull = Math.max(0, (state?.fullAt ?? now) - now);
+    const tokens = limit.burst - untilFull * rate + FLOAT_SLACK;
+    if (tokens < cost) {
+      return {
+        allowed: false,
+        remaining: Math.floor(tokens),
+        resetMs: Math.ceil(untilFull - FLOAT_SLACK),
+        retryAfterMs: Math.ceil((cost - tokens) / rate),
+        state: { fullAt: now + untilFull },
+        ttlMs: Math.ceil(untilFull),
+      };
+    }
+    const next = untilFull + cost / rate;
     return {
-      allowed,
-      remaining: Math.floor(tokens),
-      resetMs,
-      retryAfterMs: allowed ? 0 : Math.ceil((cost - tokens) / rate),
-      state: allowed ? { tokens, updatedAt: now } : (state ?? { tokens, updatedAt: now }),
-      ttlMs: resetMs + 1000,
+      allowed: true,
+      remaining: Math.floor(tokens - cost),
+      resetMs: Math.ceil(next - FLOAT_SLACK),
+      retryAfterMs: 0,
+      state: { fullAt: now + next },
+      ttlMs: Math.ceil(next),
     };
   },
 };

@@ -72,13 +72,8 @@ export class RedisExecutor implements OnModuleDestroy {
    * @throws RedisUnavailableError / RedisOutcomeUnknownError when Redis fails and the fallback is off.
    * @throws RedisCommandRejectedError when Redis rejects the command (e.g. `WRONGTYPE`).
    */
-  async write<T>(operation: ResilientOperation<T>): Promise<T> {
-    if (this.breaker.isOpen) return this.degrade(operation, this.openCircuitError(operation.name));
-    try {
-      return await this.onPrimary(operation);
-    } catch (error) {
-      return this.degrade(operation, error as RedisModuleError);
-    }
+  write<T>(operation: ResilientOperation<T>): Promise<T> {
+    return this.breaker.isOpen ? this.degradeOpen(operation) : this.onPrimary(operation);
   }
 
   /**
@@ -87,21 +82,20 @@ export class RedisExecutor implements OnModuleDestroy {
    * like {@link write}.
    */
   async read<T>(operation: ResilientOperation<T>): Promise<T> {
-    if (this.breaker.isOpen) return this.degrade(operation, this.openCircuitError(operation.name));
+    if (this.breaker.isOpen) return this.degradeOpen(operation);
     const { read, write } = this.connections;
     if (read !== write && read.status === 'ready') {
+      const started = performance.now();
       try {
-        return await this.timed(() => operation.redis(read));
+        return await operation.redis(read);
       } catch (error) {
         const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
         if (!isAvailabilityFailure(failure)) throw failure;
+      } finally {
+        this.metrics.recordLatency(performance.now() - started);
       }
     }
-    try {
-      return await this.onPrimary(operation);
-    } catch (error) {
-      return this.degrade(operation, error as RedisModuleError);
-    }
+    return this.onPrimary(operation);
   }
 
   /**
@@ -118,32 +112,35 @@ export class RedisExecutor implements OnModuleDestroy {
     }
   }
 
-  /** Runs on the primary; availability failures count against the circuit and are rethrown typed. */
+  /**
+   * Runs on the primary; availability failures count against the circuit and are served from
+   * memory (or rethrown typed). Every call of the toolkit passes here, so it is one async step
+   * without closures.
+   */
   private async onPrimary<T>(operation: ResilientOperation<T>): Promise<T> {
+    const started = performance.now();
     try {
-      const result = await this.timed(() => operation.redis(operation.primary ?? this.connections.write));
+      const result = await operation.redis(operation.primary ?? this.connections.write);
       this.breaker.recordSuccess();
       return result;
     } catch (error) {
       const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
       if (isAvailabilityFailure(failure)) this.breaker.recordFailure();
-      throw failure;
+      return this.degrade(operation, failure);
+    } finally {
+      this.metrics.recordLatency(performance.now() - started);
     }
+  }
+
+  /** While the circuit is open: memory, or a typed failure (a rejection), without touching Redis. */
+  private degradeOpen<T>(operation: ResilientOperation<T>): Promise<T> {
+    return new Promise((resolve) => resolve(this.degrade(operation, this.openCircuitError(operation.name))));
   }
 
   private degrade<T>(operation: ResilientOperation<T>, failure: RedisModuleError): T {
     if (!isAvailabilityFailure(failure) || !this.options.fallback.enabled || !operation.memory) throw failure;
     this.metrics.fallbackOperations += 1;
     return operation.memory(this.memory);
-  }
-
-  private async timed<T>(call: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    try {
-      return await call();
-    } finally {
-      this.metrics.recordLatency(performance.now() - started);
-    }
   }
 
   private counted(failure: RedisModuleError): RedisModuleError {
