@@ -1,5 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { SentinelTopology, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import {
+  SentinelTopology,
+  reportMeasure,
+  startStandaloneRedis,
+  waitFor,
+  type RedisServerProcess,
+} from '@sentinel-kit/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { startApi } from './start-api';
@@ -10,9 +16,9 @@ interface HealthBody {
   details: { redis: { status: string; degraded: boolean; message: string; sentinel?: unknown } };
 }
 
-/** `GET /health` on the app's real HTTP server. */
-async function getHealth(app: INestApplication): Promise<{ status: number; body: HealthBody }> {
-  const response = await request(app.getHttpServer() as Server).get('/health');
+/** `GET /health` (or `/health/<probe>`) on the app's real HTTP server. */
+async function getHealth(app: INestApplication, path = '/health'): Promise<{ status: number; body: HealthBody }> {
+  const response = await request(app.getHttpServer() as Server).get(path);
   return { status: response.status, body: response.body as HealthBody };
 }
 
@@ -83,6 +89,35 @@ describe('GET /health', () => {
       );
     });
 
+    it('reports degraded as down with REDIS_HEALTH_STRICT, while liveness stays 200', async () => {
+      app = await startApi(env({ REDIS_HEALTH_STRICT: 'true' }));
+      expect((await getHealth(app, '/health/ready')).status).toBe(200);
+      await server.kill();
+      try {
+        for (const path of ['/health', '/health/ready']) {
+          const response = await getHealth(app, path);
+          expect(response.status).toBe(503);
+          expect(response.body.details.redis).toMatchObject({ status: 'down', degraded: true });
+          expect(response.body.details.redis.message).toContain('reported down because health is strict');
+        }
+        const live = await getHealth(app, '/health/live');
+        expect(live).toMatchObject({ status: 200, body: { status: 'ok' } });
+      } finally {
+        await server.start();
+      }
+    });
+
+    it('checks the heap against HEALTH_HEAP_MAX_MB', async () => {
+      app = await startApi(env());
+      const fine = await getHealth(app, '/health/ready');
+      expect(fine.body).toMatchObject({ status: 'ok', details: { memory_heap: { status: 'up' } } });
+      await app.close();
+      app = await startApi(env({ HEALTH_HEAP_MAX_MB: '16' })); // below any Node.js heap
+      const over = await getHealth(app, '/health');
+      expect(over.status).toBe(503);
+      expect(over.body).toMatchObject({ status: 'error', details: { memory_heap: { status: 'down' } } });
+    });
+
     it('is 503 and down while Redis is gone and the fallback is disabled', async () => {
       app = await startApi(env({ REDIS_FALLBACK_ENABLED: 'false' }));
       await server.kill();
@@ -127,6 +162,38 @@ describe('GET /health', () => {
           lastFailover: null,
         },
       });
+    });
+  });
+
+  describe('every Redis process hung', () => {
+    let topology: SentinelTopology;
+    beforeAll(async () => {
+      topology = await SentinelTopology.start({ downAfterMs: 2000 });
+    });
+    afterAll(async () => topology?.stop());
+
+    it('answers every probe within a second while every Redis process is SIGSTOPped', async () => {
+      app = await startApi({
+        REDIS_SENTINEL_ENABLED: 'true',
+        REDIS_SENTINELS: topology.sentinelList,
+        REDIS_COMMAND_TIMEOUT_MS: '2000', // the probe is bounded below 1 s whatever the command timeout
+      });
+      expect((await getHealth(app)).status).toBe(200);
+      const everything = [...topology.sentinels, ...topology.dataNodes];
+      everything.forEach((process) => process.pause());
+      try {
+        for (const path of ['/health/live', '/health/ready', '/health']) {
+          const started = performance.now();
+          const response = await getHealth(app, path);
+          const ms = performance.now() - started;
+          reportMeasure(`GET ${path} with every Redis process SIGSTOPped`, ms);
+          expect([path, ms < 1000]).toEqual([path, true]);
+          if (path === '/health/live') expect(response.status).toBe(200);
+          else expect(response.body.details.redis).toMatchObject({ status: 'up', connected: false, degraded: true });
+        }
+      } finally {
+        everything.forEach((process) => process.resume());
+      }
     });
   });
 

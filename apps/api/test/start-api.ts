@@ -18,6 +18,8 @@ const MANAGED_ENV = [
   'DEMO_RATE_LIMIT',
   'LOGIN_RATE_LIMIT',
   'TRUST_PROXY',
+  'REDIS_HEALTH_STRICT',
+  'HEALTH_HEAP_MAX_MB',
 ];
 
 /** Boots the real AppModule with exactly these variables set, quiet, ready for supertest. */

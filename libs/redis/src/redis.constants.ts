@@ -39,6 +39,10 @@ export const REDIS_DEFAULTS = Object.freeze({
   eventDedupWindowMs: 5000,
   /** Latency samples kept for percentiles. */
   latencySamples: 1024,
+  /** Whether the health indicator reports `down` while the fallback serves. */
+  healthStrict: false,
+  /** Upper bound on the health indicator's `PING`, so that probes answer within a second. */
+  healthProbeTimeoutMs: 750,
 });
 
 /** Every sentinel event the failover tracker subscribes to. */

@@ -18,17 +18,25 @@ describe('resolveApiEnv', () => {
       demoRateLimit: { points: 10, duration: 60_000, name: 'demo' },
       loginRateLimit: { points: 10, duration: 60_000, name: 'login' },
       trustProxy: false,
+      healthHeapMaxMb: 1024,
     });
   });
 
   it('reads every variable', () => {
     expect(
-      resolveApiEnv({ PORT: '8080', DEMO_RATE_LIMIT: '5/1s', LOGIN_RATE_LIMIT: '3 / 15m', TRUST_PROXY: '1' }),
+      resolveApiEnv({
+        PORT: '8080',
+        DEMO_RATE_LIMIT: '5/1s',
+        LOGIN_RATE_LIMIT: '3 / 15m',
+        TRUST_PROXY: '1',
+        HEALTH_HEAP_MAX_MB: '256',
+      }),
     ).toEqual({
       port: 8080,
       demoRateLimit: { points: 5, duration: 1000, name: 'demo' },
       loginRateLimit: { points: 3, duration: 900_000, name: 'login' },
       trustProxy: 1,
+      healthHeapMaxMb: 256,
     });
   });
 
@@ -43,6 +51,7 @@ describe('resolveApiEnv', () => {
   it.each([
     [{ PORT: '70000' }, 'PORT: expected an integer from 1 to 65535, got "70000"'],
     [{ PORT: 'http' }, 'PORT: expected an integer from 1 to 65535, got "http"'],
+    [{ HEALTH_HEAP_MAX_MB: '8' }, 'HEALTH_HEAP_MAX_MB: expected an integer from 16 to 65536, got "8"'],
     [{ DEMO_RATE_LIMIT: 'ten' }, 'DEMO_RATE_LIMIT: expected POINTS/DURATION such as 10/60s, got "ten"'],
     [
       { DEMO_RATE_LIMIT: '10/60x' },

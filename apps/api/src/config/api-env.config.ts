@@ -14,6 +14,8 @@ export interface ApiConfig {
   loginRateLimit: RateLimitRule;
   /** Express' `trust proxy`. @default false */
   trustProxy: false | number | string[];
+  /** `/health` and `/health/ready` report down above this heap size, in MiB. @default 1024 */
+  healthHeapMaxMb: number;
 }
 
 /** A `z.string()` parsed by `parse`, whose error messages already quote the value. */
@@ -43,11 +45,18 @@ const apiEnvSchema = z.object({
   DEMO_RATE_LIMIT: rateSpec.default({ points: 10, duration: 60_000 }),
   LOGIN_RATE_LIMIT: rateSpec.default({ points: 10, duration: 60_000 }),
   TRUST_PROXY: parsedBy(parseTrustProxy).default(false),
+  HEALTH_HEAP_MAX_MB: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected an integer from 16 to 65536')
+    .transform(Number)
+    .refine((mb) => mb >= 16 && mb <= 65536, 'expected an integer from 16 to 65536')
+    .default(1024),
 });
 
 /**
  * The sample API's settings from `PORT`, `DEMO_RATE_LIMIT`, `LOGIN_RATE_LIMIT` (`POINTS/DURATION`,
- * e.g. `10/60s`) and `TRUST_PROXY`.
+ * e.g. `10/60s`), `TRUST_PROXY` and `HEALTH_HEAP_MAX_MB`.
  * @throws RedisConfigError (subject `API`) naming every bad variable and its value.
  */
 export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>): ApiConfig {
@@ -59,6 +68,7 @@ export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>)
     demoRateLimit: { ...e.DEMO_RATE_LIMIT, name: 'demo' },
     loginRateLimit: { ...e.LOGIN_RATE_LIMIT, name: 'login' },
     trustProxy: e.TRUST_PROXY,
+    healthHeapMaxMb: e.HEALTH_HEAP_MAX_MB,
   };
 }
 

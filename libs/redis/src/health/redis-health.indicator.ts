@@ -1,12 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { RedisExecutor } from '../fallback/redis-executor';
+import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { RedisStatusService } from './redis-status.service';
 
 /**
- * Terminus indicator: pings Redis (bounded by the command timeout) and reports `up` when it
- * answers or when the in-memory fallback serves instead (`degraded: true`), `down` only when
- * Redis is unreachable and the fallback is off. Never throws; never reports a secret.
+ * Terminus indicator: pings Redis (within the command timeout, and never longer than 750 ms, so a
+ * probe answers within a second even when every Redis process hangs) and reports `up` when it
+ * answers or when the in-memory fallback serves instead (`degraded: true`), `down` when Redis is
+ * unreachable and the fallback is off. With `health.strict` (`REDIS_HEALTH_STRICT`) a degraded
+ * state is `down` too. Never throws; never reports a secret.
  *
  * @example
  * @Get('health') @HealthCheck()
@@ -14,31 +18,53 @@ import { RedisStatusService } from './redis-status.service';
  */
 @Injectable()
 export class RedisHealthIndicator {
+  private readonly probeTimeoutMs: number;
+
   constructor(
     private readonly health: HealthIndicatorService,
     private readonly executor: RedisExecutor,
     private readonly status: RedisStatusService,
-  ) {}
+    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
+  ) {
+    this.probeTimeoutMs = Math.min(options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
+  }
 
   async isHealthy<const Key extends string = 'redis'>(key: Key = 'redis' as Key): Promise<HealthIndicatorResult<Key>> {
     const session = this.health.check(key);
-    const reachable = await this.executor.probe();
+    const reachable = await withDeadline(this.executor.probe(), this.probeTimeoutMs, false);
     const status = this.status.getStatus();
+    const degraded = !reachable || status.degraded;
+    const up = this.options.health.strict ? !degraded : reachable || status.fallbackEnabled;
     const details = {
       connected: reachable,
-      degraded: !reachable || status.degraded,
+      degraded,
       mode: status.mode,
-      message: this.message(reachable, status.fallbackEnabled, status.mode),
+      message: this.message(reachable, degraded, status.fallbackEnabled, status.mode),
       metrics: status.metrics,
       ...(status.sentinel ? { sentinel: status.sentinel } : {}),
     };
-    return reachable || status.fallbackEnabled ? session.up(details) : session.down(details);
+    return up ? session.up(details) : session.down(details);
   }
 
-  private message(reachable: boolean, fallbackEnabled: boolean, mode: string): string {
-    if (reachable) return `Redis is healthy (${mode} mode)`;
+  private message(reachable: boolean, degraded: boolean, fallbackEnabled: boolean, mode: string): string {
+    const strict = this.options.health.strict && degraded ? '; reported down because health is strict' : '';
+    if (reachable && !degraded) return `Redis is healthy (${mode} mode)`;
+    if (reachable) return `Redis answers (${mode} mode) but calls are served from the in-memory fallback${strict}`;
     return fallbackEnabled
-      ? `Redis is unreachable (${mode} mode); serving from the in-memory fallback`
+      ? `Redis is unreachable (${mode} mode); serving from the in-memory fallback${strict}`
       : `Redis is unreachable (${mode} mode) and the in-memory fallback is disabled`;
+  }
+}
+
+/** `promise`'s value, or `otherwise` when it takes longer than `ms`. */
+async function withDeadline<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(otherwise), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

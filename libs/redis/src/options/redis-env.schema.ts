@@ -37,6 +37,7 @@ export const redisEnvSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: envInteger.optional(),
   REDIS_FALLBACK_ENABLED: envBoolean.optional(),
   REDIS_FALLBACK_MAX_ENTRIES: envInteger.optional(),
+  REDIS_HEALTH_STRICT: envBoolean.optional(),
 });
 
 /** The parsed environment. */

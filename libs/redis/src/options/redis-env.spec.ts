@@ -29,6 +29,7 @@ describe('resolveRedisEnv', () => {
         commandTimeoutMs: 500,
         fallback: { enabled: true, maxEntries: 10000 },
         circuit: { failureThreshold: 3, probeIntervalMs: 500 },
+        health: { strict: false },
       });
     });
 
@@ -70,6 +71,7 @@ describe('resolveRedisEnv', () => {
         REDIS_COMMAND_TIMEOUT_MS: '250',
         REDIS_FALLBACK_ENABLED: '0',
         REDIS_FALLBACK_MAX_ENTRIES: '50',
+        REDIS_HEALTH_STRICT: 'true',
       });
       expect(options).toMatchObject({
         mode: 'sentinel',
@@ -80,6 +82,7 @@ describe('resolveRedisEnv', () => {
         keyPrefix: 'orders:',
         commandTimeoutMs: 250,
         fallback: { enabled: false, maxEntries: 50 },
+        health: { strict: true },
         sentinel: { masterName: 'orders', username: 'watcher', password: 's3ntinel', readFromReplicas: false },
       });
     });
@@ -174,6 +177,10 @@ describe('resolveRedisEnv', () => {
       [{ REDIS_DB: '-1' }, 'REDIS_DB: expected an integer from 0, got "-1"'],
       [{ REDIS_COMMAND_TIMEOUT_MS: '0' }, 'REDIS_COMMAND_TIMEOUT_MS: expected an integer from 1 to 60000, got "0"'],
       [{ REDIS_COMMAND_TIMEOUT_MS: '1.5' }, 'REDIS_COMMAND_TIMEOUT_MS: expected an integer, got "1.5"'],
+      [
+        { REDIS_HEALTH_STRICT: 'sometimes' },
+        'REDIS_HEALTH_STRICT: expected one of true, false, 1, 0, yes, no, got "sometimes"',
+      ],
       [
         { REDIS_FALLBACK_MAX_ENTRIES: '0' },
         'REDIS_FALLBACK_MAX_ENTRIES: expected an integer from 1 to 10000000, got "0"',

@@ -26,6 +26,7 @@ const ENV_NAMING: ConfigIssueNaming = {
     commandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
     'fallback.enabled': 'REDIS_FALLBACK_ENABLED',
     'fallback.maxEntries': 'REDIS_FALLBACK_MAX_ENTRIES',
+    'health.strict': 'REDIS_HEALTH_STRICT',
   },
   secretPaths: [...(OPTION_NAMING.secretPaths ?? []), 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD'],
   redactors: { ...OPTION_NAMING.redactors, REDIS_URL: OPTION_NAMING.redactors!.url },
@@ -76,5 +77,6 @@ function toOptions(env: RedisEnv): RedisModuleOptions {
     keyPrefix: env.REDIS_KEY_PREFIX,
     commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     fallback: { enabled: env.REDIS_FALLBACK_ENABLED, maxEntries: env.REDIS_FALLBACK_MAX_ENTRIES },
+    health: { strict: env.REDIS_HEALTH_STRICT },
   };
 }

@@ -36,6 +36,15 @@ export interface RedisCircuitOptions {
   probeIntervalMs?: number;
 }
 
+/** How the health indicator judges the connection. */
+export interface RedisHealthOptions {
+  /**
+   * Report `down` (503) while the in-memory fallback serves, for teams that prefer to take such
+   * pods out of rotation. @default false
+   */
+  strict?: boolean;
+}
+
 /**
  * What `RedisModule.forRoot` takes, and what the environment parser produces. Setting `sentinel`
  * selects Sentinel mode; otherwise one standalone node (`url`, or `host`/`port`) is used.
@@ -65,4 +74,6 @@ export interface RedisModuleOptions {
   fallback?: RedisFallbackOptions;
   /** Circuit breaker. */
   circuit?: RedisCircuitOptions;
+  /** Health indicator. */
+  health?: RedisHealthOptions;
 }

@@ -79,4 +79,5 @@ export const redisOptionsSchema = z.strictObject({
   circuit: z
     .strictObject({ failureThreshold: positiveInt(1000).optional(), probeIntervalMs: positiveInt(60_000).optional() })
     .optional(),
+  health: z.strictObject({ strict: z.boolean('expected true or false').optional() }).optional(),
 });

@@ -52,6 +52,7 @@ export function resolveRedisOptions(
       failureThreshold: raw.circuit?.failureThreshold ?? REDIS_DEFAULTS.failureThreshold,
       probeIntervalMs: raw.circuit?.probeIntervalMs ?? REDIS_DEFAULTS.probeIntervalMs,
     },
+    health: { strict: raw.health?.strict ?? REDIS_DEFAULTS.healthStrict },
   };
   const resolved: ResolvedRedisOptions = raw.sentinel
     ? {

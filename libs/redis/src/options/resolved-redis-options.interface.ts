@@ -10,6 +10,7 @@ interface ResolvedCommonOptions {
   readonly commandTimeoutMs: number;
   readonly fallback: { readonly enabled: boolean; readonly maxEntries: number };
   readonly circuit: { readonly failureThreshold: number; readonly probeIntervalMs: number };
+  readonly health: { readonly strict: boolean };
 }
 
 /** One standalone node serves reads and writes. */
