@@ -13,11 +13,12 @@ import { RedisErrorFilter } from './common/redis-error.filter';
 import { apiEnvConfig } from './config/api-env.config';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
 
 /**
  * The sample API: Redis, rate limits and sessions configured from the environment; `/health`,
- * `/sessions` (creating one is the login, rate-limited) and `/demo`.
+ * `/metrics`, `/sessions` (creating one is the login, rate-limited) and `/demo`.
  */
 @Module({
   imports: [
@@ -39,6 +40,7 @@ import { SessionsModule } from './sessions/sessions.module';
     HealthModule,
     SessionsModule,
     DemoModule,
+    MetricsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: RedisErrorFilter },

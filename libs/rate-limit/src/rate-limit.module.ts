@@ -6,6 +6,7 @@ import type { RateLimitModuleOptions } from './options/rate-limit-options.interf
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimiterService } from './rate-limiter.service';
 import { resolveRateLimitOptions } from './options/resolve-rate-limit-options';
+import { RateLimitMetrics } from './rate-limit.metrics';
 import { RateLimitRulesValidator } from './rate-limit-rules.validator';
 import { RedisThrottlerStorage } from './throttler/redis-throttler-storage';
 
@@ -28,6 +29,7 @@ import { RedisThrottlerStorage } from './throttler/redis-throttler-storage';
     RateLimitGuard,
     RedisThrottlerStorage,
     RateLimitRulesValidator,
+    RateLimitMetrics,
   ],
   exports: [RateLimiterService, RateLimitGuard, RedisThrottlerStorage, RATE_LIMIT_RESOLVED_OPTIONS],
 })

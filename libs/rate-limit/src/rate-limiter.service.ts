@@ -5,6 +5,7 @@ import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.e
 import { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
 import type { LimitParameters, RateLimitAlgorithm, RateLimitAlgorithmName } from './policies/rate-limit-algorithm';
 import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
+import { RateLimitMetrics } from './rate-limit.metrics';
 import type { ResolvedRateLimitOptions } from './options/rate-limit-options.interface';
 import { RULE_NAME_PATTERN } from './options/rate-limit-rule.schema';
 
@@ -51,6 +52,7 @@ export class RateLimiterService {
   constructor(
     @Inject(RATE_LIMIT_RESOLVED_OPTIONS) private readonly options: ResolvedRateLimitOptions,
     private readonly executor: RedisExecutor,
+    private readonly metrics: RateLimitMetrics,
   ) {
     this.memory = new MemoryStore(options.memoryMaxKeys);
   }
@@ -78,10 +80,13 @@ export class RateLimiterService {
       })) as [number, number, number?];
       const allowed = reply.length === 2;
       const [remaining, resetMs, retryAfterMs = 0] = reply;
+      this.metrics.record(allowed, 'redis');
       return { allowed, limit: capacity, remaining, resetMs, retryAfterMs, store: 'redis' };
     } catch (error) {
       if (!(error instanceof RedisModuleError) || !isAvailabilityFailure(error)) throw error;
-      return this.whenRedisFails(algorithm, parameters, redisKey, cost, error);
+      const result = this.whenRedisFails(algorithm, parameters, redisKey, cost, error);
+      this.metrics.record(result.allowed, result.store);
+      return result;
     }
   }
 

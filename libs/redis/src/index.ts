@@ -1,5 +1,5 @@
 export { RedisCacheService } from './cache/redis-cache.service';
-export { RedisMetrics, type RedisMetricsSnapshot } from './cache/redis-metrics';
+export { RedisMetrics, type CommandClass, type CommandRole, type RedisMetricsSnapshot } from './cache/redis-metrics';
 export { RedisConnections } from './client/redis-connections';
 export { RedisScript } from './client/redis-script';
 export { RedisCommandRejectedError } from './errors/redis-command-rejected.error';
@@ -43,3 +43,5 @@ export type {
 } from './options/resolved-redis-options.interface';
 export { REDIS_DEFAULTS, REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from './redis.constants';
 export { RedisModule } from './redis.module';
+export { FixedHistogram, counterReadAtScrape, type HistogramSeries } from './metrics/scraped-metrics';
+export { RedisStateMetrics } from './metrics/redis-state.metrics';

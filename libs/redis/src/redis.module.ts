@@ -5,6 +5,7 @@ import { RedisConnections } from './client/redis-connections';
 import { FailoverTracker } from './failover/failover.tracker';
 import { SentinelMonitor } from './failover/sentinel-monitor.service';
 import { MemoryStore } from './fallback/memory-store';
+import { RedisStateMetrics } from './metrics/redis-state.metrics';
 import { RedisExecutor } from './fallback/redis-executor';
 import { RedisStatusService } from './health/redis-status.service';
 import { isResolvedRedisOptions, resolveRedisOptions } from './options/resolve-redis-options';
@@ -48,6 +49,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisExecutor,
     RedisCacheService,
     RedisStatusService,
+    RedisStateMetrics,
   ],
   exports: [
     REDIS_RESOLVED_OPTIONS,
@@ -57,6 +59,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisExecutor,
     RedisCacheService,
     RedisStatusService,
+    RedisMetrics,
   ],
 })
 export class RedisModule extends RedisConfigurableModule {}

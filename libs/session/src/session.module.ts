@@ -6,6 +6,7 @@ import { SESSION_RESOLVED_OPTIONS } from './session.constants';
 import { SessionConfigurableModule, SESSION_MODULE_OPTIONS } from './session.module-definition';
 import { SessionService } from './session.service';
 import { RedisSessionStore } from './express/redis-session.store';
+import { SessionMetrics } from './session.metrics';
 import { DurableWriter } from './store/durable-writer';
 import { SessionStore } from './store/session.store';
 import { TokenRevocationService } from './token-revocation.service';
@@ -25,6 +26,7 @@ import { TokenRevocationService } from './token-revocation.service';
         isResolvedSessionOptions(options) ? options : resolveSessionOptions(options, redis),
     },
     DurableWriter,
+    SessionMetrics,
     SessionStore,
     SessionService,
     TokenRevocationService,

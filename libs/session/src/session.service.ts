@@ -5,6 +5,7 @@ import { SessionNotFoundError } from './errors/session-not-found.error';
 import { SessionTooLargeError } from './errors/session-too-large.error';
 import type { ResolvedSessionOptions } from './options/session-options.interface';
 import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from './session.constants';
+import { SessionMetrics } from './session.metrics';
 import { assertSessionId, newSessionId } from './session-id';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SessionRecord, StoredSession } from './store/session-record';
@@ -58,6 +59,7 @@ export class SessionService {
   constructor(
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly store: SessionStore,
+    private readonly metrics: SessionMetrics,
   ) {}
 
   /**
@@ -91,8 +93,10 @@ export class SessionService {
       };
       // 'exists' would take a 192-bit collision; draw again rather than overwrite.
       const saved = await this.store.save(record, null, true, now);
-      if (saved.value === 'saved')
+      if (saved.value === 'saved') {
+        this.metrics.sessionCreated(saved.storage);
         return { id: record.id, expiresAt: new Date(record.expiresAt), storage: saved.storage };
+      }
     }
   }
 

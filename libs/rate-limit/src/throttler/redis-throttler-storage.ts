@@ -5,6 +5,7 @@ import { RateLimiterUnavailableError } from '../errors/rate-limiter-unavailable.
 import { rateLimiterUnavailableException } from '../errors/rate-limiter-unavailable.exception';
 import type { ResolvedRateLimitOptions } from '../options/rate-limit-options.interface';
 import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_RESOLVED_OPTIONS } from '../rate-limit.constants';
+import { RateLimitMetrics } from '../rate-limit.metrics';
 
 /**
  * A fixed window of `ttl` with the throttler's blocking, atomically. KEYS: hits, block. ARGV: ttl
@@ -66,6 +67,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   constructor(
     @Inject(RATE_LIMIT_RESOLVED_OPTIONS) private readonly options: ResolvedRateLimitOptions,
     private readonly executor: RedisExecutor,
+    private readonly metrics: RateLimitMetrics,
   ) {}
 
   /**
@@ -85,7 +87,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
         name: 'rate-limit.throttler',
         redis: (client) => throttlerScript.run(client, [`${base}:hits`, `${base}:block`], [ttl, limit, blockDuration]),
       })) as [number, number, number, number];
-      const [totalHits, expireMs, isBlocked, blockMs] = reply.map(Number);
+      const [totalHits, expireMs, isBlocked, blockMs] = reply;
+      this.metrics.record(isBlocked !== 1, 'redis');
       return {
         totalHits,
         timeToExpire: Math.ceil(expireMs / 1000),
@@ -94,7 +97,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
       };
     } catch (error) {
       if (!(error instanceof RedisModuleError) || !isAvailabilityFailure(error)) throw error;
-      return this.whenRedisFails(base, ttl, limit, blockDuration, throttlerName, error);
+      const record = await this.whenRedisFails(base, ttl, limit, blockDuration, throttlerName, error);
+      this.metrics.record(!record.isBlocked, this.options.onRedisFailure === 'open' ? 'none' : 'memory');
+      return record;
     }
   }
 

@@ -1,3 +1,5 @@
+import { Registry } from 'prom-client';
+import { FixedHistogram, counterReadAtScrape, type HistogramSeries } from '../metrics/scraped-metrics';
 import { REDIS_DEFAULTS } from '../redis.constants';
 
 /** Counters as reported by health and status. */
@@ -16,9 +18,29 @@ export interface RedisMetricsSnapshot {
   latencyMs: { p50: number; p95: number; p99: number; samples: number };
 }
 
+/** What a call did (`read` or `write`) and where it ran (`primary` or `replica`). */
+export type CommandClass = 'read' | 'write';
+export type CommandRole = 'primary' | 'replica';
+
+/** `redis_errors_total{kind}`: the error codes of the toolkit, a bounded set. */
+const ERROR_KINDS: Readonly<Record<string, ErrorKind>> = {
+  REDIS_UNAVAILABLE: 'unavailable',
+  REDIS_OUTCOME_UNKNOWN: 'outcome_unknown',
+  REDIS_COMMAND_REJECTED: 'rejected',
+  REDIS_NOPERM: 'permission',
+};
+
+type ErrorKind = 'unavailable' | 'outcome_unknown' | 'rejected' | 'permission' | 'other';
+
+/** Seconds; Redis calls take from well under a millisecond to the command timeout. */
+const COMMAND_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
 /**
- * Counters and a fixed window of latency samples. Cheap on the hot path: an increment, or one
- * array write; percentiles are computed only when read.
+ * The toolkit's metrics: plain counters and a fixed window of latency samples for health and
+ * status, and a prom-client {@link registry} that `/metrics` exposes and that the other libraries
+ * (rate limiting, sessions) add their metrics to. Cheap on the hot path: increments, one array
+ * write and one histogram observation on a pre-bound series; prom-client reads the counters only
+ * when scraped.
  */
 export class RedisMetrics {
   hits = 0;
@@ -27,16 +49,65 @@ export class RedisMetrics {
   deletes = 0;
   errors = 0;
   fallbackOperations = 0;
+  /** One registry per application (never the global one), so several apps can share a process. */
+  readonly registry = new Registry();
   private readonly latencies: Float64Array;
   private latencyCount = 0;
+  private readonly commandDuration: Record<`${CommandClass}:${CommandRole}`, HistogramSeries>;
+  private readonly errorsByKind = new Map<ErrorKind, number>();
 
   constructor(sampleSize: number = REDIS_DEFAULTS.latencySamples) {
     this.latencies = new Float64Array(sampleSize);
+    const histogram = new FixedHistogram(
+      'redis_command_duration_seconds',
+      'Duration of Redis calls made by the toolkit, by what they did (command_class) and where they ran (role).',
+      COMMAND_BUCKETS,
+      this.registry,
+    );
+    this.commandDuration = {
+      'read:primary': histogram.bind({ command_class: 'read', role: 'primary' }),
+      'read:replica': histogram.bind({ command_class: 'read', role: 'replica' }),
+      'write:primary': histogram.bind({ command_class: 'write', role: 'primary' }),
+      'write:replica': histogram.bind({ command_class: 'write', role: 'replica' }),
+    };
+    counterReadAtScrape(
+      this.registry,
+      {
+        name: 'redis_errors_total',
+        help: 'Redis calls that failed, by kind (unavailable, outcome_unknown, rejected, permission, other).',
+        labelNames: ['kind'],
+      },
+      () => [...this.errorsByKind].map(([kind, count]) => [{ kind }, count]),
+    );
+    counterReadAtScrape(
+      this.registry,
+      { name: 'redis_cache_hits_total', help: 'Cache reads that found a value.' },
+      () => [[{}, this.hits]],
+    );
+    counterReadAtScrape(
+      this.registry,
+      { name: 'redis_cache_misses_total', help: 'Cache reads that found nothing.' },
+      () => [[{}, this.misses]],
+    );
+    counterReadAtScrape(
+      this.registry,
+      { name: 'redis_fallback_operations_total', help: 'Calls answered by the in-memory fallback.' },
+      () => [[{}, this.fallbackOperations]],
+    );
   }
 
-  recordLatency(ms: number): void {
+  /** One Redis call of `ms` milliseconds. */
+  recordLatency(ms: number, commandClass: CommandClass, role: CommandRole): void {
     this.latencies[this.latencyCount % this.latencies.length] = ms;
     this.latencyCount += 1;
+    this.commandDuration[`${commandClass}:${role}`].observe(ms / 1000);
+  }
+
+  /** One failed Redis call, by its error code. */
+  recordError(code: string): void {
+    this.errors += 1;
+    const kind = ERROR_KINDS[code] ?? 'other';
+    this.errorsByKind.set(kind, (this.errorsByKind.get(kind) ?? 0) + 1);
   }
 
   snapshot(): RedisMetricsSnapshot {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { RedisMetrics } from '../cache/redis-metrics';
+import { RedisMetrics, type CommandClass } from '../cache/redis-metrics';
 import { RedisConnections } from '../client/redis-connections';
 import { RedisCommandRejectedError } from '../errors/redis-command-rejected.error';
 import type { RedisModuleError } from '../errors/redis-module.error';
@@ -73,7 +73,7 @@ export class RedisExecutor implements OnModuleDestroy {
    * @throws RedisCommandRejectedError when Redis rejects the command (e.g. `WRONGTYPE`).
    */
   write<T>(operation: ResilientOperation<T>): Promise<T> {
-    return this.breaker.isOpen ? this.degradeOpen(operation) : this.onPrimary(operation);
+    return this.breaker.isOpen ? this.degradeOpen(operation) : this.onPrimary(operation, 'write');
   }
 
   /**
@@ -92,10 +92,10 @@ export class RedisExecutor implements OnModuleDestroy {
         const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
         if (!isAvailabilityFailure(failure)) throw failure;
       } finally {
-        this.metrics.recordLatency(performance.now() - started);
+        this.metrics.recordLatency(performance.now() - started, 'read', 'replica');
       }
     }
-    return this.onPrimary(operation);
+    return this.onPrimary(operation, 'read');
   }
 
   /**
@@ -117,7 +117,7 @@ export class RedisExecutor implements OnModuleDestroy {
    * memory (or rethrown typed). Every call of the toolkit passes here, so it is one async step
    * without closures.
    */
-  private async onPrimary<T>(operation: ResilientOperation<T>): Promise<T> {
+  private async onPrimary<T>(operation: ResilientOperation<T>, commandClass: CommandClass): Promise<T> {
     const started = performance.now();
     try {
       const result = await operation.redis(operation.primary ?? this.connections.write);
@@ -128,7 +128,7 @@ export class RedisExecutor implements OnModuleDestroy {
       if (isAvailabilityFailure(failure)) this.breaker.recordFailure();
       return this.degrade(operation, failure);
     } finally {
-      this.metrics.recordLatency(performance.now() - started);
+      this.metrics.recordLatency(performance.now() - started, commandClass, 'primary');
     }
   }
 
@@ -144,7 +144,7 @@ export class RedisExecutor implements OnModuleDestroy {
   }
 
   private counted(failure: RedisModuleError): RedisModuleError {
-    this.metrics.errors += 1;
+    this.metrics.recordError(failure.code);
     return failure;
   }
 

@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { SessionNotReplicatedError } from '../errors/session-not-replicated.error';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_RESOLVED_OPTIONS } from '../session.constants';
+import { SessionMetrics } from '../session.metrics';
 
 /** One scripted write. */
 export interface ScriptedWrite {
@@ -35,6 +36,7 @@ export class DurableWriter {
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly executor: RedisExecutor,
     connections: RedisConnections,
+    private readonly metrics: SessionMetrics,
   ) {
     this.durableClient = connections.primaryClient('durable');
   }
@@ -71,6 +73,7 @@ export class DurableWriter {
     if (waitError) throw waitError;
     if (Number(acknowledgements) < replicas) {
       const error = new SessionNotReplicatedError(write.name, Number(acknowledgements), replicas, replicationTimeoutMs);
+      this.metrics.writeUnreplicated();
       if (this.options.onUnreplicated === 'error') throw error;
       this.logger.warn(error.message);
     }

@@ -1,0 +1,70 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Subscription } from 'rxjs';
+import { RedisMetrics } from '../cache/redis-metrics';
+import { FailoverTracker } from '../failover/failover.tracker';
+import { MemoryStore } from '../fallback/memory-store';
+import { RedisExecutor } from '../fallback/redis-executor';
+
+/** Seconds; a Sentinel failover takes down-after plus a few seconds. */
+const FAILOVER_BUCKETS = [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60];
+
+/**
+ * Adds the state of the Redis layer to {@link RedisMetrics.registry}: failovers (count and
+ * duration, as the failover tracker saw them) and the fallback (active, entries). Values are read
+ * when scraped, so they always agree with `RedisStatusService`.
+ */
+@Injectable()
+export class RedisStateMetrics implements OnModuleInit, OnModuleDestroy {
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly metrics: RedisMetrics,
+    private readonly tracker: FailoverTracker,
+    private readonly executor: RedisExecutor,
+    private readonly memory: MemoryStore,
+  ) {}
+
+  onModuleInit(): void {
+    const { registry } = this.metrics;
+    const { tracker, executor, memory } = this;
+    new Counter({
+      name: 'redis_failovers_total',
+      help: 'Primary changes seen since start (a +switch-master, or the change found by polling).',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(tracker.snapshot().failoverCount);
+      },
+    });
+    const duration = new Histogram({
+      name: 'redis_failover_duration_seconds',
+      help: 'From the first sign of trouble (+sdown, +odown, +try-failover) to the switch.',
+      buckets: FAILOVER_BUCKETS,
+      registers: [registry],
+    });
+    this.subscription = tracker.failovers$.subscribe((failover) => {
+      if (failover.durationMs !== null) duration.observe(failover.durationMs / 1000);
+    });
+    new Gauge({
+      name: 'redis_fallback_active',
+      help: '1 while calls are served from the in-memory fallback (or refused, with it off), else 0.',
+      registers: [registry],
+      collect() {
+        this.set(executor.degraded ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'redis_fallback_entries',
+      help: 'Entries held by the in-memory fallback.',
+      registers: [registry],
+      collect() {
+        this.set(memory.size);
+      },
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+}
