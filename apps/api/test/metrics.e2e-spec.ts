@@ -59,6 +59,11 @@ describe('GET /metrics', () => {
     ).toBeGreaterThanOrEqual(4);
     expect(metrics.get('redis_fallback_active')).toBe(0);
     expect(metrics.get('redis_failovers_total')).toBe(0);
+    expect(metrics.get('redis_connected_replicas')).toBe(2);
+    for (const sentinel of topology.sentinels)
+      expect(metrics.get(`redis_sentinel_reachable{sentinel="${sentinel.host}:${sentinel.port}"}`)).toBe(1);
+    const lags = [...metrics.keys()].filter((key) => key.startsWith('redis_replication_lag_seconds{'));
+    expect(lags).toHaveLength(2);
   });
 
   it('counts a real failover exactly as the status service does', async () => {

@@ -20,6 +20,7 @@ const MANAGED_ENV = [
   'TRUST_PROXY',
   'REDIS_HEALTH_STRICT',
   'HEALTH_HEAP_MAX_MB',
+  'HEALTH_DETAILS_TOKEN',
 ];
 
 /** Boots the real AppModule with exactly these variables set, quiet, ready for supertest. */

@@ -45,3 +45,5 @@ export { REDIS_DEFAULTS, REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_
 export { RedisModule } from './redis.module';
 export { FixedHistogram, counterReadAtScrape, type HistogramSeries } from './metrics/scraped-metrics';
 export { RedisStateMetrics } from './metrics/redis-state.metrics';
+export { RedisClusterInspector } from './health/redis-cluster.inspector';
+export type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './health/redis-cluster.view';

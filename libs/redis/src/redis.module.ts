@@ -5,6 +5,7 @@ import { RedisConnections } from './client/redis-connections';
 import { FailoverTracker } from './failover/failover.tracker';
 import { SentinelMonitor } from './failover/sentinel-monitor.service';
 import { MemoryStore } from './fallback/memory-store';
+import { RedisClusterInspector } from './health/redis-cluster.inspector';
 import { RedisStateMetrics } from './metrics/redis-state.metrics';
 import { RedisExecutor } from './fallback/redis-executor';
 import { RedisStatusService } from './health/redis-status.service';
@@ -50,6 +51,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisCacheService,
     RedisStatusService,
     RedisStateMetrics,
+    RedisClusterInspector,
   ],
   exports: [
     REDIS_RESOLVED_OPTIONS,
@@ -60,6 +62,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisCacheService,
     RedisStatusService,
     RedisMetrics,
+    RedisClusterInspector,
   ],
 })
 export class RedisModule extends RedisConfigurableModule {}

@@ -19,6 +19,7 @@ describe('resolveApiEnv', () => {
       loginRateLimit: { points: 10, duration: 60_000, name: 'login' },
       trustProxy: false,
       healthHeapMaxMb: 1024,
+      healthDetailsToken: undefined,
     });
   });
 
@@ -30,6 +31,7 @@ describe('resolveApiEnv', () => {
         LOGIN_RATE_LIMIT: '3 / 15m',
         TRUST_PROXY: '1',
         HEALTH_HEAP_MAX_MB: '256',
+        HEALTH_DETAILS_TOKEN: 'a-long-enough-token',
       }),
     ).toEqual({
       port: 8080,
@@ -37,6 +39,7 @@ describe('resolveApiEnv', () => {
       loginRateLimit: { points: 3, duration: 900_000, name: 'login' },
       trustProxy: 1,
       healthHeapMaxMb: 256,
+      healthDetailsToken: 'a-long-enough-token',
     });
   });
 
@@ -52,6 +55,7 @@ describe('resolveApiEnv', () => {
     [{ PORT: '70000' }, 'PORT: expected an integer from 1 to 65535, got "70000"'],
     [{ PORT: 'http' }, 'PORT: expected an integer from 1 to 65535, got "http"'],
     [{ HEALTH_HEAP_MAX_MB: '8' }, 'HEALTH_HEAP_MAX_MB: expected an integer from 16 to 65536, got "8"'],
+    [{ HEALTH_DETAILS_TOKEN: 'short-secret' }, 'HEALTH_DETAILS_TOKEN: expected at least 16 characters'],
     [{ DEMO_RATE_LIMIT: 'ten' }, 'DEMO_RATE_LIMIT: expected POINTS/DURATION such as 10/60s, got "ten"'],
     [
       { DEMO_RATE_LIMIT: '10/60x' },

@@ -16,6 +16,8 @@ export interface ApiConfig {
   trustProxy: false | number | string[];
   /** `/health` and `/health/ready` report down above this heap size, in MiB. @default 1024 */
   healthHeapMaxMb: number;
+  /** Bearer token that `GET /health/redis` requires; unset: open. A secret, never shown. */
+  healthDetailsToken?: string;
 }
 
 /** A `z.string()` parsed by `parse`, whose error messages already quote the value. */
@@ -52,16 +54,21 @@ const apiEnvSchema = z.object({
     .transform(Number)
     .refine((mb) => mb >= 16 && mb <= 65536, 'expected an integer from 16 to 65536')
     .default(1024),
+  HEALTH_DETAILS_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
 });
 
 /**
  * The sample API's settings from `PORT`, `DEMO_RATE_LIMIT`, `LOGIN_RATE_LIMIT` (`POINTS/DURATION`,
- * e.g. `10/60s`), `TRUST_PROXY` and `HEALTH_HEAP_MAX_MB`.
+ * e.g. `10/60s`), `TRUST_PROXY`, `HEALTH_HEAP_MAX_MB` and `HEALTH_DETAILS_TOKEN` (a secret: never shown).
  * @throws RedisConfigError (subject `API`) naming every bad variable and its value.
  */
 export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>): ApiConfig {
   const parsed = apiEnvSchema.safeParse(presentEnv(env), { reportInput: true });
-  if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues), 'API');
+  if (!parsed.success)
+    throw new RedisConfigError(
+      formatConfigIssues(parsed.error.issues, { secretPaths: ['HEALTH_DETAILS_TOKEN'] }),
+      'API',
+    );
   const e = parsed.data;
   return {
     port: e.PORT,
@@ -69,6 +76,7 @@ export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>)
     loginRateLimit: { ...e.LOGIN_RATE_LIMIT, name: 'login' },
     trustProxy: e.TRUST_PROXY,
     healthHeapMaxMb: e.HEALTH_HEAP_MAX_MB,
+    healthDetailsToken: e.HEALTH_DETAILS_TOKEN,
   };
 }
 

@@ -1,7 +1,8 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Headers, Inject, UnauthorizedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { HealthCheck, HealthCheckService, MemoryHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
-import { RedisHealthIndicator } from '@sentinel-kit/redis';
+import { RedisClusterInspector, RedisHealthIndicator, type RedisClusterView } from '@sentinel-kit/redis';
 import { apiEnvConfig } from '../config/api-env.config';
 
 /**
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly redis: RedisHealthIndicator,
     private readonly memory: MemoryHealthIndicator,
+    private readonly inspector: RedisClusterInspector,
     @Inject(apiEnvConfig.KEY) private readonly api: ConfigType<typeof apiEnvConfig>,
   ) {}
 
@@ -39,10 +41,31 @@ export class HealthController {
     return this.readiness();
   }
 
+  /**
+   * The detailed view of the Redis group (primary, replicas, sentinels, quorum, failovers,
+   * performance, fallback), collected within a second and cached for one. Requires
+   * `Authorization: Bearer <HEALTH_DETAILS_TOKEN>` when that variable is set.
+   */
+  @Get('redis')
+  details(@Headers('authorization') authorization: string | undefined): Promise<RedisClusterView> {
+    const token = this.api.healthDetailsToken;
+    if (token !== undefined && !sameSecret(authorization ?? '', `Bearer ${token}`)) {
+      throw new UnauthorizedException('a valid bearer token is required');
+    }
+    return this.inspector.inspect();
+  }
+
   private readiness(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.redis.isHealthy('redis'),
       () => this.memory.checkHeap('memory_heap', this.api.healthHeapMaxMb * 1024 * 1024),
     ]);
   }
+}
+
+/** Constant-time comparison, so the answer time does not reveal how much of the token matched. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -53,11 +53,17 @@ export class RedisMetrics {
   readonly registry = new Registry();
   private readonly latencies: Float64Array;
   private latencyCount = 0;
+  /** The same window, by command class, for `/health/redis`. */
+  private readonly latenciesByClass: Record<CommandClass, { samples: Float64Array; count: number }>;
   private readonly commandDuration: Record<`${CommandClass}:${CommandRole}`, HistogramSeries>;
   private readonly errorsByKind = new Map<ErrorKind, number>();
 
   constructor(sampleSize: number = REDIS_DEFAULTS.latencySamples) {
     this.latencies = new Float64Array(sampleSize);
+    this.latenciesByClass = {
+      read: { samples: new Float64Array(sampleSize), count: 0 },
+      write: { samples: new Float64Array(sampleSize), count: 0 },
+    };
     const histogram = new FixedHistogram(
       'redis_command_duration_seconds',
       'Duration of Redis calls made by the toolkit, by what they did (command_class) and where they ran (role).',
@@ -100,6 +106,9 @@ export class RedisMetrics {
   recordLatency(ms: number, commandClass: CommandClass, role: CommandRole): void {
     this.latencies[this.latencyCount % this.latencies.length] = ms;
     this.latencyCount += 1;
+    const byClass = this.latenciesByClass[commandClass];
+    byClass.samples[byClass.count % byClass.samples.length] = ms;
+    byClass.count += 1;
     this.commandDuration[`${commandClass}:${role}`].observe(ms / 1000);
   }
 
@@ -110,12 +119,22 @@ export class RedisMetrics {
     this.errorsByKind.set(kind, (this.errorsByKind.get(kind) ?? 0) + 1);
   }
 
+  /** Redis calls made since start. */
+  get calls(): number {
+    return this.latencyCount;
+  }
+
+  /** The 99th percentile of the latest `command_class` calls, in milliseconds (0 without samples). */
+  p99Ms(commandClass: CommandClass): number {
+    const { samples, count } = this.latenciesByClass[commandClass];
+    return percentileOf(samples.slice(0, Math.min(count, samples.length)).sort(), 0.99);
+  }
+
   snapshot(): RedisMetricsSnapshot {
     const reads = this.hits + this.misses;
     const samples = Math.min(this.latencyCount, this.latencies.length);
     const sorted = this.latencies.slice(0, samples).sort();
-    const percentile = (p: number): number =>
-      samples === 0 ? 0 : round(sorted[Math.min(samples - 1, Math.floor(p * samples))]);
+    const percentile = (p: number): number => percentileOf(sorted, p);
     return {
       hits: this.hits,
       misses: this.misses,
@@ -127,6 +146,11 @@ export class RedisMetrics {
       latencyMs: { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99), samples },
     };
   }
+}
+
+/** The `p` quantile of ascending `sorted` samples, rounded to microseconds; 0 when empty. */
+function percentileOf(sorted: Float64Array, p: number): number {
+  return sorted.length === 0 ? 0 : round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]);
 }
 
 function round(value: number): number {

@@ -11,6 +11,7 @@ import { formatAddress } from '../options/sentinel-address.parser';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS, SENTINEL_EVENT_CHANNELS } from '../redis.constants';
 import type { SentinelEventChannel } from './failover.interfaces';
 import { FailoverTracker } from './failover.tracker';
+import { withTimeout } from '../common/with-timeout';
 
 /**
  * Keeps the module's view of a Sentinel group true, and the write client on the primary:
@@ -218,12 +219,4 @@ function majority(answers: unknown[]): RedisNodeAddress | undefined {
     }
   }
   return undefined;
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

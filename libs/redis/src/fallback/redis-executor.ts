@@ -44,6 +44,7 @@ export class RedisExecutor implements OnModuleDestroy {
   private readonly logger = new Logger('RedisModule');
   private readonly breaker: CircuitBreaker;
   private probeTimer?: NodeJS.Timeout;
+  private openedAt: Date | null = null;
 
   constructor(
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
@@ -60,6 +61,11 @@ export class RedisExecutor implements OnModuleDestroy {
    */
   get degraded(): boolean {
     return this.breaker.isOpen || this.connections.write.status !== 'ready';
+  }
+
+  /** When the circuit last opened, while it is open; null otherwise. */
+  get degradedSince(): Date | null {
+    return this.openedAt;
   }
 
   onModuleDestroy(): void {
@@ -153,6 +159,7 @@ export class RedisExecutor implements OnModuleDestroy {
   }
 
   private onCircuitChange(state: CircuitState): void {
+    this.openedAt = state === 'open' ? new Date() : null;
     if (state === 'open') {
       this.logger.warn(
         this.options.fallback.enabled

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { withTimeout } from '../common/with-timeout';
 import { RedisExecutor } from '../fallback/redis-executor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
@@ -31,7 +32,7 @@ export class RedisHealthIndicator {
 
   async isHealthy<const Key extends string = 'redis'>(key: Key = 'redis' as Key): Promise<HealthIndicatorResult<Key>> {
     const session = this.health.check(key);
-    const reachable = await withDeadline(this.executor.probe(), this.probeTimeoutMs, false);
+    const reachable = await withTimeout(this.executor.probe(), this.probeTimeoutMs).catch(() => false);
     const status = this.status.getStatus();
     const degraded = !reachable || status.degraded;
     const up = this.options.health.strict ? !degraded : reachable || status.fallbackEnabled;
@@ -53,18 +54,5 @@ export class RedisHealthIndicator {
     return fallbackEnabled
       ? `Redis is unreachable (${mode} mode); serving from the in-memory fallback${strict}`
       : `Redis is unreachable (${mode} mode) and the in-memory fallback is disabled`;
-  }
-}
-
-/** `promise`'s value, or `otherwise` when it takes longer than `ms`. */
-async function withDeadline<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(otherwise), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }

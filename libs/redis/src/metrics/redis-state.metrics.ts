@@ -5,6 +5,7 @@ import { RedisMetrics } from '../cache/redis-metrics';
 import { FailoverTracker } from '../failover/failover.tracker';
 import { MemoryStore } from '../fallback/memory-store';
 import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisClusterInspector } from '../health/redis-cluster.inspector';
 
 /** Seconds; a Sentinel failover takes down-after plus a few seconds. */
 const FAILOVER_BUCKETS = [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60];
@@ -23,11 +24,12 @@ export class RedisStateMetrics implements OnModuleInit, OnModuleDestroy {
     private readonly tracker: FailoverTracker,
     private readonly executor: RedisExecutor,
     private readonly memory: MemoryStore,
+    private readonly inspector: RedisClusterInspector,
   ) {}
 
   onModuleInit(): void {
     const { registry } = this.metrics;
-    const { tracker, executor, memory } = this;
+    const { tracker, executor, memory, inspector } = this;
     new Counter({
       name: 'redis_failovers_total',
       help: 'Primary changes seen since start (a +switch-master, or the change found by polling).',
@@ -52,6 +54,39 @@ export class RedisStateMetrics implements OnModuleInit, OnModuleDestroy {
       registers: [registry],
       collect() {
         this.set(executor.degraded ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'redis_connected_replicas',
+      help: 'Replicas connected to the primary, as the primary reports them (absent when it does not answer).',
+      registers: [registry],
+      async collect() {
+        const { primary } = await inspector.inspect();
+        this.reset();
+        if (primary) this.set(primary.connectedReplicas);
+      },
+    });
+    new Gauge({
+      name: 'redis_replication_lag_seconds',
+      help: 'Seconds since each replica last acknowledged the replication stream.',
+      labelNames: ['replica'] as const,
+      registers: [registry],
+      async collect() {
+        const { replicas } = await inspector.inspect();
+        this.reset();
+        for (const replica of replicas)
+          if (replica.lagSeconds !== null) this.set({ replica: `${replica.host}:${replica.port}` }, replica.lagSeconds);
+      },
+    });
+    new Gauge({
+      name: 'redis_sentinel_reachable',
+      help: '1 when the sentinel answered a PING in time, else 0.',
+      labelNames: ['sentinel'] as const,
+      registers: [registry],
+      async collect() {
+        const { sentinels } = await inspector.inspect();
+        this.reset();
+        for (const s of sentinels) this.set({ sentinel: `${s.host}:${s.port}` }, s.reachable ? 1 : 0);
       },
     });
     new Gauge({

@@ -1,0 +1,134 @@
+import type { INestApplication } from '@nestjs/common';
+import type { RedisClusterView } from '@sentinel-kit/redis';
+import { SentinelTopology, waitFor } from '@sentinel-kit/testing';
+import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import { startApi } from './start-api';
+
+const TOKEN = 'details-token-0123456789';
+
+describe('GET /health/redis on a Sentinel group', () => {
+  let topology: SentinelTopology;
+  let app: INestApplication;
+  const http = () => request(app.getHttpServer() as Server);
+
+  /** A fresh view (the endpoint caches for a second). */
+  const view = async (): Promise<RedisClusterView> => {
+    await sleep(1100);
+    const response = await http().get('/health/redis').set('Authorization', `Bearer ${TOKEN}`).expect(200);
+    return response.body as RedisClusterView;
+  };
+
+  beforeAll(async () => {
+    topology = await SentinelTopology.start({ downAfterMs: 2000, failoverTimeoutMs: 5000 });
+    app = await startApi({
+      REDIS_SENTINEL_ENABLED: 'true',
+      REDIS_SENTINELS: topology.sentinelList,
+      HEALTH_DETAILS_TOKEN: TOKEN,
+      LOGIN_RATE_LIMIT: '1000/60s',
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await topology?.stop();
+  });
+
+  it('shows primary, replicas, sentinels, quorum, failovers, performance and fallback', async () => {
+    const primary = await topology.primary();
+    const replicas = await topology.replicas();
+    await http().post('/sessions').send({ userId: 'details' }).expect(201);
+    const details = await view();
+    expect(details).toMatchObject({
+      mode: 'sentinel',
+      primary: { host: primary.host, port: primary.port, role: 'master', connectedReplicas: 2 },
+      quorum: { ok: true },
+      failover: { count: 0, lastFailoverAt: null, lastDurationMs: null, history: [] },
+      fallback: { active: false, entries: 0, since: null },
+    });
+    expect(details.quorum!.message).toMatch(/^OK 3 usable Sentinels/);
+    expect(details.primary!.replicationOffset).toBeGreaterThan(0);
+    expect(details.replicas.map((r) => r.port).sort()).toEqual(replicas.map((r) => r.port).sort());
+    for (const replica of details.replicas) {
+      expect(replica).toMatchObject({ role: 'replica', linkStatus: 'up', priority: 100 });
+      expect(replica.lagSeconds).toBeGreaterThanOrEqual(0);
+      expect(replica.offsetLagBytes).toBeGreaterThanOrEqual(0);
+    }
+    expect(details.sentinels).toHaveLength(3);
+    for (const sentinel of details.sentinels) {
+      expect(sentinel.reachable).toBe(true);
+      expect(sentinel.latencyMs).toBeGreaterThan(0);
+    }
+    expect(details.performance.writeLatencyP99Ms).toBeGreaterThan(0);
+    expect(details.performance.opsPerSecond).toBeGreaterThanOrEqual(0);
+  });
+
+  it('requires the bearer token, and serves a burst of probes from one collection', async () => {
+    await http().get('/health/redis').expect(401);
+    await http().get('/health/redis').set('Authorization', 'Bearer wrong-token-0123456789').expect(401);
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () => http().get('/health/redis').set('Authorization', `Bearer ${TOKEN}`)),
+    );
+    const collected = new Set(burst.map((r) => (r.body as RedisClusterView).collectedAt));
+    expect(collected.size).toBe(1);
+  });
+
+  it('shows a killed replica as down while reads are still served', async () => {
+    const [victim] = await topology.replicas();
+    const { id } = (await http().post('/sessions').send({ userId: 'replica-down' }).expect(201)).body as { id: string };
+    await victim.kill();
+    try {
+      await waitFor(async () => (await view()).replicas.find((r) => r.port === victim.port)?.linkStatus === 'down', {
+        description: 'the killed replica to be shown down',
+        timeoutMs: 15_000,
+      });
+      await http().get(`/sessions/${id}`).expect(200);
+    } finally {
+      await victim.start();
+      await topology.waitUntilSettled();
+    }
+  });
+
+  it('keeps quorum with one sentinel down, reports it lost with two, and the app still serves', async () => {
+    const [first, second] = topology.sentinels;
+    await first.kill();
+    try {
+      const one = await view();
+      expect(one.sentinels.find((s) => s.port === first.port)).toMatchObject({ reachable: false, latencyMs: null });
+      expect(one.quorum).toMatchObject({ ok: true });
+      await second.kill();
+      // The last sentinel counts its peers out once they have been silent for down-after.
+      const two = await waitFor(
+        async () => {
+          const details = await view();
+          return details.quorum?.ok === false ? details : false;
+        },
+        { description: 'quorum to be reported lost', timeoutMs: 15_000 },
+      );
+      expect(two.quorum!.message).toContain('NOQUORUM');
+      expect(two.sentinels.filter((s) => s.reachable)).toHaveLength(1);
+      await http().get('/demo/limited').expect(200);
+      await http().post('/sessions').send({ userId: 'no-quorum' }).expect(201);
+    } finally {
+      await first.start();
+      await second.start();
+      await topology.waitUntilSettled();
+    }
+  });
+
+  it('goes through a real failover: the new primary, count 1 and its duration', async () => {
+    const old = await topology.primary();
+    await old.kill();
+    const promoted = await topology.waitForNewPrimary(old.port);
+    const after = await waitFor(
+      async () => {
+        const details = await view();
+        return details.failover.count === 1 && details.primary?.port === promoted.port ? details : false;
+      },
+      { description: 'the failover in the detailed view', timeoutMs: 20_000 },
+    );
+    expect(after.primary).toMatchObject({ role: 'master', host: promoted.host });
+    expect(after.failover.lastFailoverAt).not.toBeNull();
+    expect(after.failover.history).toHaveLength(1);
+  });
+});

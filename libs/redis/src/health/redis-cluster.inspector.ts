@@ -1,0 +1,210 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RedisMetrics } from '../cache/redis-metrics';
+import { RedisConnections } from '../client/redis-connections';
+import type { SentinelConnection } from '../client/sentinel-client.factory';
+import { withTimeout } from '../common/with-timeout';
+import { FailoverTracker } from '../failover/failover.tracker';
+import { MemoryStore } from '../fallback/memory-store';
+import { RedisExecutor } from '../fallback/redis-executor';
+import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './redis-cluster.view';
+
+/**
+ * Collects the detailed view of the Redis group for `GET /health/redis` and the replication and
+ * sentinel gauges: every question asked in parallel, each bounded (never longer than 750 ms), and
+ * the answer cached for a second with concurrent callers sharing one collection, so a burst of
+ * probes costs the cluster one round of questions.
+ */
+@Injectable()
+export class RedisClusterInspector {
+  private cached?: { at: number; view: Promise<RedisClusterView> };
+  private lastRate = { at: Date.now(), calls: 0, opsPerSecond: 0 };
+  private readonly timeoutMs: number;
+
+  constructor(
+    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
+    private readonly connections: RedisConnections,
+    private readonly tracker: FailoverTracker,
+    private readonly executor: RedisExecutor,
+    private readonly memory: MemoryStore,
+    private readonly metrics: RedisMetrics,
+  ) {
+    this.timeoutMs = Math.min(options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
+  }
+
+  /** The view, at most `clusterViewCacheMs` old. Never throws: what did not answer is shown as such. */
+  inspect(): Promise<RedisClusterView> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at >= REDIS_DEFAULTS.clusterViewCacheMs) {
+      this.cached = { at: now, view: this.collect() };
+    }
+    return this.cached.view;
+  }
+
+  private async collect(): Promise<RedisClusterView> {
+    const sentinelMode = this.options.mode === 'sentinel';
+    const [info, sentinels, sentinelReplicas, quorum] = await Promise.all([
+      this.ask(this.connections.write, 'INFO', 'replication'),
+      Promise.all(this.connections.sentinels.map((sentinel) => this.pingSentinel(sentinel))),
+      sentinelMode ? this.askSentinels('REPLICAS') : Promise.resolve(null),
+      sentinelMode ? this.checkQuorum() : Promise.resolve(null),
+    ]);
+    const replication = typeof info === 'string' ? parseInfo(info) : null;
+    const snapshot = this.tracker.snapshot();
+    return {
+      mode: this.options.mode,
+      collectedAt: new Date().toISOString(),
+      primary: replication ? this.primaryView(replication) : null,
+      replicas: mergeReplicas(replication, sentinelReplicas),
+      sentinels,
+      quorum,
+      failover: {
+        count: snapshot.failoverCount,
+        lastFailoverAt: snapshot.lastFailover?.at.toISOString() ?? null,
+        lastDurationMs: snapshot.lastFailover?.durationMs ?? null,
+        history: snapshot.history,
+      },
+      performance: {
+        readLatencyP99Ms: this.metrics.p99Ms('read'),
+        writeLatencyP99Ms: this.metrics.p99Ms('write'),
+        opsPerSecond: this.opsPerSecond(),
+      },
+      fallback: {
+        active: this.executor.degraded,
+        entries: this.memory.size,
+        since: this.executor.degradedSince?.toISOString() ?? null,
+      },
+    };
+  }
+
+  private primaryView(replication: Record<string, string>): PrimaryView {
+    const address =
+      this.options.mode === 'standalone'
+        ? this.options.node
+        : (this.tracker.snapshot().currentMaster ?? { host: '', port: 0 });
+    return {
+      host: address.host,
+      port: address.port,
+      role: replication.role ?? 'unknown',
+      connectedReplicas: Number(replication.connected_slaves ?? 0),
+      replicationOffset: Number(replication.master_repl_offset ?? 0),
+    };
+  }
+
+  private async pingSentinel({ address, commands }: SentinelConnection): Promise<SentinelView> {
+    const started = performance.now();
+    const answer = await this.ask(commands, 'PING');
+    const reachable = answer === 'PONG';
+    return {
+      host: address.host,
+      port: address.port,
+      reachable,
+      latencyMs: reachable ? Math.round((performance.now() - started) * 1000) / 1000 : null,
+    };
+  }
+
+  /** `SENTINEL <subcommand> <master>` from the first sentinel that answers. */
+  private async askSentinels(subcommand: string): Promise<unknown> {
+    const answers = await Promise.all(
+      this.connections.sentinels.map((s) => this.ask(s.commands, 'SENTINEL', subcommand, this.masterName())),
+    );
+    return answers.find((answer) => answer !== null && !(answer instanceof Error)) ?? null;
+  }
+
+  private async checkQuorum(): Promise<{ ok: boolean; message: string }> {
+    const answers = await Promise.all(
+      this.connections.sentinels.map((s) => this.ask(s.commands, 'SENTINEL', 'CKQUORUM', this.masterName())),
+    );
+    const ok = answers.find((answer) => typeof answer === 'string');
+    if (ok) return { ok: true, message: String(ok) };
+    const refusal = answers.find((answer): answer is Error => answer instanceof Error);
+    return { ok: false, message: refusal?.message ?? 'no sentinel answered' };
+  }
+
+  /** A reply, the error Redis replied with, or null when nothing came back in time. */
+  private async ask(client: Redis, command: string, ...args: string[]): Promise<unknown> {
+    if (client.status !== 'ready') return null;
+    try {
+      return await withTimeout(client.call(command, ...args), this.timeoutMs);
+    } catch (error) {
+      return error instanceof Error && /^[A-Z]+ /.test(error.message) ? error : null;
+    }
+  }
+
+  private masterName(): string {
+    return this.options.mode === 'sentinel' ? this.options.sentinel.masterName : '';
+  }
+
+  /** Redis calls per second since the previous collection. */
+  private opsPerSecond(): number {
+    const now = Date.now();
+    const calls = this.metrics.calls;
+    if (now > this.lastRate.at) {
+      const rate = ((calls - this.lastRate.calls) * 1000) / (now - this.lastRate.at);
+      this.lastRate = { at: now, calls, opsPerSecond: Math.round(rate * 10) / 10 };
+    }
+    return this.lastRate.opsPerSecond;
+  }
+}
+
+/** `field:value` lines of an `INFO` section. */
+function parseInfo(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return fields;
+}
+
+/** Replicas as sentinels list them (Sentinel mode) or as the primary lists them, with the primary's lag figures. */
+function mergeReplicas(replication: Record<string, string> | null, fromSentinel: unknown): ReplicaView[] {
+  const primaryOffset = Number(replication?.master_repl_offset ?? 0);
+  const connected = new Map<string, { lag: number; offset: number; online: boolean }>();
+  for (const [key, value] of Object.entries(replication ?? {})) {
+    if (!/^slave\d+$/.test(key)) continue;
+    const fields = Object.fromEntries(value.split(',').map((pair) => pair.split('=') as [string, string]));
+    connected.set(`${fields.ip}:${fields.port}`, {
+      lag: Number(fields.lag),
+      offset: Number(fields.offset),
+      online: fields.state === 'online',
+    });
+  }
+  const listed = Array.isArray(fromSentinel)
+    ? (fromSentinel as string[][]).map((flat) => {
+        const fields = toRecord(flat);
+        const flags = (fields.flags ?? '').split(',');
+        return {
+          host: fields.ip,
+          port: Number(fields.port),
+          up:
+            fields['master-link-status'] === 'ok' &&
+            !flags.some((f) => ['s_down', 'o_down', 'disconnected'].includes(f)),
+          priority: fields['slave-priority'] === undefined ? null : Number(fields['slave-priority']),
+        };
+      })
+    : [...connected.keys()].map((key) => {
+        const [host, port] = key.split(':');
+        return { host, port: Number(port), up: true, priority: null };
+      });
+  return listed.map(({ host, port, up, priority }) => {
+    const seen = connected.get(`${host}:${port}`);
+    return {
+      host,
+      port,
+      role: 'replica',
+      linkStatus: up && seen?.online !== false ? 'up' : 'down',
+      lagSeconds: seen ? seen.lag : null,
+      offsetLagBytes: seen ? Math.max(0, primaryOffset - seen.offset) : null,
+      priority,
+    };
+  });
+}
+
+function toRecord(fields: string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]] = fields[i + 1];
+  return record;
+}
