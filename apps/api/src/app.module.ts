@@ -9,6 +9,7 @@ import {
   type ResolvedRateLimitOptions,
 } from '@sentinel-kit/rate-limit';
 import { sessionEnvConfig } from '@sentinel-kit/session';
+import { AdminModule } from './admin/admin.module';
 import { RedisErrorFilter } from './common/redis-error.filter';
 import { apiEnvConfig } from './config/api-env.config';
 import { DemoModule } from './demo/demo.module';
@@ -41,6 +42,7 @@ import { SessionsModule } from './sessions/sessions.module';
     SessionsModule,
     DemoModule,
     MetricsModule,
+    AdminModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: RedisErrorFilter },

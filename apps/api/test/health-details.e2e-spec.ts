@@ -7,6 +7,7 @@ import request from 'supertest';
 import { startApi } from './start-api';
 
 const TOKEN = 'details-token-0123456789';
+const ADMIN_TOKEN = 'admin-token-0123456789';
 
 describe('GET /health/redis on a Sentinel group', () => {
   let topology: SentinelTopology;
@@ -26,6 +27,7 @@ describe('GET /health/redis on a Sentinel group', () => {
       REDIS_SENTINEL_ENABLED: 'true',
       REDIS_SENTINELS: topology.sentinelList,
       HEALTH_DETAILS_TOKEN: TOKEN,
+      ADMIN_TOKEN,
       LOGIN_RATE_LIMIT: '1000/60s',
     });
   });
@@ -116,19 +118,31 @@ describe('GET /health/redis on a Sentinel group', () => {
     }
   });
 
-  it('goes through a real failover: the new primary, count 1 and its duration', async () => {
+  it('switches primaries on POST /admin/redis/switchover, behind the admin token', async () => {
+    await http().post('/admin/redis/switchover').expect(401);
+    const old = await topology.primary();
+    const response = await http()
+      .post('/admin/redis/switchover')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .expect(200);
+    expect(response.body).toMatchObject({ from: { port: old.port }, oldPrimaryDemoted: true });
+    expect((await topology.primary()).port).toBe((response.body as { to: { port: number } }).to.port);
+    await topology.waitUntilSettled();
+  });
+
+  it('goes through a real failover: the new primary, the count and its duration', async () => {
     const old = await topology.primary();
     await old.kill();
     const promoted = await topology.waitForNewPrimary(old.port);
     const after = await waitFor(
       async () => {
         const details = await view();
-        return details.failover.count === 1 && details.primary?.port === promoted.port ? details : false;
+        return details.failover.count === 2 && details.primary?.port === promoted.port ? details : false;
       },
       { description: 'the failover in the detailed view', timeoutMs: 20_000 },
     );
     expect(after.primary).toMatchObject({ role: 'master', host: promoted.host });
     expect(after.failover.lastFailoverAt).not.toBeNull();
-    expect(after.failover.history).toHaveLength(1);
+    expect(after.failover.history).toHaveLength(2); // the switchover, then this failover
   });
 });

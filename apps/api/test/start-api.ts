@@ -21,6 +21,7 @@ const MANAGED_ENV = [
   'REDIS_HEALTH_STRICT',
   'HEALTH_HEAP_MAX_MB',
   'HEALTH_DETAILS_TOKEN',
+  'ADMIN_TOKEN',
 ];
 
 /** Boots the real AppModule with exactly these variables set, quiet, ready for supertest. */

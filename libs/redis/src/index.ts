@@ -47,3 +47,6 @@ export { FixedHistogram, counterReadAtScrape, type HistogramSeries } from './met
 export { RedisStateMetrics } from './metrics/redis-state.metrics';
 export { RedisClusterInspector } from './health/redis-cluster.inspector';
 export type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './health/redis-cluster.view';
+export { SwitchoverRefusedError } from './errors/switchover-refused.error';
+export { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './switchover/planned-switchover';
+export { RedisSwitchoverService } from './switchover/redis-switchover.service';

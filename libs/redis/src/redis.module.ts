@@ -7,6 +7,7 @@ import { SentinelMonitor } from './failover/sentinel-monitor.service';
 import { MemoryStore } from './fallback/memory-store';
 import { RedisClusterInspector } from './health/redis-cluster.inspector';
 import { RedisStateMetrics } from './metrics/redis-state.metrics';
+import { RedisSwitchoverService } from './switchover/redis-switchover.service';
 import { RedisExecutor } from './fallback/redis-executor';
 import { RedisStatusService } from './health/redis-status.service';
 import { isResolvedRedisOptions, resolveRedisOptions } from './options/resolve-redis-options';
@@ -52,6 +53,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisStatusService,
     RedisStateMetrics,
     RedisClusterInspector,
+    RedisSwitchoverService,
   ],
   exports: [
     REDIS_RESOLVED_OPTIONS,
@@ -63,6 +65,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisStatusService,
     RedisMetrics,
     RedisClusterInspector,
+    RedisSwitchoverService,
   ],
 })
 export class RedisModule extends RedisConfigurableModule {}

@@ -20,6 +20,7 @@ describe('resolveApiEnv', () => {
       trustProxy: false,
       healthHeapMaxMb: 1024,
       healthDetailsToken: undefined,
+      adminToken: undefined,
     });
   });
 
@@ -32,6 +33,7 @@ describe('resolveApiEnv', () => {
         TRUST_PROXY: '1',
         HEALTH_HEAP_MAX_MB: '256',
         HEALTH_DETAILS_TOKEN: 'a-long-enough-token',
+        ADMIN_TOKEN: 'another-long-token',
       }),
     ).toEqual({
       port: 8080,
@@ -40,6 +42,7 @@ describe('resolveApiEnv', () => {
       trustProxy: 1,
       healthHeapMaxMb: 256,
       healthDetailsToken: 'a-long-enough-token',
+      adminToken: 'another-long-token',
     });
   });
 

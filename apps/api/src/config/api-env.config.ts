@@ -18,6 +18,8 @@ export interface ApiConfig {
   healthHeapMaxMb: number;
   /** Bearer token that `GET /health/redis` requires; unset: open. A secret, never shown. */
   healthDetailsToken?: string;
+  /** Bearer token that `POST /admin/redis/switchover` requires; unset: the endpoint is off. A secret. */
+  adminToken?: string;
 }
 
 /** A `z.string()` parsed by `parse`, whose error messages already quote the value. */
@@ -55,18 +57,19 @@ const apiEnvSchema = z.object({
     .refine((mb) => mb >= 16 && mb <= 65536, 'expected an integer from 16 to 65536')
     .default(1024),
   HEALTH_DETAILS_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
+  ADMIN_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
 });
 
 /**
  * The sample API's settings from `PORT`, `DEMO_RATE_LIMIT`, `LOGIN_RATE_LIMIT` (`POINTS/DURATION`,
- * e.g. `10/60s`), `TRUST_PROXY`, `HEALTH_HEAP_MAX_MB` and `HEALTH_DETAILS_TOKEN` (a secret: never shown).
+ * e.g. `10/60s`), `TRUST_PROXY`, `HEALTH_HEAP_MAX_MB`, `HEALTH_DETAILS_TOKEN` and `ADMIN_TOKEN` (secrets: never shown).
  * @throws RedisConfigError (subject `API`) naming every bad variable and its value.
  */
 export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>): ApiConfig {
   const parsed = apiEnvSchema.safeParse(presentEnv(env), { reportInput: true });
   if (!parsed.success)
     throw new RedisConfigError(
-      formatConfigIssues(parsed.error.issues, { secretPaths: ['HEALTH_DETAILS_TOKEN'] }),
+      formatConfigIssues(parsed.error.issues, { secretPaths: ['HEALTH_DETAILS_TOKEN', 'ADMIN_TOKEN'] }),
       'API',
     );
   const e = parsed.data;
@@ -77,6 +80,7 @@ export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>)
     trustProxy: e.TRUST_PROXY,
     healthHeapMaxMb: e.HEALTH_HEAP_MAX_MB,
     healthDetailsToken: e.HEALTH_DETAILS_TOKEN,
+    adminToken: e.ADMIN_TOKEN,
   };
 }
 

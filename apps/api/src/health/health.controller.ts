@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
-import { Controller, Get, Headers, Inject, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Headers, Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { HealthCheck, HealthCheckService, MemoryHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { RedisClusterInspector, RedisHealthIndicator, type RedisClusterView } from '@sentinel-kit/redis';
+import { assertBearerToken } from '../common/bearer-token';
 import { apiEnvConfig } from '../config/api-env.config';
 
 /**
@@ -48,10 +48,7 @@ export class HealthController {
    */
   @Get('redis')
   details(@Headers('authorization') authorization: string | undefined): Promise<RedisClusterView> {
-    const token = this.api.healthDetailsToken;
-    if (token !== undefined && !sameSecret(authorization ?? '', `Bearer ${token}`)) {
-      throw new UnauthorizedException('a valid bearer token is required');
-    }
+    if (this.api.healthDetailsToken !== undefined) assertBearerToken(authorization, this.api.healthDetailsToken);
     return this.inspector.inspect();
   }
 
@@ -61,11 +58,4 @@ export class HealthController {
       () => this.memory.checkHeap('memory_heap', this.api.healthHeapMaxMb * 1024 * 1024),
     ]);
   }
-}
-
-/** Constant-time comparison, so the answer time does not reveal how much of the token matched. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

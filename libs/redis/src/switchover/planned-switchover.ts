@@ -1,0 +1,205 @@
+import Redis from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SwitchoverRefusedError } from '../errors/switchover-refused.error';
+import type { RedisNodeAddress } from '../options/redis-module-options.interface';
+import type { ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
+import { formatAddress } from '../options/sentinel-address.parser';
+
+/** How long a planned switchover may take, and how long writes are held meanwhile. */
+export interface SwitchoverTimings {
+  /** `CLIENT PAUSE … WRITE` on the old primary, an upper bound: released once it is demoted. @default 10000 */
+  pauseMs: number;
+  /** How long replicas may take to catch up with the paused primary. @default 1000 */
+  catchUpMs: number;
+  /** How long the sentinels may take to switch. @default 8000 */
+  switchMs: number;
+}
+
+/** What a completed switchover did. */
+export interface SwitchoverResult {
+  from: RedisNodeAddress;
+  to: RedisNodeAddress;
+  /** From pausing writes on the old primary to the sentinels naming the new one. */
+  writeOutageMs: number;
+  /** Whether the old primary reported itself a replica before its pause was released. */
+  oldPrimaryDemoted: boolean;
+}
+
+const DEFAULT_TIMINGS: SwitchoverTimings = { pauseMs: 10_000, catchUpMs: 1000, switchMs: 8000 };
+const POLL_MS = 20;
+
+/**
+ * A planned primary change that loses no acknowledged write. `SENTINEL FAILOVER` alone does not
+ * stop the old primary from acknowledging writes until Sentinel demotes it (about ten seconds), and
+ * those writes are lost. So:
+ *
+ * 1. refuse unless `SENTINEL CKQUORUM` is OK and a replica is online and caught up;
+ * 2. `CLIENT PAUSE <pauseMs> WRITE` on the primary: from now on it acknowledges no write;
+ * 3. wait until a replica has the primary's whole replication stream;
+ * 4. `SENTINEL FAILOVER`, and wait until the sentinels name the new primary;
+ * 5. `REPLICAOF <new primary>` on the old one at once (what Sentinel itself does about ten seconds
+ *    later; `REPLICAOF` is not held by the pause), then `CLIENT UNPAUSE`: the writes it held are
+ *    refused (`READONLY`), never applied.
+ *
+ * Never uses the `FAILOVER` command, which a Sentinel-managed group must not run. Opens its own
+ * short-lived connections.
+ *
+ * @throws SwitchoverRefusedError when a check fails (nothing was changed before step 2; after it,
+ *   the pause is released before throwing).
+ */
+export async function plannedSwitchover(
+  options: ResolvedSentinelOptions,
+  timings: Partial<SwitchoverTimings> = {},
+): Promise<SwitchoverResult> {
+  const { pauseMs, catchUpMs, switchMs } = { ...DEFAULT_TIMINGS, ...timings };
+  const { masterName } = options.sentinel;
+  const sentinels = options.sentinel.sentinels.map((address) => connect(options, address, 'sentinel'));
+  let primary: Redis | undefined;
+  try {
+    const from = await askMaster(sentinels, masterName);
+    if (!from) throw new SwitchoverRefusedError(`no sentinel knows the primary of "${masterName}"`);
+    await requireQuorum(sentinels, masterName);
+    primary = connect(options, from, 'data');
+    const before = parseReplication(String(await primary.call('INFO', 'replication')));
+    if (!before.replicas.some((r) => r.online && r.lagSeconds <= 1)) {
+      throw new SwitchoverRefusedError(`no replica of ${formatAddress(from)} is online and in sync; refusing`);
+    }
+
+    await primary.call('CLIENT', 'PAUSE', String(pauseMs), 'WRITE');
+    const pausedAt = performance.now();
+    let switched = false;
+    try {
+      await waitUntil(catchUpMs, async () => {
+        const now = parseReplication(String(await primary!.call('INFO', 'replication')));
+        return now.replicas.some((r) => r.online && r.offset >= now.offset);
+      }).catch(() => {
+        throw new SwitchoverRefusedError(`no replica caught up with the paused primary within ${catchUpMs} ms`);
+      });
+      await failoverThroughOneSentinel(sentinels, masterName);
+      const to = await waitUntil(switchMs, async () => {
+        const master = await askMaster(sentinels, masterName);
+        return master && formatAddress(master) !== formatAddress(from) ? master : undefined;
+      }).catch(() => {
+        throw new SwitchoverRefusedError(`the sentinels did not name a new primary within ${switchMs} ms`);
+      });
+      switched = true;
+      const writeOutageMs = Math.round(performance.now() - pausedAt);
+      await primary.call('REPLICAOF', to.host, String(to.port)).catch(() => undefined);
+      const [role] = (await primary.call('ROLE').catch(() => [''])) as [string];
+      return { from, to, writeOutageMs, oldPrimaryDemoted: role === 'slave' };
+    } finally {
+      // Before a switch, releasing lets the primary go on. After it, only a demoted primary is
+      // released (its held writes are then refused); otherwise the pause runs out by itself.
+      const [role] = switched ? ((await primary.call('ROLE').catch(() => [''])) as [string]) : ['master'];
+      if (!switched || role === 'slave') await primary.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+    }
+  } finally {
+    for (const connection of [...sentinels, primary]) connection?.disconnect();
+  }
+}
+
+function connect(options: ResolvedSentinelOptions, address: RedisNodeAddress, kind: 'sentinel' | 'data'): Redis {
+  return new Redis({
+    host: address.host,
+    port: address.port,
+    username: kind === 'sentinel' ? options.sentinel.username : options.username,
+    password: kind === 'sentinel' ? options.sentinel.password : options.password,
+    tls: options.tls ? {} : undefined,
+    commandTimeout: Math.max(options.commandTimeoutMs, 1000),
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectionName: 'sentinel-kit:switchover',
+    lazyConnect: false,
+  }).on('error', () => undefined);
+}
+
+/** The primary most answering sentinels name. */
+async function askMaster(sentinels: Redis[], masterName: string): Promise<RedisNodeAddress | undefined> {
+  const answers = await Promise.all(
+    sentinels.map((s) =>
+      s.call('SENTINEL', 'get-master-addr-by-name', masterName).then(
+        (reply) => (Array.isArray(reply) ? `${String(reply[0])} ${String(reply[1])}` : null),
+        () => null,
+      ),
+    ),
+  );
+  const votes = new Map<string, number>();
+  for (const answer of answers) if (answer) votes.set(answer, (votes.get(answer) ?? 0) + 1);
+  const answered = answers.filter(Boolean).length;
+  for (const [key, count] of votes) {
+    if (count * 2 > answered) {
+      const [host, port] = key.split(' ');
+      return { host, port: Number(port) };
+    }
+  }
+  return undefined;
+}
+
+async function requireQuorum(sentinels: Redis[], masterName: string): Promise<void> {
+  const answers = await Promise.all(
+    sentinels.map((s) =>
+      s.call('SENTINEL', 'CKQUORUM', masterName).then(
+        (reply) => ({ ok: true, message: String(reply) }),
+        (error: Error) => ({ ok: false, message: error.message }),
+      ),
+    ),
+  );
+  if (!answers.some((a) => a.ok)) {
+    const reason = answers.find((a) => /^NOQUORUM|^ERR/.test(a.message))?.message ?? 'no sentinel answered';
+    throw new SwitchoverRefusedError(`Sentinel quorum is not reached (${reason}); refusing`);
+  }
+}
+
+interface ReplicationState {
+  offset: number;
+  replicas: { online: boolean; offset: number; lagSeconds: number }[];
+}
+
+function parseReplication(text: string): ReplicationState {
+  const fields = Object.fromEntries(
+    text
+      .split('\r\n')
+      .filter((line) => line.includes(':'))
+      .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]),
+  );
+  const replicas = Object.entries(fields)
+    .filter(([key]) => /^slave\d+$/.test(key))
+    .map(([, value]) => {
+      const parts: Record<string, string> = Object.fromEntries(
+        value.split(',').map((pair) => pair.split('=') as [string, string]),
+      );
+      return { online: parts.state === 'online', offset: Number(parts.offset), lagSeconds: Number(parts.lag) };
+    });
+  return { offset: Number(fields.master_repl_offset ?? 0), replicas };
+}
+
+/**
+ * `SENTINEL FAILOVER` on one sentinel, the next one only if it could not be asked: each sentinel
+ * asked would start a failover of its own, and concurrent failovers promote different replicas.
+ */
+async function failoverThroughOneSentinel(sentinels: Redis[], masterName: string): Promise<void> {
+  let lastError: unknown;
+  for (const sentinel of sentinels) {
+    try {
+      await sentinel.call('SENTINEL', 'FAILOVER', masterName);
+      return;
+    } catch (error) {
+      lastError = error;
+      // A sentinel that answered (e.g. INPROG, NOGOODSLAVE) has decided: do not ask another.
+      if (error instanceof Error && /^[A-Z]+ /.test(error.message)) break;
+    }
+  }
+  throw new SwitchoverRefusedError(`SENTINEL FAILOVER was refused: ${(lastError as Error).message}`);
+}
+
+/** Polls `check` until it returns a value, or rejects after `timeoutMs`. */
+async function waitUntil<T>(timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (performance.now() >= deadline) throw new Error('timed out');
+    await sleep(POLL_MS);
+  }
+}
