@@ -62,6 +62,11 @@ describe('GET /health/redis on a Sentinel group', () => {
       expect(sentinel.latencyMs).toBeGreaterThan(0);
     }
     expect(details.performance.writeLatencyP99Ms).toBeGreaterThan(0);
+    // The test group runs without persistence and with min-replicas-to-write 0: both are advised against.
+    expect(details.warnings).toEqual([
+      expect.stringMatching(/^persistence is off on the primary/),
+      expect.stringMatching(/^min-replicas-to-write is 0 on the primary/),
+    ]);
     expect(details.performance.opsPerSecond).toBeGreaterThanOrEqual(0);
   });
 

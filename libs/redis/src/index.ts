@@ -46,6 +46,7 @@ export { RedisModule } from './redis.module';
 export { FixedHistogram, counterReadAtScrape, type HistogramSeries } from './metrics/scraped-metrics';
 export { RedisStateMetrics } from './metrics/redis-state.metrics';
 export { RedisClusterInspector } from './health/redis-cluster.inspector';
+export { RedisConfigAdvisor } from './health/redis-config.advisor';
 export type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './health/redis-cluster.view';
 export { SwitchoverRefusedError } from './errors/switchover-refused.error';
 export { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './switchover/planned-switchover';

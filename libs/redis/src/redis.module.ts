@@ -6,6 +6,7 @@ import { FailoverTracker } from './failover/failover.tracker';
 import { SentinelMonitor } from './failover/sentinel-monitor.service';
 import { MemoryStore } from './fallback/memory-store';
 import { RedisClusterInspector } from './health/redis-cluster.inspector';
+import { RedisConfigAdvisor } from './health/redis-config.advisor';
 import { RedisStateMetrics } from './metrics/redis-state.metrics';
 import { RedisSwitchoverService } from './switchover/redis-switchover.service';
 import { RedisExecutor } from './fallback/redis-executor';
@@ -54,6 +55,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisStateMetrics,
     RedisClusterInspector,
     RedisSwitchoverService,
+    RedisConfigAdvisor,
   ],
   exports: [
     REDIS_RESOLVED_OPTIONS,

@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { RedisMetrics } from '../cache/redis-metrics';
 import { RedisConnections } from '../client/redis-connections';
 import type { SentinelConnection } from '../client/sentinel-client.factory';
+import { connectedReplicas, pairsToRecord, parseInfo } from '../common/redis-replies';
 import { withTimeout } from '../common/with-timeout';
 import { FailoverTracker } from '../failover/failover.tracker';
 import { MemoryStore } from '../fallback/memory-store';
@@ -10,9 +11,11 @@ import { RedisExecutor } from '../fallback/redis-executor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './redis-cluster.view';
+import { RedisConfigAdvisor } from './redis-config.advisor';
 
 /**
- * Collects the detailed view of the Redis group for `GET /health/redis` and the replication and
+ * Collects the detailed view of the Redis group for `GET /health/redis` (with the advisor's
+ * `warnings`) and the replication and
  * sentinel gauges: every question asked in parallel, each bounded (never longer than 750 ms), and
  * the answer cached for a second with concurrent callers sharing one collection, so a burst of
  * probes costs the cluster one round of questions.
@@ -30,6 +33,7 @@ export class RedisClusterInspector {
     private readonly executor: RedisExecutor,
     private readonly memory: MemoryStore,
     private readonly metrics: RedisMetrics,
+    private readonly advisor: RedisConfigAdvisor,
   ) {
     this.timeoutMs = Math.min(options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
   }
@@ -45,11 +49,12 @@ export class RedisClusterInspector {
 
   private async collect(): Promise<RedisClusterView> {
     const sentinelMode = this.options.mode === 'sentinel';
-    const [info, sentinels, sentinelReplicas, quorum] = await Promise.all([
+    const [info, sentinels, sentinelReplicas, quorum, warnings] = await Promise.all([
       this.ask(this.connections.write, 'INFO', 'replication'),
       Promise.all(this.connections.sentinels.map((sentinel) => this.pingSentinel(sentinel))),
       sentinelMode ? this.askSentinels('REPLICAS') : Promise.resolve(null),
       sentinelMode ? this.checkQuorum() : Promise.resolve(null),
+      this.advisor.advise(),
     ]);
     const replication = typeof info === 'string' ? parseInfo(info) : null;
     const snapshot = this.tracker.snapshot();
@@ -76,6 +81,7 @@ export class RedisClusterInspector {
         entries: this.memory.size,
         since: this.executor.degradedSince?.toISOString() ?? null,
       },
+      warnings,
     };
   }
 
@@ -149,32 +155,18 @@ export class RedisClusterInspector {
   }
 }
 
-/** `field:value` lines of an `INFO` section. */
-function parseInfo(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1);
-  }
-  return fields;
-}
-
 /** Replicas as sentinels list them (Sentinel mode) or as the primary lists them, with the primary's lag figures. */
 function mergeReplicas(replication: Record<string, string> | null, fromSentinel: unknown): ReplicaView[] {
   const primaryOffset = Number(replication?.master_repl_offset ?? 0);
-  const connected = new Map<string, { lag: number; offset: number; online: boolean }>();
-  for (const [key, value] of Object.entries(replication ?? {})) {
-    if (!/^slave\d+$/.test(key)) continue;
-    const fields = Object.fromEntries(value.split(',').map((pair) => pair.split('=') as [string, string]));
-    connected.set(`${fields.ip}:${fields.port}`, {
-      lag: Number(fields.lag),
-      offset: Number(fields.offset),
-      online: fields.state === 'online',
-    });
-  }
+  const connected = new Map(
+    connectedReplicas(replication ?? {}).map((r) => [
+      `${r.host}:${r.port}`,
+      { lag: r.lagSeconds, offset: r.offset, online: r.online },
+    ]),
+  );
   const listed = Array.isArray(fromSentinel)
     ? (fromSentinel as string[][]).map((flat) => {
-        const fields = toRecord(flat);
+        const fields = pairsToRecord(flat);
         const flags = (fields.flags ?? '').split(',');
         return {
           host: fields.ip,
@@ -201,10 +193,4 @@ function mergeReplicas(replication: Record<string, string> | null, fromSentinel:
       priority,
     };
   });
-}
-
-function toRecord(fields: string[]): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]] = fields[i + 1];
-  return record;
 }

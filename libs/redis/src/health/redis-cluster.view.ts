@@ -51,4 +51,6 @@ export interface RedisClusterView {
   };
   performance: { readLatencyP99Ms: number; writeLatencyP99Ms: number; opsPerSecond: number };
   fallback: { active: boolean; entries: number; since: string | null };
+  /** Settings that lose data or cause spurious failovers (see `RedisConfigAdvisor`). */
+  warnings: string[];
 }

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connectedReplicas, parseInfo, type ConnectedReplica } from '../common/redis-replies';
 import { SwitchoverRefusedError } from '../errors/switchover-refused.error';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import type { ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
@@ -153,25 +154,12 @@ async function requireQuorum(sentinels: Redis[], masterName: string): Promise<vo
 
 interface ReplicationState {
   offset: number;
-  replicas: { online: boolean; offset: number; lagSeconds: number }[];
+  replicas: ConnectedReplica[];
 }
 
 function parseReplication(text: string): ReplicationState {
-  const fields = Object.fromEntries(
-    text
-      .split('\r\n')
-      .filter((line) => line.includes(':'))
-      .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]),
-  );
-  const replicas = Object.entries(fields)
-    .filter(([key]) => /^slave\d+$/.test(key))
-    .map(([, value]) => {
-      const parts: Record<string, string> = Object.fromEntries(
-        value.split(',').map((pair) => pair.split('=') as [string, string]),
-      );
-      return { online: parts.state === 'online', offset: Number(parts.offset), lagSeconds: Number(parts.lag) };
-    });
-  return { offset: Number(fields.master_repl_offset ?? 0), replicas };
+  const info = parseInfo(text);
+  return { offset: Number(info.master_repl_offset ?? 0), replicas: connectedReplicas(info) };
 }
 
 /**
