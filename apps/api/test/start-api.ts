@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/configure-app';
@@ -10,6 +10,7 @@ const MANAGED_ENV = [
   'REDIS_HOST',
   'REDIS_PORT',
   'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
   'REDIS_FALLBACK_ENABLED',
   'REDIS_COMMAND_TIMEOUT_MS',
   'SESSION_MAX_BYTES',
@@ -24,12 +25,17 @@ const MANAGED_ENV = [
   'ADMIN_TOKEN',
 ];
 
-/** Boots the real AppModule with exactly these variables set, quiet, ready for supertest. */
-export async function startApi(env: Record<string, string>): Promise<INestApplication> {
+/**
+ * Boots the real AppModule with exactly these variables set, ready for supertest; quiet unless a
+ * `logger` (e.g. a `CapturedLogger`) is given.
+ */
+export async function startApi(env: Record<string, string>, logger?: LoggerService): Promise<INestApplication> {
   for (const name of MANAGED_ENV) delete process.env[name];
   Object.assign(process.env, env);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const builder = Test.createTestingModule({ imports: [AppModule] });
+  if (logger) builder.setLogger(logger);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication({ logger: logger ?? false });
   configureApp(app);
   await app.init();
   return app;

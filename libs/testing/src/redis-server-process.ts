@@ -19,7 +19,7 @@ export interface RedisServerProcessOptions {
   detached?: boolean;
   /** Binary to run. @default `REDIS_SERVER_BIN` or `redis-server` */
   binary?: string;
-  /** `requirepass` of a data node; the harness' own checks authenticate with it. */
+  /** `requirepass` of a data node or sentinel; the harness' own checks authenticate with it. */
   password?: string;
 }
 

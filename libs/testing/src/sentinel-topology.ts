@@ -22,6 +22,10 @@ export interface SentinelTopologyOptions {
   failoverTimeoutMs?: number;
   /** Extra config lines for every data node (primary and replicas). */
   dataNodeConfig?: string[];
+  /** `requirepass` (and `masterauth`) of the data nodes; sentinels authenticate with it. */
+  password?: string;
+  /** `requirepass` of the sentinels (they also use it between themselves). */
+  sentinelPassword?: string;
   /** Leave the processes running after this Node.js process exits (for `cluster:up`). @default false */
   detached?: boolean;
   /** Parent directory of the topology's private directory. @default the OS temp directory */
@@ -64,11 +68,13 @@ export class SentinelTopology {
     const sentinels: RedisServerProcess[] = [];
     const topology = new SentinelTopology(masterName, dir, dataNodes, sentinels, options.baseDir === undefined);
     try {
+      const dataAuth = options.password ? [`masterauth ${options.password}`] : [];
       const primary = new RedisServerProcess({
         port: await findFreePort(),
         dir: join(dir, 'node-0'),
-        configLines: options.dataNodeConfig,
+        configLines: [...(options.dataNodeConfig ?? []), ...dataAuth],
         detached,
+        password: options.password,
       });
       dataNodes.push(primary);
       await primary.start();
@@ -76,8 +82,9 @@ export class SentinelTopology {
         const replica = new RedisServerProcess({
           port: await findFreePort(),
           dir: join(dir, `node-${i}`),
-          configLines: [...(options.dataNodeConfig ?? []), `replicaof ${primary.host} ${primary.port}`],
+          configLines: [...(options.dataNodeConfig ?? []), ...dataAuth, `replicaof ${primary.host} ${primary.port}`],
           detached,
+          password: options.password,
         });
         dataNodes.push(replica);
         await replica.start();
@@ -88,8 +95,11 @@ export class SentinelTopology {
           dir: join(dir, `sentinel-${i}`),
           sentinel: true,
           detached,
+          password: options.sentinelPassword,
           configLines: [
             `sentinel monitor ${masterName} ${primary.host} ${primary.port} ${quorum}`,
+            ...(options.password ? [`sentinel auth-pass ${masterName} ${options.password}`] : []),
+            ...(options.sentinelPassword ? [`sentinel sentinel-pass ${options.sentinelPassword}`] : []),
             `sentinel down-after-milliseconds ${masterName} ${options.downAfterMs ?? 1000}`,
             `sentinel failover-timeout ${masterName} ${options.failoverTimeoutMs ?? 5000}`,
             `sentinel parallel-syncs ${masterName} 1`,
@@ -138,8 +148,9 @@ export class SentinelTopology {
       async () => {
         const master = await this.agreedMaster();
         if (!master) return undefined;
-        const role = (await sendCommand(master, 'ROLE', [], 500)) as unknown[];
-        return role[0] === 'master' ? this.node(master.port) : undefined;
+        const node = this.node(master.port);
+        const role = (await sendCommand(node.endpoint, 'ROLE', [], 500)) as unknown[];
+        return role[0] === 'master' ? node : undefined;
       },
       { description: 'the sentinels to agree on a primary that answers ROLE master', timeoutMs },
     );
