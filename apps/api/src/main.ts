@@ -1,13 +1,18 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { AppModule } from './app.module';
-import { apiEnvConfig } from './config/api-env.config';
+import { apiEnvConfig, resolveApiEnv } from './config/api-env.config';
 import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { abortOnError: false });
+  // Read before the app exists, to choose its logger; the app validates the same variables again.
+  const { logFormat } = resolveApiEnv(process.env);
+  const app = await NestFactory.create(AppModule, {
+    abortOnError: false,
+    logger: logFormat === 'json' ? new ConsoleLogger({ json: true }) : undefined,
+  });
   app.enableShutdownHooks();
   configureApp(app);
   const { port } = app.get<ConfigType<typeof apiEnvConfig>>(apiEnvConfig.KEY);

@@ -23,6 +23,7 @@ const MANAGED_ENV = [
   'HEALTH_HEAP_MAX_MB',
   'HEALTH_DETAILS_TOKEN',
   'ADMIN_TOKEN',
+  'LOG_FORMAT',
 ];
 
 /**

@@ -51,3 +51,4 @@ export type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from '.
 export { SwitchoverRefusedError } from './errors/switchover-refused.error';
 export { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './switchover/planned-switchover';
 export { RedisSwitchoverService } from './switchover/redis-switchover.service';
+export { logEvent, type LogFields } from './common/log-event';

@@ -43,6 +43,8 @@ export const REDIS_DEFAULTS = Object.freeze({
   healthStrict: false,
   /** Upper bound on the health indicator's `PING`, so that probes answer within a second. */
   healthProbeTimeoutMs: 750,
+  /** How often the sentinels are asked `CKQUORUM`, to log quorum lost or regained. */
+  quorumCheckIntervalMs: 5000,
   /** How long the detailed cluster view is reused, so a burst of probes costs one collection. */
   clusterViewCacheMs: 1000,
 });

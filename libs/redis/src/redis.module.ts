@@ -3,6 +3,7 @@ import { RedisCacheService } from './cache/redis-cache.service';
 import { RedisMetrics } from './cache/redis-metrics';
 import { RedisConnections } from './client/redis-connections';
 import { FailoverTracker } from './failover/failover.tracker';
+import { RedisEventLog } from './failover/redis-event.log';
 import { SentinelMonitor } from './failover/sentinel-monitor.service';
 import { MemoryStore } from './fallback/memory-store';
 import { RedisClusterInspector } from './health/redis-cluster.inspector';
@@ -56,6 +57,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisClusterInspector,
     RedisSwitchoverService,
     RedisConfigAdvisor,
+    RedisEventLog,
   ],
   exports: [
     REDIS_RESOLVED_OPTIONS,

@@ -20,7 +20,7 @@ describe('RedisConfigAdvisor', () => {
       apps.push(app);
       const advisor = app.app.get(RedisConfigAdvisor);
       expect(await advisor.advise()).toEqual([expect.stringMatching(PERSISTENCE)]);
-      await waitFor(() => logs.lines.some((line) => /configuration: persistence is off/.test(line)), {
+      await waitFor(() => logs.lines.some((line) => line.includes('event=redis.config-warning | persistence is off')), {
         description: 'the startup warning',
         timeoutMs: 5000,
       });

@@ -21,6 +21,7 @@ describe('resolveApiEnv', () => {
       healthHeapMaxMb: 1024,
       healthDetailsToken: undefined,
       adminToken: undefined,
+      logFormat: 'text',
     });
   });
 
@@ -34,6 +35,7 @@ describe('resolveApiEnv', () => {
         HEALTH_HEAP_MAX_MB: '256',
         HEALTH_DETAILS_TOKEN: 'a-long-enough-token',
         ADMIN_TOKEN: 'another-long-token',
+        LOG_FORMAT: 'JSON',
       }),
     ).toEqual({
       port: 8080,
@@ -43,6 +45,7 @@ describe('resolveApiEnv', () => {
       healthHeapMaxMb: 256,
       healthDetailsToken: 'a-long-enough-token',
       adminToken: 'another-long-token',
+      logFormat: 'json',
     });
   });
 
@@ -59,6 +62,7 @@ describe('resolveApiEnv', () => {
     [{ PORT: 'http' }, 'PORT: expected an integer from 1 to 65535, got "http"'],
     [{ HEALTH_HEAP_MAX_MB: '8' }, 'HEALTH_HEAP_MAX_MB: expected an integer from 16 to 65536, got "8"'],
     [{ HEALTH_DETAILS_TOKEN: 'short-secret' }, 'HEALTH_DETAILS_TOKEN: expected at least 16 characters'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT: expected text or json, got "xml"'],
     [{ DEMO_RATE_LIMIT: 'ten' }, 'DEMO_RATE_LIMIT: expected POINTS/DURATION such as 10/60s, got "ten"'],
     [
       { DEMO_RATE_LIMIT: '10/60x' },

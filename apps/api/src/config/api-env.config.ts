@@ -20,6 +20,8 @@ export interface ApiConfig {
   healthDetailsToken?: string;
   /** Bearer token that `POST /admin/redis/switchover` requires; unset: the endpoint is off. A secret. */
   adminToken?: string;
+  /** `text` (Nest's coloured lines) or `json` (one JSON object per line). @default 'text' */
+  logFormat: 'text' | 'json';
 }
 
 /** A `z.string()` parsed by `parse`, whose error messages already quote the value. */
@@ -58,6 +60,12 @@ const apiEnvSchema = z.object({
     .default(1024),
   HEALTH_DETAILS_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
   ADMIN_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
+  LOG_FORMAT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['text', 'json'], 'expected text or json'))
+    .default('text'),
 });
 
 /**
@@ -81,6 +89,7 @@ export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>)
     healthHeapMaxMb: e.HEALTH_HEAP_MAX_MB,
     healthDetailsToken: e.HEALTH_DETAILS_TOKEN,
     adminToken: e.ADMIN_TOKEN,
+    logFormat: e.LOG_FORMAT,
   };
 }
 

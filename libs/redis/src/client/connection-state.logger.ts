@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { logEvent } from '../common/log-event';
 import type { SecretRedactor } from '../errors/secret-redactor';
 
 /**
@@ -17,19 +18,21 @@ export function attachConnectionStateLogging(
 ): void {
   let state: 'new' | 'up' | 'down' = 'new';
   client.on('ready', () => {
-    if (state === 'down') logger.log(`${name}: connection restored`);
+    if (state === 'down')
+      logger.log(logEvent('redis.connection-restored', { client: name }, `${name}: connection restored`));
     state = 'up';
   });
   client.on('error', (error: unknown) => {
     if (state === 'down') return;
     state = 'down';
     const message = error instanceof Error ? error.message : String(error);
-    logger.warn(`${name}: ${redactor.redact(message)}`);
+    const text = redactor.redact(message);
+    logger.warn(logEvent('redis.connection-error', { client: name, error: text }, `${name}: ${text}`));
   });
   // 'reconnecting', not 'close': a deliberate shutdown closes without reconnecting and is not news.
   client.on('reconnecting', () => {
     if (state !== 'up') return;
     state = 'down';
-    logger.warn(`${name}: connection lost, reconnecting`);
+    logger.warn(logEvent('redis.connection-lost', { client: name }, `${name}: connection lost, reconnecting`));
   });
 }

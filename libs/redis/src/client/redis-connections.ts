@@ -5,6 +5,7 @@ import type { ResolvedRedisOptions } from '../options/resolved-redis-options.int
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { createPrimaryClient, createRedisClients } from './redis-client.factory';
 import { createSentinelConnections, type SentinelConnection } from './sentinel-client.factory';
+import { logEvent } from '../common/log-event';
 
 /**
  * Owns every connection the module opens: the write and read clients and, in Sentinel mode, two
@@ -92,7 +93,11 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     if (!ready) {
       const target = this.options.mode === 'sentinel' ? `master "${this.options.sentinel.masterName}"` : 'Redis';
       this.logger.warn(
-        `${target} not reachable within ${REDIS_DEFAULTS.startupWaitMs} ms; starting degraded and retrying in the background`,
+        logEvent(
+          'redis.start-degraded',
+          { waitedMs: REDIS_DEFAULTS.startupWaitMs },
+          `${target} not reachable within ${REDIS_DEFAULTS.startupWaitMs} ms; starting degraded and retrying in the background`,
+        ),
       );
     }
   }

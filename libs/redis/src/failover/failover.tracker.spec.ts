@@ -87,6 +87,12 @@ describe('FailoverTracker', () => {
     ]);
   });
 
+  it('counts +odown once although each sentinel appends its own quorum count', () => {
+    tracker.handleEvent('+odown', 'master mymaster 10.0.0.1 6379 #quorum 2/2', S1);
+    tracker.handleEvent('+odown', 'master mymaster 10.0.0.1 6379 #quorum 3/2', S2);
+    expect(events.map((e) => [e.type, e.message])).toEqual([['+odown', 'master mymaster 10.0.0.1 6379 #quorum 2/2']]);
+  });
+
   it('counts a change noticed only by polling, with an unknown duration', () => {
     expect(tracker.observeMaster({ host: '10.0.0.1', port: 6379 })).toBe(false);
     expect(tracker.observeMaster({ host: '10.0.0.2', port: 6379 })).toBe(true);

@@ -59,12 +59,14 @@ export class FailoverTracker {
 
   /**
    * Feeds one message received on a sentinel channel. Messages about other masters are ignored;
-   * the same text on the same channel within the de-duplication window counts once.
+   * the same text (up to a `#…` annotation) on the same channel within the de-duplication window
+   * counts once.
    */
   handleEvent(type: SentinelEventChannel, message: string, reportedBy: RedisNodeAddress): void {
     if (!this.concernsOurMaster(type, message)) return;
     const now = this.now();
-    if (this.isDuplicate(`${type} ${message}`, now)) return;
+    // `+odown … #quorum 2/2` and `… #quorum 3/2` from two sentinels are one event: the `#` part is each sentinel's own count.
+    if (this.isDuplicate(`${type} ${message.replace(/ #.*$/, '')}`, now)) return;
     if (type === '+switch-master') {
       const [, oldHost, oldPort, newHost, newPort] = message.split(' ');
       const changed = this.recordMaster({ host: newHost, port: Number(newPort) }, 'switch-master', {

@@ -43,7 +43,6 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
     if (this.options.mode !== 'sentinel') return;
     const options = this.options;
     this.failoverSubscription = this.tracker.failovers$.subscribe((failover) => {
-      this.logger.warn(`primary of "${options.sentinel.masterName}" moved to ${formatAddress(failover.to)}`);
       void this.ensurePrimariesOn(failover.to);
     });
     const subscriptions = this.connections.sentinels.map((sentinel) => this.subscribe(sentinel));

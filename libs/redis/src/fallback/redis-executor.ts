@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RedisMetrics, type CommandClass } from '../cache/redis-metrics';
+import { logEvent } from '../common/log-event';
 import { RedisConnections } from '../client/redis-connections';
 import { RedisCommandRejectedError } from '../errors/redis-command-rejected.error';
 import type { RedisModuleError } from '../errors/redis-module.error';
@@ -162,9 +163,13 @@ export class RedisExecutor implements OnModuleDestroy {
     this.openedAt = state === 'open' ? new Date() : null;
     if (state === 'open') {
       this.logger.warn(
-        this.options.fallback.enabled
-          ? 'Redis unreachable: serving from the in-memory fallback (degraded)'
-          : 'Redis unreachable: calls fail fast until it answers again (fallback disabled)',
+        logEvent(
+          'redis.degraded',
+          { fallback: this.options.fallback.enabled },
+          this.options.fallback.enabled
+            ? 'Redis unreachable: serving from the in-memory fallback (degraded)'
+            : 'Redis unreachable: calls fail fast until it answers again (fallback disabled)',
+        ),
       );
       clearInterval(this.probeTimer);
       this.probeTimer = setInterval(() => void this.probe(), this.options.circuit.probeIntervalMs);
@@ -173,7 +178,7 @@ export class RedisExecutor implements OnModuleDestroy {
       clearInterval(this.probeTimer);
       this.probeTimer = undefined;
       this.memory.clear();
-      this.logger.log('Redis reachable again: back from the in-memory fallback');
+      this.logger.log(logEvent('redis.recovered', {}, 'Redis reachable again: back from the in-memory fallback'));
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RedisConnections } from '../client/redis-connections';
+import { logEvent } from '../common/log-event';
 import { pairsToRecord } from '../common/redis-replies';
 import { withTimeout } from '../common/with-timeout';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
@@ -28,7 +29,9 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
 
   /** Logs every warning once, without holding up startup. */
   onApplicationBootstrap(): void {
-    void this.advise().then((warnings) => warnings.forEach((warning) => this.logger.warn(`configuration: ${warning}`)));
+    void this.advise().then((warnings) =>
+      warnings.forEach((warning) => this.logger.warn(logEvent('redis.config-warning', {}, warning))),
+    );
   }
 
   /** Every warning that applies now; each question bounded by 750 ms, asked in parallel. */
