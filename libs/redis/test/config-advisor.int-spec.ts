@@ -1,5 +1,14 @@
 import { RedisConfigAdvisor } from '@sentinel-kit/redis';
-import { CapturedLogger, SentinelTopology, sendCommand, startStandaloneRedis, waitFor } from '@sentinel-kit/testing';
+import {
+  CapturedLogger,
+  RedisServerProcess,
+  SentinelTopology,
+  findFreePort,
+  sendCommand,
+  startStandaloneRedis,
+  waitFor,
+} from '@sentinel-kit/testing';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startRedisModule, type RedisTestApp } from './redis-test-app';
 
@@ -38,10 +47,10 @@ describe('RedisConfigAdvisor', () => {
     });
     afterAll(async () => topology?.stop());
 
-    const start = async () => {
+    const start = async (sentinels: RedisServerProcess[] = topology.sentinels) => {
       const app = await startRedisModule({
         sentinel: {
-          sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
+          sentinels: sentinels.map(({ host, port }) => ({ host, port })),
           masterName: topology.masterName,
         },
       });
@@ -86,6 +95,31 @@ describe('RedisConfigAdvisor', () => {
           ),
         { description: 'the TILT warning', timeoutMs: 5000 },
       );
+    });
+
+    it('warns about two sentinels sharing one id, as a shared config file makes them', async () => {
+      const [first] = topology.sentinels;
+      const primary = await topology.primary();
+      const id = String(await sendCommand(first.endpoint, 'SENTINEL', ['MYID']));
+      const clone = new RedisServerProcess({
+        port: await findFreePort(),
+        dir: join(topology.dir, 'sentinel-clone'),
+        sentinel: true,
+        configLines: [
+          `sentinel myid ${id}`,
+          `sentinel monitor ${topology.masterName} ${primary.host} ${primary.port} 2`,
+          `sentinel down-after-milliseconds ${topology.masterName} 2000`,
+        ],
+      });
+      await clone.start();
+      try {
+        const advisor = await start([...topology.sentinels, clone]);
+        expect(await advisor.advise()).toContain(
+          `sentinels ${first.host}:${first.port}, ${clone.host}:${clone.port} share one sentinel id: they were started from one config file; give each sentinel its own writable copy`,
+        );
+      } finally {
+        await clone.stop();
+      }
     });
   });
 });

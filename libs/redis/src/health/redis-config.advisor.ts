@@ -14,7 +14,7 @@ const MIN_DOWN_AFTER_MS = 2000;
  * Looks for settings that lose data or cause spurious failovers, and says so: persistence off on
  * the primary (a quick restart comes back empty and wipes the replicas), `min-replicas-to-write 0`
  * (a partitioned primary keeps acknowledging writes that a failover will drop), `down-after` below
- * 2000 ms, a sentinel in TILT mode, and sentinels sharing one run id (one config file shared by
+ * 2000 ms, a sentinel in TILT mode, and sentinels sharing one id (`SENTINEL MYID`: one config file shared by
  * several sentinels). Logged once at startup and shown in `GET /health/redis` as `warnings`. A
  * check that cannot run (a renamed `CONFIG`, an unreachable node) is skipped, not reported.
  */
@@ -72,11 +72,12 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
         label,
         master: await this.ask(commands, 'SENTINEL', 'MASTER', masterName),
         info: await this.ask(commands, 'INFO'),
+        myId: await this.ask(commands, 'SENTINEL', 'MYID'),
       })),
     );
     const warnings: string[] = [];
-    const runIds = new Map<string, string[]>();
-    for (const { label, master, info } of answers) {
+    const ids = new Map<string, string[]>();
+    for (const { label, master, info, myId } of answers) {
       if (Array.isArray(master)) {
         const fields = pairsToRecord(master as string[]);
         const downAfter = Number(fields['down-after-milliseconds']);
@@ -86,18 +87,15 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
           );
         }
       }
-      if (typeof info === 'string') {
-        if (/^sentinel_tilt:1\r?$/m.test(info)) {
-          warnings.push(`sentinel ${label} is in TILT mode: it acts on nothing until its clock is steady for 30 s`);
-        }
-        const runId = /^run_id:(\w+)\r?$/m.exec(info)?.[1];
-        if (runId) runIds.set(runId, [...(runIds.get(runId) ?? []), label]);
+      if (typeof info === 'string' && /^sentinel_tilt:1\r?$/m.test(info)) {
+        warnings.push(`sentinel ${label} is in TILT mode: it acts on nothing until its clock is steady for 30 s`);
       }
+      if (typeof myId === 'string') ids.set(myId, [...(ids.get(myId) ?? []), label]);
     }
-    for (const labels of runIds.values()) {
+    for (const labels of ids.values()) {
       if (labels.length > 1) {
         warnings.push(
-          `sentinels ${labels.join(', ')} share one run id: they were started from one config file; give each sentinel its own writable copy`,
+          `sentinels ${labels.join(', ')} share one sentinel id: they were started from one config file; give each sentinel its own writable copy`,
         );
       }
     }
