@@ -163,6 +163,31 @@ describe('GET /health', () => {
         },
       });
     });
+
+    it('goes up -> failover seen -> up on the new primary, with the count at 1, answering 200 throughout', async () => {
+      app = await startApi({ REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: topology.sentinelList });
+      const api = app;
+      const old = await topology.primary();
+      await old.kill();
+      const statuses = new Set<number>();
+      type SentinelDetails = { currentMaster: { port: number }; failoverCount: number; lastFailover: unknown };
+      const after = await waitFor(
+        async () => {
+          const response = await getHealth(api);
+          statuses.add(response.status);
+          const sentinel = response.body.details.redis.sentinel as SentinelDetails;
+          const back = sentinel.failoverCount === 1 && !response.body.details.redis.degraded;
+          return back ? { response, sentinel } : false;
+        },
+        { description: 'health to show the failover and be healthy again', timeoutMs: 20_000, intervalMs: 100 },
+      );
+      const promoted = await topology.primary();
+      expect(after.sentinel.currentMaster.port).toBe(promoted.port);
+      expect(after.sentinel.currentMaster.port).not.toBe(old.port);
+      expect(after.sentinel.lastFailover).not.toBeNull();
+      expect(after.response.body.details.redis).toMatchObject({ status: 'up', connected: true });
+      expect([...statuses]).toEqual([200]);
+    });
   });
 
   describe('every Redis process hung', () => {

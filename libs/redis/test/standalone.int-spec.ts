@@ -144,10 +144,14 @@ describe('RedisModule against a standalone redis-server', () => {
       Array.from({ length: 50 }, (_, i) => timed(() => cache.set(`queued:${i}`, 'x'))),
     );
     for (const attempt of attempts) {
-      expect(attempt.error).toBeInstanceOf(RedisUnavailableError);
+      // Not sent (unavailable), or written to the socket before the client saw it die (outcome
+      // unknown): either way a typed failure within the timeout, and nothing kept for later.
+      expect([RedisUnavailableError, RedisOutcomeUnknownError].some((type) => attempt.error instanceof type)).toBe(
+        true,
+      );
       expect(attempt.ms).toBeLessThan(COMMAND_TIMEOUT_MS + SLACK_MS);
     }
-    expect(status.getStatus().degraded).toBe(true);
+    await waitFor(() => status.getStatus().degraded, { description: 'degraded mode', timeoutMs: 5000 });
 
     await server.start();
     await waitFor(() => !status.getStatus().degraded, { description: 'recovery', timeoutMs: 10_000 });
