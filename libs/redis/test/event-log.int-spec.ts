@@ -27,6 +27,10 @@ describe('structured state-change logs on a real Sentinel group', () => {
     await topology?.stop();
   });
 
+  it('logs each connection once when it first comes up', () => {
+    expect(linesOf('redis.connected').filter((line) => line.includes('client="write client"'))).toHaveLength(1);
+  });
+
   it('logs quorum lost and regained once each', async () => {
     const [first, second] = topology.sentinels;
     await first.kill();

@@ -18,6 +18,7 @@ export function attachConnectionStateLogging(
 ): void {
   let state: 'new' | 'up' | 'down' = 'new';
   client.on('ready', () => {
+    if (state === 'new') logger.log(logEvent('redis.connected', { client: name }, `${name}: connected`));
     if (state === 'down')
       logger.log(logEvent('redis.connection-restored', { client: name }, `${name}: connection restored`));
     state = 'up';
