@@ -45,8 +45,9 @@ const POLL_MS = 20;
  * Never uses the `FAILOVER` command, which a Sentinel-managed group must not run. Opens its own
  * short-lived connections.
  *
- * @throws SwitchoverRefusedError when a check fails (nothing was changed before step 2; after it,
- *   the pause is released before throwing).
+ * @throws SwitchoverRefusedError when a check fails (nothing was changed before step 2; after it
+ *   and before step 4, the pause is released before throwing; after step 4 it is left to run out
+ *   unless the old primary was demoted, since Sentinel may still complete the switch).
  */
 export async function plannedSwitchover(
   options: ResolvedSentinelOptions,
@@ -68,7 +69,7 @@ export async function plannedSwitchover(
 
     await primary.call('CLIENT', 'PAUSE', String(pauseMs), 'WRITE');
     const pausedAt = performance.now();
-    let switched = false;
+    let failoverAsked = false;
     try {
       await waitUntil(catchUpMs, async () => {
         const now = parseReplication(String(await primary!.call('INFO', 'replication')));
@@ -77,22 +78,23 @@ export async function plannedSwitchover(
         throw new SwitchoverRefusedError(`no replica caught up with the paused primary within ${catchUpMs} ms`);
       });
       await failoverThroughOneSentinel(sentinels, masterName);
+      failoverAsked = true;
       const to = await waitUntil(switchMs, async () => {
         const master = await askMaster(sentinels, masterName);
         return master && formatAddress(master) !== formatAddress(from) ? master : undefined;
       }).catch(() => {
         throw new SwitchoverRefusedError(`the sentinels did not name a new primary within ${switchMs} ms`);
       });
-      switched = true;
       const writeOutageMs = Math.round(performance.now() - pausedAt);
       await primary.call('REPLICAOF', to.host, String(to.port)).catch(() => undefined);
       const [role] = (await primary.call('ROLE').catch(() => [''])) as [string];
       return { from, to, writeOutageMs, oldPrimaryDemoted: role === 'slave' };
     } finally {
-      // Before a switch, releasing lets the primary go on. After it, only a demoted primary is
-      // released (its held writes are then refused); otherwise the pause runs out by itself.
-      const [role] = switched ? ((await primary.call('ROLE').catch(() => [''])) as [string]) : ['master'];
-      if (!switched || role === 'slave') await primary.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      // Before Sentinel was asked, releasing lets the primary go on. Once it was asked (even if the
+      // switch was not seen in time: Sentinel may still complete it), only a demoted primary is
+      // released, its held writes then refused; otherwise the pause runs out by itself.
+      const [role] = failoverAsked ? ((await primary.call('ROLE').catch(() => [''])) as [string]) : ['master'];
+      if (!failoverAsked || role === 'slave') await primary.call('CLIENT', 'UNPAUSE').catch(() => undefined);
     }
   } finally {
     for (const connection of [...sentinels, primary]) connection?.disconnect();
