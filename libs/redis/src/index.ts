@@ -52,3 +52,12 @@ export { SwitchoverRefusedError } from './errors/switchover-refused.error';
 export { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './switchover/planned-switchover';
 export { RedisSwitchoverService } from './switchover/redis-switchover.service';
 export { logEvent, type LogFields } from './common/log-event';
+export { RedisPubSubService } from './pubsub/redis-pubsub.service';
+export type {
+  PubSubEvent,
+  PubSubInterrupted,
+  PubSubMessage,
+  PubSubMissed,
+  PubSubResumed,
+  PublishReceipt,
+} from './pubsub/pubsub.interfaces';

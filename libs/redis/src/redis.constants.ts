@@ -47,6 +47,10 @@ export const REDIS_DEFAULTS = Object.freeze({
   quorumCheckIntervalMs: 5000,
   /** How long the detailed cluster view is reused, so a burst of probes costs one collection. */
   clusterViewCacheMs: 1000,
+  /** How often the pub/sub subscriber connection is pinged to find a connection that died silently. */
+  pubsubPingIntervalMs: 5000,
+  /** Largest pub/sub message, encoded, in bytes. */
+  pubsubMaxMessageBytes: 65_536,
 });
 
 /** Every sentinel event the failover tracker subscribes to. */

@@ -9,6 +9,7 @@ import { MemoryStore } from './fallback/memory-store';
 import { RedisClusterInspector } from './health/redis-cluster.inspector';
 import { RedisConfigAdvisor } from './health/redis-config.advisor';
 import { RedisStateMetrics } from './metrics/redis-state.metrics';
+import { RedisPubSubService } from './pubsub/redis-pubsub.service';
 import { RedisSwitchoverService } from './switchover/redis-switchover.service';
 import { RedisExecutor } from './fallback/redis-executor';
 import { RedisStatusService } from './health/redis-status.service';
@@ -58,6 +59,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisSwitchoverService,
     RedisConfigAdvisor,
     RedisEventLog,
+    RedisPubSubService,
   ],
   exports: [
     REDIS_RESOLVED_OPTIONS,
@@ -70,6 +72,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisMetrics,
     RedisClusterInspector,
     RedisSwitchoverService,
+    RedisPubSubService,
   ],
 })
 export class RedisModule extends RedisConfigurableModule {}

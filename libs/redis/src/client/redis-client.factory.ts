@@ -86,14 +86,16 @@ export function createRedisClients(
 /**
  * A client on the primary for one purpose (`write`, or e.g. `durable` for writes that block on
  * `WAIT` and must not hold up the others), named `sentinel-kit:<purpose>` in `CLIENT LIST`.
+ * `overrides` adjust its ioredis options (e.g. `autoResubscribe` for a subscriber).
  */
 export function createPrimaryClient(
   options: ResolvedRedisOptions,
   purpose: string,
   logger: LoggerService,
   redactor: SecretRedactor,
+  overrides: Partial<RedisOptions> = {},
 ): Redis {
-  const client = new Redis(buildClientOptions(options, 'master', purpose));
+  const client = new Redis({ ...buildClientOptions(options, 'master', purpose), ...overrides });
   attachConnectionStateLogging(client, `${purpose} client`, logger, redactor);
   return client;
 }

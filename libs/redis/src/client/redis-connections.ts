@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { SecretRedactor } from '../errors/secret-redactor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
@@ -51,12 +52,13 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   /**
    * A further connection to the primary for one purpose, created on first request and then
    * shared: closed at shutdown and moved on failover like the write client. Use it for commands
-   * that block (such as `WAIT`) so they never hold up the write client's other callers.
+   * that block (such as `WAIT`) so they never hold up the write client's other callers, or for a
+   * subscriber. `overrides` apply when the client is created (the first request for `purpose`).
    */
-  primaryClient(purpose: string): Redis {
+  primaryClient(purpose: string, overrides: Partial<RedisOptions> = {}): Redis {
     let client = this.extraPrimaries.get(purpose);
     if (!client) {
-      client = createPrimaryClient(this.options, purpose, this.logger, this.redactor);
+      client = createPrimaryClient(this.options, purpose, this.logger, this.redactor, overrides);
       this.extraPrimaries.set(purpose, client);
       if (this.connecting) client.connect().catch(() => undefined);
     }
