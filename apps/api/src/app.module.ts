@@ -13,13 +13,16 @@ import { AdminModule } from './admin/admin.module';
 import { RedisErrorFilter } from './common/redis-error.filter';
 import { apiEnvConfig } from './config/api-env.config';
 import { DemoModule } from './demo/demo.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { ShutdownModule } from './shutdown/shutdown.module';
 
 /**
  * The sample API: Redis, rate limits and sessions configured from the environment; `/health`,
- * `/metrics`, `/sessions` (creating one is the login, rate-limited) and `/demo`.
+ * `/metrics`, `/sessions` (creating one is the login, rate-limited), `/events` (real-time, across
+ * instances), `/demo` and `/admin`.
  */
 @Module({
   imports: [
@@ -35,14 +38,16 @@ import { SessionsModule } from './sessions/sessions.module';
       inject: [rateLimitEnvConfig.KEY, apiEnvConfig.KEY],
       useFactory: (options: ResolvedRateLimitOptions, api: ConfigType<typeof apiEnvConfig>) => ({
         ...options,
-        rules: { demo: api.demoRateLimit, login: api.loginRateLimit },
+        rules: { demo: api.demoRateLimit, login: api.loginRateLimit, events: api.eventsRateLimit },
       }),
     }),
     HealthModule,
     SessionsModule,
     DemoModule,
+    EventsModule,
     MetricsModule,
     AdminModule,
+    ShutdownModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: RedisErrorFilter },

@@ -12,11 +12,13 @@ function issuesOf(env: Record<string, string>): readonly string[] {
 }
 
 describe('resolveApiEnv', () => {
-  it('defaults to port 3000, 10 per minute on the demo and login routes, no trusted proxy', () => {
+  it('defaults to port 3000, 10 per minute on the demo and login routes, 60 on events, no trusted proxy', () => {
     expect(resolveApiEnv({})).toEqual({
       port: 3000,
       demoRateLimit: { points: 10, duration: 60_000, name: 'demo' },
       loginRateLimit: { points: 10, duration: 60_000, name: 'login' },
+      eventsRateLimit: { points: 60, duration: 60_000, name: 'events' },
+      shutdownGraceMs: 10_000,
       trustProxy: false,
       healthHeapMaxMb: 1024,
       healthDetailsToken: undefined,
@@ -31,6 +33,8 @@ describe('resolveApiEnv', () => {
         PORT: '8080',
         DEMO_RATE_LIMIT: '5/1s',
         LOGIN_RATE_LIMIT: '3 / 15m',
+        EVENTS_RATE_LIMIT: '100/1m',
+        SHUTDOWN_GRACE_MS: '0',
         TRUST_PROXY: '1',
         HEALTH_HEAP_MAX_MB: '256',
         HEALTH_DETAILS_TOKEN: 'a-long-enough-token',
@@ -41,6 +45,8 @@ describe('resolveApiEnv', () => {
       port: 8080,
       demoRateLimit: { points: 5, duration: 1000, name: 'demo' },
       loginRateLimit: { points: 3, duration: 900_000, name: 'login' },
+      eventsRateLimit: { points: 100, duration: 60_000, name: 'events' },
+      shutdownGraceMs: 0,
       trustProxy: 1,
       healthHeapMaxMb: 256,
       healthDetailsToken: 'a-long-enough-token',
@@ -62,6 +68,7 @@ describe('resolveApiEnv', () => {
     [{ PORT: 'http' }, 'PORT: expected an integer from 1 to 65535, got "http"'],
     [{ HEALTH_HEAP_MAX_MB: '8' }, 'HEALTH_HEAP_MAX_MB: expected an integer from 16 to 65536, got "8"'],
     [{ HEALTH_DETAILS_TOKEN: 'short-secret' }, 'HEALTH_DETAILS_TOKEN: expected at least 16 characters'],
+    [{ SHUTDOWN_GRACE_MS: '10s' }, 'SHUTDOWN_GRACE_MS: expected an integer from 0 to 600000 (milliseconds), got "10s"'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT: expected text or json, got "xml"'],
     [{ DEMO_RATE_LIMIT: 'ten' }, 'DEMO_RATE_LIMIT: expected POINTS/DURATION such as 10/60s, got "ten"'],
     [

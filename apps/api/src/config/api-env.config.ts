@@ -12,6 +12,10 @@ export interface ApiConfig {
   demoRateLimit: RateLimitRule;
   /** `POST /sessions` (the login), per client IP, against brute force. @default 10 per 60 s */
   loginRateLimit: RateLimitRule;
+  /** `POST /events`, per client IP. @default 60 per 60 s */
+  eventsRateLimit: RateLimitRule;
+  /** After SIGTERM, how long in-flight requests may take before their connections are cut. @default 10000 */
+  shutdownGraceMs: number;
   /** Express' `trust proxy`. @default false */
   trustProxy: false | number | string[];
   /** `/health` and `/health/ready` report down above this heap size, in MiB. @default 1024 */
@@ -50,6 +54,14 @@ const apiEnvSchema = z.object({
     .default(3000),
   DEMO_RATE_LIMIT: rateSpec.default({ points: 10, duration: 60_000 }),
   LOGIN_RATE_LIMIT: rateSpec.default({ points: 10, duration: 60_000 }),
+  EVENTS_RATE_LIMIT: rateSpec.default({ points: 60, duration: 60_000 }),
+  SHUTDOWN_GRACE_MS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected an integer from 0 to 600000 (milliseconds)')
+    .transform(Number)
+    .refine((ms) => ms <= 600_000, 'expected an integer from 0 to 600000 (milliseconds)')
+    .default(10_000),
   TRUST_PROXY: parsedBy(parseTrustProxy).default(false),
   HEALTH_HEAP_MAX_MB: z
     .string()
@@ -69,8 +81,8 @@ const apiEnvSchema = z.object({
 });
 
 /**
- * The sample API's settings from `PORT`, `DEMO_RATE_LIMIT`, `LOGIN_RATE_LIMIT` (`POINTS/DURATION`,
- * e.g. `10/60s`), `TRUST_PROXY`, `HEALTH_HEAP_MAX_MB`, `HEALTH_DETAILS_TOKEN` and `ADMIN_TOKEN` (secrets: never shown).
+ * The sample API's settings from `PORT`, `DEMO_RATE_LIMIT`, `LOGIN_RATE_LIMIT`, `EVENTS_RATE_LIMIT`
+ * (`POINTS/DURATION`, e.g. `10/60s`), `SHUTDOWN_GRACE_MS`, `LOG_FORMAT`, `TRUST_PROXY`, `HEALTH_HEAP_MAX_MB`, `HEALTH_DETAILS_TOKEN` and `ADMIN_TOKEN` (secrets: never shown).
  * @throws RedisConfigError (subject `API`) naming every bad variable and its value.
  */
 export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>): ApiConfig {
@@ -85,6 +97,8 @@ export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>)
     port: e.PORT,
     demoRateLimit: { ...e.DEMO_RATE_LIMIT, name: 'demo' },
     loginRateLimit: { ...e.LOGIN_RATE_LIMIT, name: 'login' },
+    eventsRateLimit: { ...e.EVENTS_RATE_LIMIT, name: 'events' },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
     healthHeapMaxMb: e.HEALTH_HEAP_MAX_MB,
     healthDetailsToken: e.HEALTH_DETAILS_TOKEN,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { RedisConnections } from '../client/redis-connections';
 import { logEvent } from '../common/log-event';
@@ -19,7 +19,7 @@ const WARNING_EVENTS = new Set(['+sdown', '+odown', '+try-failover', '+tilt']);
  * Connection and degradation changes are logged where they happen, in the same format.
  */
 @Injectable()
-export class RedisEventLog implements OnModuleInit, OnModuleDestroy {
+export class RedisEventLog implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RedisModule');
   private readonly subscriptions: Subscription[] = [];
   private quorumTimer?: NodeJS.Timeout;
@@ -57,7 +57,7 @@ export class RedisEventLog implements OnModuleInit, OnModuleDestroy {
     this.quorumTimer.unref();
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     clearInterval(this.quorumTimer);
     this.subscriptions.forEach((subscription) => subscription.unsubscribe());
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { isIP } from 'node:net';
 import type Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
@@ -24,7 +24,7 @@ import { withTimeout } from '../common/with-timeout';
  * Does nothing in standalone mode.
  */
 @Injectable()
-export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
+export class SentinelMonitor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RedisModule');
   private pollTimer?: NodeJS.Timeout;
   private polling = false;
@@ -64,7 +64,7 @@ export class SentinelMonitor implements OnModuleInit, OnModuleDestroy {
     this.pollTimer.unref();
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     clearInterval(this.pollTimer);
     this.failoverSubscription?.unsubscribe();
     this.tracker.close();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RedisMetrics, type CommandClass } from '../cache/redis-metrics';
 import { logEvent } from '../common/log-event';
@@ -41,7 +41,7 @@ export interface ResilientOperation<T> {
  *   are not carried back to Redis.
  */
 @Injectable()
-export class RedisExecutor implements OnModuleDestroy {
+export class RedisExecutor implements OnApplicationShutdown {
   private readonly logger = new Logger('RedisModule');
   private readonly breaker: CircuitBreaker;
   private probeTimer?: NodeJS.Timeout;
@@ -69,7 +69,7 @@ export class RedisExecutor implements OnModuleDestroy {
     return this.openedAt;
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     clearInterval(this.probeTimer);
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import { RedisMetrics } from '../cache/redis-metrics';
@@ -17,7 +17,7 @@ const FAILOVER_BUCKETS = [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60];
  * always agree with `RedisStatusService` and `/health/redis`.
  */
 @Injectable()
-export class RedisStateMetrics implements OnModuleInit, OnModuleDestroy {
+export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
   private subscription?: Subscription;
 
   constructor(
@@ -100,7 +100,7 @@ export class RedisStateMetrics implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     this.subscription?.unsubscribe();
   }
 }

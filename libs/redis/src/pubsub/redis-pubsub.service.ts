@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Observable, Subject } from 'rxjs';
 import { RedisConnections } from '../client/redis-connections';
@@ -49,7 +49,7 @@ interface ChannelState {
  * const receipt = await this.pubsub.publish('orders', { id: 42 });
  */
 @Injectable()
-export class RedisPubSubService implements OnModuleDestroy, BeforeApplicationShutdown {
+export class RedisPubSubService implements BeforeApplicationShutdown {
   /** This instance's id as a publisher, part of every message id. */
   readonly origin = randomUUID();
   private readonly logger = new Logger('RedisPubSub');
@@ -124,16 +124,20 @@ export class RedisPubSubService implements OnModuleDestroy, BeforeApplicationShu
     return this.channels.size;
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.pingTimer);
-  }
-
-  /** Ends every subscription (so that open streams such as SSE responses close) and refuses new ones. */
-  beforeApplicationShutdown(): void {
+  /**
+   * Ends every subscription (so that open streams such as SSE responses close) and refuses new
+   * ones and further publishing. Called at shutdown; call it earlier to end streams before the
+   * HTTP server drains. Idempotent.
+   */
+  close(): void {
     this.closed = true;
     clearInterval(this.pingTimer);
     for (const state of this.channels.values()) state.events.complete();
     this.channels.clear();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.close();
   }
 
   private join(channel: string): ChannelState {

@@ -1,0 +1,128 @@
+import type { INestApplication } from '@nestjs/common';
+import { SentinelTopology, reportMeasure, sendCommand, waitFor } from '@sentinel-kit/testing';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { SseClient } from './sse-client';
+import { startApi } from './start-api';
+
+describe('real-time events across two API instances on a Sentinel group', () => {
+  let topology: SentinelTopology;
+  const pods: INestApplication[] = [];
+  const streams: SseClient[] = [];
+
+  const urlOf = (pod: INestApplication, path: string) =>
+    `http://127.0.0.1:${((pod.getHttpServer() as Server).address() as AddressInfo).port}${path}`;
+  const post = (pod: INestApplication, body: unknown) =>
+    request(pod.getHttpServer() as Server)
+      .post('/events')
+      .send(body as object);
+  const open = async (pod: INestApplication) => {
+    const stream = await SseClient.open(urlOf(pod, '/events'));
+    streams.push(stream);
+    return stream;
+  };
+  /** Subscribers of the sample's channel on the current primary. */
+  const subscribers = async () => {
+    const primary = await topology.primary();
+    return ((await sendCommand(primary.endpoint, 'PUBSUB', ['NUMSUB', 'app:events'])) as [string, number])[1];
+  };
+
+  beforeAll(async () => {
+    topology = await SentinelTopology.start({ downAfterMs: 2000, failoverTimeoutMs: 5000 });
+    for (let i = 0; i < 2; i += 1) {
+      const pod = await startApi({
+        REDIS_SENTINEL_ENABLED: 'true',
+        REDIS_SENTINELS: topology.sentinelList,
+        REDIS_COMMAND_TIMEOUT_MS: '500',
+        EVENTS_RATE_LIMIT: '10000/1m',
+      });
+      await pod.listen(0, '127.0.0.1');
+      pods.push(pod);
+    }
+  });
+  afterAll(async () => {
+    for (const stream of streams) stream.close();
+    await Promise.all(pods.map((pod) => pod.close()));
+    await topology?.stop();
+  });
+
+  it('delivers an event posted to one instance to the stream of the other, before and after a primary SIGKILL', async () => {
+    const [a, b] = pods;
+    const stream = await open(a);
+    expect(stream.response.statusCode).toBe(200);
+    expect(stream.response.headers['content-type']).toMatch(/^text\/event-stream/);
+    await waitFor(async () => (await subscribers()) === 1, { description: 'instance A subscribed' });
+
+    const first = await post(b, { type: 'greeting', data: { text: 'hello' } });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ channel: 'events', reach: 'cluster', receivers: 1 });
+    await stream.waitFor('the first event on A', () => stream.messages().length === 1);
+    expect(stream.events[0]).toMatchObject({
+      event: 'message',
+      id: first.body.id,
+      data: { type: 'greeting', data: { text: 'hello' } },
+    });
+
+    const old = await topology.primary();
+    const killedAt = performance.now();
+    await old.kill();
+    // Posted while the primary is gone: each answer says where the event went.
+    const during = await post(b, { type: 'during-failover' });
+    expect(during.status).toBe(202);
+    expect(during.body.reach).toBe('local');
+    await topology.waitForNewPrimary(old.port);
+    // Only A subscribes, so an event reached it exactly when Redis counted one receiver.
+    let notReachingA = 1;
+    let reachedAll: number | undefined;
+    await waitFor(
+      async () => {
+        const response = await post(b, { type: 'after-failover', data: performance.now() });
+        expect(response.status).toBe(202);
+        if (response.body.reach === 'cluster' && response.body.receivers === 1) reachedAll = performance.now();
+        else notReachingA += 1;
+        return reachedAll !== undefined;
+      },
+      { description: 'an event to reach instance A through the new primary', timeoutMs: 20_000, intervalMs: 100 },
+    );
+    reportMeasure('events reach every instance again after the primary SIGKILL', reachedAll! - killedAt, 'ms');
+    await stream.waitFor('an event after the failover on A', () => stream.messages().length === 2);
+
+    // A was told that it stopped receiving, when it received again, and how many of B's events it missed.
+    // Each event B posted that did not reach A is counted in a "missed" notice; none is both.
+    expect(stream.events.map((e) => e.event)).toEqual(['message', 'interrupted', 'resumed', 'missed', 'message']);
+    expect(stream.events[3].data).toEqual({ origin: expect.any(String), afterSequence: 1, count: notReachingA });
+    expect(stream.events[4].data).toMatchObject({ type: 'after-failover' });
+  });
+
+  it('answers a bad event with a JSON 400, never a 500', async () => {
+    for (const body of [
+      {},
+      { type: '' },
+      { type: 'has space' },
+      { type: 'x', extra: 1 },
+      { type: 'x', data: 'y'.repeat(20_000) },
+    ]) {
+      const response = await post(pods[0], body);
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/json/);
+      expect(response.body.message.length).toBeGreaterThan(0);
+    }
+    const malformed = await request(pods[0].getHttpServer() as Server)
+      .post('/events')
+      .set('Content-Type', 'application/json')
+      .send('{"type":');
+    expect(malformed.status).toBe(400);
+  });
+
+  it('ends open streams when the application shuts down', async () => {
+    const pod = await startApi({
+      REDIS_SENTINEL_ENABLED: 'true',
+      REDIS_SENTINELS: topology.sentinelList,
+    });
+    await pod.listen(0, '127.0.0.1');
+    const stream = await open(pod);
+    await pod.close();
+    expect(stream.ended).toBe(true);
+  });
+});
