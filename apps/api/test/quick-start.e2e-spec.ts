@@ -1,0 +1,161 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findFreePort, sendCommand, startStandaloneRedis, waitFor } from '@sentinel-kit/testing';
+import { SseClient } from './sse-client';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** The commands of the README's quick start block, comments removed. */
+function quickStartCommands(): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Quick start'));
+  const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
+}
+
+/** Environment of a new user's shell: none of our variables, and nothing pointing at a real Redis. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !/^(REDIS_|SESSION_|RATE_LIMIT_|DEMO_|LOGIN_|EVENTS_|HEALTH_|ADMIN_|LOG_|PORT$|TRUST_PROXY|SHUTDOWN_)/.test(
+          name,
+        ),
+    ),
+  );
+  return { ...env, ...extra };
+}
+
+/** Output of a child process, kept for the assertion messages. */
+function capture(child: ChildProcess): { text: () => string } {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { text: () => output };
+}
+
+async function httpStatus(url: string, init?: RequestInit): Promise<number | string> {
+  try {
+    return (await fetch(url, { ...init, signal: AbortSignal.timeout(3000) })).status;
+  } catch (error) {
+    return (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+  }
+}
+
+/** Ends a process group: SIGTERM, then SIGKILL if it lingers. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  process.kill(-child.pid!, 'SIGTERM');
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+describe('the README quick start, as a new user runs it', () => {
+  const children: ChildProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(children.map((child) => stopGroup(child).catch(() => undefined)));
+  });
+
+  it('names npm ci, then the command that runs the API, then the test command CI runs', () => {
+    const commands = quickStartCommands();
+    expect(commands).toHaveLength(3);
+    expect(commands[0]).toBe('npm ci');
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n');
+    expect(ci).toContain(commands[2]);
+  });
+
+  it('command 1 serves /health with 200 and the demo routes with no Redis reachable', async () => {
+    const [, runApi] = quickStartCommands();
+    const port = await findFreePort();
+    // "No Redis": the default address, moved to a free port so the test never touches 6379.
+    const child = spawn('sh', ['-c', runApi], {
+      cwd: ROOT,
+      detached: true,
+      env: cleanEnv({ PORT: String(port), REDIS_PORT: String(await findFreePort()) }),
+    });
+    children.push(child);
+    const output = capture(child);
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(async () => (await httpStatus(`${base}/health`)) === 200, {
+        description: `"${runApi}" to answer 200 on /health`,
+        timeoutMs: 150_000,
+        intervalMs: 500,
+      });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- output ---\n${output.text()}`);
+    }
+    const health = (await (await fetch(`${base}/health`)).json()) as { details: { redis: Record<string, unknown> } };
+    expect(health.details.redis).toMatchObject({ status: 'up', degraded: true });
+    const cached = (await (await fetch(`${base}/demo/cache/newcomer`)).json()) as Record<string, unknown>;
+    expect(cached).toMatchObject({ source: 'loader', degraded: true });
+    const posted = await fetch(`${base}/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'hello' }),
+    });
+    expect(posted.status).toBe(202);
+    expect(await posted.json()).toMatchObject({ reach: 'local' });
+    await stopGroup(child);
+  });
+
+  it('the built API drains on SIGTERM: in-flight requests finish, streams end, new connections are refused, Redis closes', async () => {
+    const { server, dispose } = await startStandaloneRedis();
+    try {
+      const port = await findFreePort();
+      const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
+        cwd: ROOT,
+        env: cleanEnv({
+          PORT: String(port),
+          REDIS_HOST: server.host,
+          REDIS_PORT: String(server.port),
+          LOG_FORMAT: 'json',
+          SHUTDOWN_GRACE_MS: '5000',
+        }),
+      });
+      children.push(child);
+      const output = capture(child);
+      const base = `http://127.0.0.1:${port}`;
+      await waitFor(async () => (await httpStatus(`${base}/health/ready`)) === 200, {
+        description: 'the built API to be ready',
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+      const stream = await SseClient.open(`${base}/events`);
+      const slow = fetch(`${base}/demo/cache/draining`).then(async (r) => ({ status: r.status, body: await r.json() }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+
+      await waitFor(async () => (await httpStatus(`${base}/health/live`)) === 'ECONNREFUSED', {
+        description: 'new connections to be refused',
+        timeoutMs: 5000,
+        intervalMs: 20,
+      });
+      await stream.waitFor('the event stream to end', () => stream.ended, 5000);
+      expect(await slow).toMatchObject({ status: 200, body: { source: 'loader' } });
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      // Nest re-raises the signal once the app is closed.
+      expect(code === 0 || signal === 'SIGTERM').toBe(true);
+
+      const events = output
+        .text()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => String((JSON.parse(line) as { message: unknown }).message));
+      expect(events.some((m) => m.startsWith('event=api.shutdown signal=SIGTERM'))).toBe(true);
+      expect(events.some((m) => m.startsWith('event=api.drained'))).toBe(true);
+      const clients = String(await sendCommand(server.endpoint, 'CLIENT', ['LIST']));
+      expect(clients).not.toMatch(/sentinel-kit:/);
+    } finally {
+      await dispose();
+    }
+  });
+});
