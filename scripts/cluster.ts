@@ -1,23 +1,21 @@
 /**
  * `npm run cluster:up` / `npm run cluster:down`: a local Redis Sentinel group (1 primary,
- * 2 replicas, 3 sentinels) from the `redis-server` on PATH, without Docker. State lives in
- * `.cluster/`; the processes keep running after this script exits until `cluster:down`.
+ * 2 replicas, 3 sentinels) with the settings of docker-compose.redis-sentinel.yml, from the
+ * `redis-server` on PATH, without Docker. State lives in `.cluster/`; the processes keep running
+ * after this script exits until `cluster:down`.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SentinelTopology } from '@sentinel-kit/testing';
+import { describeGroup, printableEnv, startLocalGroup } from './local-group';
 
 const CLUSTER_DIR = join(__dirname, '..', '.cluster');
 const STATE_FILE = join(CLUSTER_DIR, 'state.json');
 const ENV_FILE = join(CLUSTER_DIR, 'redis-sentinel.env');
-/** Realistic for development; tests use shorter values. */
-const DOWN_AFTER_MS = 5000;
 
 interface ClusterState {
   dir: string;
   pids: number[];
-  env: string[];
 }
 
 function isAlive(pid: number): boolean {
@@ -40,31 +38,23 @@ function print(lines: string[]): void {
 async function up(): Promise<void> {
   const running = readState();
   if (running?.pids.some(isAlive)) {
-    print(['A cluster is already running; its settings:', '', ...running.env]);
+    print([`A cluster is already running; its settings are in ${ENV_FILE}. Stop it with: npm run cluster:down`]);
     return;
   }
   mkdirSync(CLUSTER_DIR, { recursive: true });
-  const topology = await SentinelTopology.start({ baseDir: CLUSTER_DIR, detached: true, downAfterMs: DOWN_AFTER_MS });
-  const env = [
-    'REDIS_SENTINEL_ENABLED=true',
-    `REDIS_SENTINELS=${topology.sentinelList}`,
-    `REDIS_SENTINEL_MASTER_NAME=${topology.masterName}`,
-  ];
+  const group = await startLocalGroup(process.env, { baseDir: CLUSTER_DIR, detached: true });
+  const { topology } = group;
   const pids = [...topology.dataNodes, ...topology.sentinels]
     .map((p) => p.pid)
     .filter((pid): pid is number => pid !== undefined);
-  writeFileSync(STATE_FILE, JSON.stringify({ dir: topology.dir, pids, env }, null, 2));
-  writeFileSync(ENV_FILE, `${env.join('\n')}\n`);
-  const primary = await topology.primary();
+  writeFileSync(STATE_FILE, JSON.stringify({ dir: topology.dir, pids }, null, 2));
+  writeFileSync(ENV_FILE, `${group.env.join('\n')}\n`, { mode: 0o600 });
   print([
-    `Redis Sentinel group "${topology.masterName}" is up (down-after ${DOWN_AFTER_MS} ms):`,
-    `  primary  ${primary.host}:${primary.port}`,
-    ...topology.dataNodes.filter((n) => n !== primary).map((n) => `  replica  ${n.host}:${n.port}`),
-    ...topology.sentinels.map((s) => `  sentinel ${s.host}:${s.port}`),
+    ...(await describeGroup(group)),
     '',
-    `Use these settings (also written to ${ENV_FILE}):`,
+    `Give the API these settings (also written to ${ENV_FILE}):`,
     '',
-    ...env,
+    ...printableEnv(group.env),
     '',
     `For example: env $(cat ${ENV_FILE} | xargs) npm start`,
     'Stop it with: npm run cluster:down',

@@ -2,6 +2,7 @@ export { CapturedLogger } from './captured-logger';
 export { findFreePort } from './free-port';
 export { sendCommand, type RedisEndpoint } from './redis-command';
 export { RedisServerProcess, type RedisServerProcessOptions } from './redis-server-process';
+export { SENTINEL_GROUP_PROFILE, sentinelGroupTimings, type SentinelGroupTimings } from './sentinel-group.profile';
 export { SentinelTopology, type SentinelTopologyOptions } from './sentinel-topology';
 export { reportMeasure } from './report';
 export { startStandaloneRedis } from './standalone-redis';

@@ -21,7 +21,9 @@ export interface SentinelTopologyOptions {
   /** `failover-timeout`. @default 5000 */
   failoverTimeoutMs?: number;
   /** Extra config lines for every data node (primary and replicas). */
-  dataNodeConfig?: string[];
+  dataNodeConfig?: readonly string[];
+  /** Extra config lines for every sentinel. */
+  sentinelConfig?: readonly string[];
   /** `requirepass` (and `masterauth`) of the data nodes; sentinels authenticate with it. */
   password?: string;
   /** `requirepass` of the sentinels (they also use it between themselves). */
@@ -103,6 +105,7 @@ export class SentinelTopology {
             `sentinel down-after-milliseconds ${masterName} ${options.downAfterMs ?? 1000}`,
             `sentinel failover-timeout ${masterName} ${options.failoverTimeoutMs ?? 5000}`,
             `sentinel parallel-syncs ${masterName} 1`,
+            ...(options.sentinelConfig ?? []),
           ],
         });
         sentinels.push(sentinel);
