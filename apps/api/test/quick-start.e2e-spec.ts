@@ -106,6 +106,56 @@ describe('the README quick start, as a new user runs it', () => {
     await stopGroup(child);
   });
 
+  it('npm run demo starts a Sentinel group and the API, prints a kill command that makes /health show a failover, and Ctrl-C leaves nothing behind', async () => {
+    const port = await findFreePort();
+    const child = spawn('npm', ['run', 'demo'], {
+      cwd: ROOT,
+      detached: true,
+      env: cleanEnv({ PORT: String(port), SENTINEL_DOWN_AFTER_MS: '2000' }),
+    });
+    children.push(child);
+    const output = capture(child);
+    try {
+      await waitFor(() => output.text().includes('Ctrl-C stops'), {
+        description: 'the demo to print what to try',
+        timeoutMs: 150_000,
+        intervalMs: 200,
+      });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- output ---\n${output.text()}`);
+    }
+    const text = output.text();
+    const pids = [...text.matchAll(/ pid (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(7);
+    const health = async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
+        details: { redis: { mode: string; sentinel: { failoverCount: number } } };
+      };
+    expect((await health()).details.redis).toMatchObject({ mode: 'sentinel', sentinel: { failoverCount: 0 } });
+
+    const kill = /^\s+(kill -9 \d+)\s+# the primary/m.exec(text)?.[1];
+    expect(kill).toBeDefined();
+    spawn('sh', ['-c', kill!]);
+    await waitFor(async () => (await health()).details.redis.sentinel.failoverCount === 1, {
+      description: '/health to show the failover',
+      timeoutMs: 20_000,
+      intervalMs: 250,
+    });
+
+    const exited = once(child, 'exit');
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+
   it('the built API drains on SIGTERM: in-flight requests finish, streams end, new connections are refused, Redis closes', async () => {
     const { server, dispose } = await startStandaloneRedis();
     try {
