@@ -28,6 +28,7 @@ export { formatConfigIssues, VALUE_IN_MESSAGE, type ConfigIssueNaming } from './
 export { envBoolean, envInteger, presentEnv } from './options/env-parsers';
 export { parseRedisEnv, resolveRedisEnv } from './options/redis-env';
 export { redisEnvConfig } from './options/redis-env.config';
+export { REDIS_ENV_VARIABLES } from './options/redis-env.schema';
 export type {
   RedisCircuitOptions,
   RedisFallbackOptions,

@@ -80,6 +80,9 @@ const apiEnvSchema = z.object({
     .default('text'),
 });
 
+/** Every environment variable the sample API itself reads. */
+export const API_ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(apiEnvSchema.shape));
+
 /**
  * The sample API's settings from `PORT`, `DEMO_RATE_LIMIT`, `LOGIN_RATE_LIMIT`, `EVENTS_RATE_LIMIT`
  * (`POINTS/DURATION`, e.g. `10/60s`), `SHUTDOWN_GRACE_MS`, `LOG_FORMAT`, `TRUST_PROXY`, `HEALTH_HEAP_MAX_MB`, `HEALTH_DETAILS_TOKEN` and `ADMIN_TOKEN` (secrets: never shown).

@@ -33,6 +33,9 @@ const rateLimitEnvSchema = z
     }
   });
 
+/** Every environment variable the rate-limit module reads. */
+export const RATE_LIMIT_ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(rateLimitEnvSchema.shape));
+
 const ENV_NAMING: ConfigIssueNaming = {
   labels: {
     onRedisFailure: 'RATE_LIMIT_ON_REDIS_FAILURE',

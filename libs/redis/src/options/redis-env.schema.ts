@@ -40,5 +40,8 @@ export const redisEnvSchema = z.object({
   REDIS_HEALTH_STRICT: envBoolean.optional(),
 });
 
+/** Every environment variable the Redis module reads. */
+export const REDIS_ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(redisEnvSchema.shape));
+
 /** The parsed environment. */
 export type RedisEnv = z.output<typeof redisEnvSchema>;

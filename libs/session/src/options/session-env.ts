@@ -23,6 +23,9 @@ const sessionEnvSchema = z.object({
   SESSION_ON_UNREPLICATED: z.string().trim().toLowerCase().optional(),
 });
 
+/** Every environment variable the session module reads. */
+export const SESSION_ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(sessionEnvSchema.shape));
+
 const ENV_NAMING: ConfigIssueNaming = {
   labels: {
     ttlSeconds: 'SESSION_TTL_SECONDS',
