@@ -297,7 +297,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
     expect({ acknowledged: acknowledged.length, missing }).toEqual({ acknowledged: acknowledged.length, missing: [] });
   });
 
-  it('refuses to start when a sentinel user may not SUBSCRIBE or list replicas, without printing its password', async () => {
+  it('refuses to start when a sentinel user may not SUBSCRIBE or list replicas (either command), without printing its password', async () => {
     const password = 'limited-secret-7';
     await Promise.all(
       topology.sentinels.map((s) =>
@@ -309,6 +309,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
           '+@all',
           '-subscribe',
           '-sentinel|replicas',
+          '-sentinel|slaves',
         ]),
       ),
     );
@@ -328,6 +329,8 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
       const error = (await started.catch((e: unknown) => e)) as Error;
       expect(error.message).toMatch(/SUBSCRIBE .* refused \(NOPERM\)/);
       expect(error.message).toMatch(/SENTINEL REPLICAS was refused \(NOPERM\)/);
+      // What ioredis' read client sends to find replicas: refused, it reports "All sentinels are unreachable".
+      expect(error.message).toMatch(/SENTINEL SLAVES was refused \(NOPERM\)/);
       expect(error.message).not.toContain('All sentinels are unreachable');
       expect([error.message, ...logs.lines].join('\n')).not.toContain(password);
     } finally {

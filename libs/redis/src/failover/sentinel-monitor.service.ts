@@ -101,7 +101,12 @@ export class SentinelMonitor implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** CKQUORUM (warn when not OK) and REPLICAS (fail on NOPERM) on one sentinel. */
+  /**
+   * CKQUORUM (warn when not OK), then every other `SENTINEL` subcommand the toolkit sends: a
+   * `NOPERM` on any of them is a startup problem. ioredis itself sends `get-master-addr-by-name`,
+   * `sentinels` and (for the read client) `slaves`: refused, they surface later only as
+   * "All sentinels are unreachable".
+   */
   private async checkSentinel(sentinel: SentinelConnection, options: ResolvedSentinelOptions): Promise<string[]> {
     const name = options.sentinel.masterName;
     if (!(await waitForReady(sentinel.commands, REDIS_DEFAULTS.connectTimeoutMs))) {
@@ -116,15 +121,20 @@ export class SentinelMonitor implements OnModuleInit, OnApplicationShutdown {
       if (isNoPerm(error)) problems.push(`sentinel ${sentinel.label}: SENTINEL CKQUORUM was refused (NOPERM)`);
       else this.logger.warn(`sentinel ${sentinel.label}: CKQUORUM ${name} failed: ${this.describe(error)}`);
     }
-    try {
-      await sentinel.commands.call('SENTINEL', 'REPLICAS', name);
-    } catch (error) {
-      if (isNoPerm(error)) {
-        problems.push(
-          `sentinel ${sentinel.label}: SENTINEL REPLICAS was refused (NOPERM); the read client cannot find replicas`,
-        );
-      } else {
-        this.logger.warn(`sentinel ${sentinel.label}: SENTINEL REPLICAS ${name} failed: ${this.describe(error)}`);
+    const needed: [string, string[]][] = [
+      ['GET-MASTER-ADDR-BY-NAME', [name]],
+      ['SENTINELS', [name]],
+      ...(options.sentinel.readFromReplicas ? [['SLAVES', [name]] as [string, string[]]] : []),
+      ['REPLICAS', [name]],
+      ['MASTER', [name]],
+      ['MYID', []],
+    ];
+    for (const [subcommand, args] of needed) {
+      try {
+        await sentinel.commands.call('SENTINEL', subcommand, ...args);
+      } catch (error) {
+        if (isNoPerm(error)) problems.push(`sentinel ${sentinel.label}: SENTINEL ${subcommand} was refused (NOPERM)`);
+        else this.logger.warn(`sentinel ${sentinel.label}: SENTINEL ${subcommand} failed: ${this.describe(error)}`);
       }
     }
     return problems;
