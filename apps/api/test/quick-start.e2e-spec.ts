@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,12 +7,12 @@ import { SseClient } from './sse-client';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/** The commands of the README's quick start block, comments removed. */
-function quickStartCommands(): string[] {
+/** The commands of the n-th bash block of the README's quick start, comments removed. */
+function quickStartCommands(block = 0): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Quick start'));
-  const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-  return block
+  const text = [...section.matchAll(/```bash\n([\s\S]*?)```/g)][block]?.[1] ?? '';
+  return text
     .split('\n')
     .map((line) => line.replace(/\s+#.*$/, '').trim())
     .filter(Boolean);
@@ -92,10 +92,24 @@ describe('the README quick start, as a new user runs it', () => {
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- output ---\n${output.text()}`);
     }
+    // The README's curl lines, as printed (a backgrounded stream aside), against this port.
+    const examples = quickStartCommands(1).filter((line) => !line.endsWith('&'));
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const line of examples) {
+      const command = line
+        .replaceAll('localhost:3000', `127.0.0.1:${port}`)
+        .replace(/^curl /, 'curl -sSf --max-time 5 ');
+      expect({ line, output: execFileSync('sh', ['-c', command], { encoding: 'utf8' }).length > 0 }).toEqual({
+        line,
+        output: true,
+      });
+    }
     const health = (await (await fetch(`${base}/health`)).json()) as { details: { redis: Record<string, unknown> } };
     expect(health.details.redis).toMatchObject({ status: 'up', degraded: true });
     const cached = (await (await fetch(`${base}/demo/cache/newcomer`)).json()) as Record<string, unknown>;
     expect(cached).toMatchObject({ source: 'loader', degraded: true });
+    const again = (await (await fetch(`${base}/demo/cache/newcomer`)).json()) as Record<string, unknown>;
+    expect(again).toMatchObject({ source: 'cache', degraded: true });
     const posted = await fetch(`${base}/events`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -145,15 +159,17 @@ describe('the README quick start, as a new user runs it', () => {
     const exited = once(child, 'exit');
     process.kill(-child.pid!, 'SIGINT');
     await exited;
-    const alive = pids.filter((pid) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    expect(alive).toEqual([]);
+    // npm returns at once; the demo then drains the API and stops Redis.
+    const alive = () =>
+      pids.filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    await waitFor(() => alive().length === 0, { description: 'every process of the demo to stop', timeoutMs: 20_000 });
   });
 
   it('the built API drains on SIGTERM: in-flight requests finish, streams end, new connections are refused, Redis closes', async () => {

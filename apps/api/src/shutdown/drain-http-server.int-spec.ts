@@ -3,11 +3,22 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { drainHttpServer } from './drain-http-server';
 
+/** Timers of slow answers still pending, cleared after each test so that nothing outlives it. */
+const pending = new Set<NodeJS.Timeout>();
+afterEach(() => {
+  for (const timer of pending) clearTimeout(timer);
+  pending.clear();
+});
+
 /** A server whose `/slow` answers after `ms`, and everything else at once. */
 async function startServer(slowMs: number): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
-    if (req.url === '/slow') setTimeout(() => res.end('slow done'), slowMs);
-    else res.end('fast');
+    if (req.url !== '/slow') return void res.end('fast');
+    const timer = setTimeout(() => {
+      pending.delete(timer);
+      res.end('slow done');
+    }, slowMs);
+    pending.add(timer);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
