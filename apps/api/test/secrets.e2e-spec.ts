@@ -44,6 +44,8 @@ describe('secrets never leave', () => {
         HEALTH_DETAILS_TOKEN: DETAILS_TOKEN,
         ADMIN_TOKEN,
         LOGIN_RATE_LIMIT: '1000/60s',
+        // With every process frozen, writes would wait out the whole hold; secrets are what this checks.
+        REDIS_SENTINEL_WRITE_HOLD_MS: '1000',
       },
       logs,
     );

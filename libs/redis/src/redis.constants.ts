@@ -21,6 +21,8 @@ export const REDIS_DEFAULTS = Object.freeze({
   minSentinels: 3,
   /** How often the sentinels are asked for the master, in case their pub/sub messages were lost. */
   masterCheckIntervalMs: 2000,
+  /** How long a write waits for the primary during a failover (Sentinel mode) before failing. */
+  writeHoldMs: 10_000,
   /** Upper bound on opening one connection (including the sentinel lookup). */
   connectTimeoutMs: 2000,
   /** How long a closing socket may linger before it is destroyed (ioredis `disconnectTimeout`). */

@@ -151,6 +151,8 @@ describe('RedisPubSubService against a standalone redis-server', () => {
   it('refuses to publish while Redis is down when the fallback is off', async () => {
     const a = await start({ fallback: { enabled: false } });
     await server.kill();
+    // Until the client has processed the close, a publish is written to the dead socket (outcome unknown).
+    await waitFor(() => a.status.getStatus().degraded, { description: 'the client to see the connection gone' });
     await expect(a.pubsub.publish('orders', 1)).rejects.toBeInstanceOf(RedisUnavailableError);
   });
 

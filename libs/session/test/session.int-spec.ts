@@ -170,8 +170,10 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
   });
 
   it('fails fast with the fallback off', async () => {
-    const { sessions } = await start({}, { fallback: { enabled: false } });
+    const { sessions, status } = await start({}, { fallback: { enabled: false } });
     await server.kill();
+    // Until the client has processed the close, a write goes to the dead socket (outcome unknown).
+    await waitFor(() => status.getStatus().degraded, { description: 'the client to see the connection gone' });
     await expect(sessions.create('user-8')).rejects.toThrow(RedisUnavailableError);
   });
 

@@ -47,6 +47,7 @@ export class RedisCacheService {
     assertTtl(ttlSeconds);
     await this.executor.write({
       name: 'set',
+      idempotent: true,
       redis: async (client) => {
         await (ttlSeconds === undefined ? client.set(key, value) : client.set(key, value, 'EX', ttlSeconds));
       },
@@ -60,6 +61,7 @@ export class RedisCacheService {
     if (keys.length === 0) return 0;
     const removed = await this.executor.write({
       name: 'del',
+      idempotent: true,
       redis: (client) => client.del(...keys),
       memory: (store) => store.del(keys),
     });
@@ -98,6 +100,7 @@ export class RedisCacheService {
     assertTtl(ttlSeconds);
     return this.executor.write({
       name: 'expire',
+      idempotent: true,
       redis: async (client) => (await client.expire(key, ttlSeconds)) === 1,
       memory: (store) => store.expire(key, ttlSeconds),
     });

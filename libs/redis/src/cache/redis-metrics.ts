@@ -49,6 +49,8 @@ export class RedisMetrics {
   deletes = 0;
   errors = 0;
   fallbackOperations = 0;
+  /** Writes that waited for the primary during a failover (`sentinel.writeHoldMs`). */
+  heldWrites = 0;
   /** One registry per application (never the global one), so several apps can share a process. */
   readonly registry = new Registry();
   private readonly latencies: Float64Array;
@@ -99,6 +101,14 @@ export class RedisMetrics {
       this.registry,
       { name: 'redis_fallback_operations_total', help: 'Calls answered by the in-memory fallback.' },
       () => [[{}, this.fallbackOperations]],
+    );
+    counterReadAtScrape(
+      this.registry,
+      {
+        name: 'redis_held_writes_total',
+        help: 'Writes that waited for the primary while it could not be reached (a failover), then were sent again or failed.',
+      },
+      () => [[{}, this.heldWrites]],
     );
   }
 

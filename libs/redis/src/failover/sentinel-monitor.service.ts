@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { RedisConnections, waitForReady } from '../client/redis-connections';
+import { reconnectNow } from '../client/reconnect-now';
 import type { SentinelConnection } from '../client/sentinel-client.factory';
 import { RedisPermissionError } from '../errors/redis-permission.error';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
@@ -180,11 +181,17 @@ export class SentinelMonitor implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Reconnects `client` when it is connected, or connecting, somewhere other than `master` (by
-   * address when the master is an IP literal, else by asking `ROLE`). A client that is already
-   * reconnecting finds the master through the sentinels by itself.
+   * address when the master is an IP literal, else by asking `ROLE`). A client waiting to reconnect
+   * is reconnected at once: it finds the new master through the sentinels.
    */
   private async ensureOn(client: Redis, master: RedisNodeAddress): Promise<void> {
-    if (client.status === 'reconnecting' || client.status === 'end' || client.status === 'wait') return;
+    if (client.status === 'end' || client.status === 'wait') return;
+    if (client.status === 'reconnecting') {
+      // Waiting out a back-off (up to a second) after failing to reach the old primary: try now,
+      // the sentinels name the new one.
+      reconnectNow(client);
+      return;
+    }
     const remote = client.stream?.remoteAddress?.replace(/^::ffff:/, '');
     const remotePort = client.stream?.remotePort;
     const byAddress = isIP(master.host) !== 0 && remote !== undefined;

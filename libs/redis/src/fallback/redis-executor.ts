@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import { RedisMetrics, type CommandClass } from '../cache/redis-metrics';
 import { logEvent } from '../common/log-event';
-import { RedisConnections } from '../client/redis-connections';
+import { RedisConnections, waitForReady } from '../client/redis-connections';
 import { RedisCommandRejectedError } from '../errors/redis-command-rejected.error';
 import type { RedisModuleError } from '../errors/redis-module.error';
 import { RedisOutcomeUnknownError } from '../errors/redis-outcome-unknown.error';
@@ -29,7 +30,17 @@ export interface ResilientOperation<T> {
   memory?: (store: MemoryStore) => T;
   /** A connection to the primary to run on instead of the write client (see `RedisConnections.primaryClient`). */
   primary?: Redis;
+  /**
+   * Running it twice has the effect of running it once (`SET` of a given value, `DEL`): a write
+   * whose outcome is unknown (sent, connection lost) may then be sent again during a failover hold.
+   */
+  idempotent?: boolean;
 }
+
+/** Redis replies that mean "not applied, this node cannot take writes now": worth a retry after a switch. */
+const NOT_APPLIED_REPLIES = new Set(['READONLY', 'NOREPLICAS', 'LOADING', 'MASTERDOWN', 'TRYAGAIN']);
+/** Pause before retrying on a connection that still looks ready (it is about to reconnect). */
+const RETRY_PAUSE_MS = 50;
 
 /**
  * Runs every Redis call of the toolkit behind a circuit breaker with an in-memory fallback:
@@ -38,12 +49,16 @@ export interface ResilientOperation<T> {
  *   by the {@link MemoryStore} (or fail at once with a typed error when the fallback is off), and a
  *   `PING` probe every `probeIntervalMs` closes it again when Redis answers;
  * - the memory store is emptied when Redis is back: its entries are local to this instance and
- *   are not carried back to Redis.
+ *   are not carried back to Redis;
+ * - in Sentinel mode, a write that cannot reach the primary waits for it (a failover in progress)
+ *   for up to `sentinel.writeHoldMs`, and is sent again once it is back, instead of failing; not
+ *   when no sentinel answers (no failover can come).
  */
 @Injectable()
 export class RedisExecutor implements OnApplicationShutdown {
   private readonly logger = new Logger('RedisModule');
   private readonly breaker: CircuitBreaker;
+  private readonly writeHoldMs: number;
   private probeTimer?: NodeJS.Timeout;
   private openedAt: Date | null = null;
 
@@ -54,6 +69,7 @@ export class RedisExecutor implements OnApplicationShutdown {
     readonly metrics: RedisMetrics,
   ) {
     this.breaker = new CircuitBreaker(options.circuit.failureThreshold, (state) => this.onCircuitChange(state));
+    this.writeHoldMs = options.mode === 'sentinel' ? options.sentinel.writeHoldMs : 0;
   }
 
   /**
@@ -132,11 +148,60 @@ export class RedisExecutor implements OnApplicationShutdown {
       return result;
     } catch (error) {
       const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
+      if (commandClass === 'write' && this.writeHoldMs > 0 && isRetriable(failure, operation) && this.canFailOver()) {
+        return await this.holdAndRetry(operation, failure, started + this.writeHoldMs);
+      }
       if (isAvailabilityFailure(failure)) this.breaker.recordFailure();
       return this.degrade(operation, failure);
     } finally {
       this.metrics.recordLatency(performance.now() - started, commandClass, 'primary');
     }
+  }
+
+  /**
+   * A write that could not reach the primary: wait until the primary connection is ready again
+   * (SentinelMonitor moves it as soon as the sentinels name a new primary) and send it again, as
+   * long as each failure leaves it safe to, until `deadline`. Then fail or fall back as usual.
+   */
+  private async holdAndRetry<T>(
+    operation: ResilientOperation<T>,
+    first: RedisModuleError,
+    deadline: number,
+  ): Promise<T> {
+    let failure = first;
+    // Once an attempt may have been applied, a later "not sent" does not make the write a definite failure.
+    let uncertain = first instanceof RedisOutcomeUnknownError;
+    this.metrics.heldWrites += 1;
+    while (isRetriable(failure, operation) && this.canFailOver()) {
+      const client = operation.primary ?? this.connections.write;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) break;
+      if (client.status === 'ready') await sleep(Math.min(RETRY_PAUSE_MS, remaining));
+      else if (!(await waitForReady(client, remaining))) break;
+      try {
+        const result = await operation.redis(client);
+        this.breaker.recordSuccess();
+        return result;
+      } catch (error) {
+        failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
+        uncertain ||= failure instanceof RedisOutcomeUnknownError;
+      }
+    }
+    if (uncertain && !(failure instanceof RedisOutcomeUnknownError)) {
+      failure = new RedisOutcomeUnknownError(
+        `${operation.name}: an earlier attempt got no answer, so it may have been applied; the last one failed: ${failure.message}`,
+      );
+    }
+    if (isAvailabilityFailure(failure)) this.breaker.recordFailure();
+    return this.degrade(operation, failure);
+  }
+
+  /**
+   * Whether a sentinel answers, so that a new primary can be named: with none, holding a write
+   * cannot help, and it fails (or falls back) at once.
+   */
+  private canFailOver(): boolean {
+    return this.connections.sentinels.some((sentinel) => sentinel.commands.status === 'ready');
   }
 
   /** While the circuit is open: memory, or a typed failure (a rejection), without touching Redis. */
@@ -181,6 +246,13 @@ export class RedisExecutor implements OnApplicationShutdown {
       this.logger.log(logEvent('redis.recovered', {}, 'Redis reachable again: back from the in-memory fallback'));
     }
   }
+}
+
+/** Whether sending `operation` again after `failure` cannot apply it twice. */
+function isRetriable(failure: RedisModuleError, operation: ResilientOperation<unknown>): boolean {
+  if (failure instanceof RedisUnavailableError) return true;
+  if (failure instanceof RedisOutcomeUnknownError) return operation.idempotent === true;
+  return failure instanceof RedisCommandRejectedError && NOT_APPLIED_REPLIES.has(failure.redisCode);
 }
 
 /**

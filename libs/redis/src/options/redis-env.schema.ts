@@ -34,6 +34,7 @@ export const redisEnvSchema = z.object({
   REDIS_TLS: envBoolean.optional(),
   REDIS_KEY_PREFIX: z.string().optional(),
   REDIS_READ_FROM_REPLICAS: envBoolean.optional(),
+  REDIS_SENTINEL_WRITE_HOLD_MS: envInteger.optional(),
   REDIS_COMMAND_TIMEOUT_MS: envInteger.optional(),
   REDIS_FALLBACK_ENABLED: envBoolean.optional(),
   REDIS_FALLBACK_MAX_ENTRIES: envInteger.optional(),

@@ -48,6 +48,7 @@ describe('resolveRedisEnv', () => {
         password: undefined,
         readFromReplicas: true,
         masterCheckIntervalMs: 2000,
+        writeHoldMs: 10_000,
       });
     });
 

@@ -15,6 +15,7 @@ const ENV_NAMING: ConfigIssueNaming = {
     'sentinel.username': 'REDIS_SENTINEL_USERNAME',
     'sentinel.password': 'REDIS_SENTINEL_PASSWORD',
     'sentinel.readFromReplicas': 'REDIS_READ_FROM_REPLICAS',
+    'sentinel.writeHoldMs': 'REDIS_SENTINEL_WRITE_HOLD_MS',
     url: 'REDIS_URL',
     host: 'REDIS_HOST',
     port: 'REDIS_PORT',
@@ -65,6 +66,7 @@ function toOptions(env: RedisEnv): RedisModuleOptions {
           username: env.REDIS_SENTINEL_USERNAME,
           password: env.REDIS_SENTINEL_PASSWORD,
           readFromReplicas: env.REDIS_READ_FROM_REPLICAS,
+          writeHoldMs: env.REDIS_SENTINEL_WRITE_HOLD_MS,
         }
       : undefined,
     url: env.REDIS_URL,

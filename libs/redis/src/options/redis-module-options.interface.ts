@@ -18,6 +18,13 @@ export interface RedisSentinelOptions {
   readFromReplicas?: boolean;
   /** How often the sentinels are asked for the master in case a `+switch-master` message was lost. @default 2000 */
   masterCheckIntervalMs?: number;
+  /**
+   * How long a write waits for the primary while it cannot be reached (a failover in progress)
+   * before it fails or falls back to memory; 0 fails at once. A write that was not sent, or was
+   * refused as `READONLY`, is sent again when the primary is back; one whose outcome is unknown only
+   * when the operation is idempotent. @default 10000
+   */
+  writeHoldMs?: number;
 }
 
 /** In-memory degradation while Redis is unreachable. */

@@ -59,6 +59,11 @@ export const redisOptionsSchema = z.strictObject({
       password: z.string().optional(),
       readFromReplicas: z.boolean('expected true or false').optional(),
       masterCheckIntervalMs: positiveInt(600_000).optional(),
+      writeHoldMs: z
+        .int('expected an integer')
+        .min(0, 'expected an integer from 0 to 600000')
+        .max(600_000, 'expected an integer from 0 to 600000')
+        .optional(),
     })
     .optional(),
   url: redisUrl.optional(),

@@ -65,6 +65,7 @@ export function resolveRedisOptions(
           password: raw.sentinel.password,
           readFromReplicas: raw.sentinel.readFromReplicas ?? REDIS_DEFAULTS.readFromReplicas,
           masterCheckIntervalMs: raw.sentinel.masterCheckIntervalMs ?? REDIS_DEFAULTS.masterCheckIntervalMs,
+          writeHoldMs: raw.sentinel.writeHoldMs ?? REDIS_DEFAULTS.writeHoldMs,
         },
       }
     : {

@@ -29,6 +29,7 @@ export interface ResolvedSentinelOptions extends ResolvedCommonOptions {
     readonly password?: string;
     readonly readFromReplicas: boolean;
     readonly masterCheckIntervalMs: number;
+    readonly writeHoldMs: number;
   };
 }
 

@@ -90,6 +90,8 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
     const id = `${this.origin}:${sequence}`;
     return this.executor.write<PublishReceipt>({
       name: 'publish',
+      // Sent twice, it is delivered once: subscribers drop a sequence number they have seen.
+      idempotent: true,
       redis: async (client) => ({ id, channel, reach: 'cluster', receivers: await client.publish(wire, payload) }),
       memory: () => ({ id, channel, reach: 'local', receivers: this.deliver(wire, payload) ? 1 : 0 }),
     });
@@ -168,7 +170,7 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
   private subscriberClient(): Redis {
     if (this.subscriber) return this.subscriber;
     const client = this.connections.primaryClient('subscriber', { autoResubscribe: false });
-    client.on('message', (wire: string, payload: string) => this.deliver(wire, payload));
+    client.on('message', (wire: string, payload: string) => this.receive(wire, payload));
     client.on('ready', () => void this.subscribeOnRedis(client, [...this.channels.keys()]));
     client.on('close', () => this.interrupt());
     this.pingTimer = setInterval(() => void this.checkSubscriber(client), REDIS_DEFAULTS.pubsubPingIntervalMs);
@@ -193,14 +195,18 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
       client.disconnect(true);
       return;
     }
-    const until = new Date();
     for (const wire of wires) {
       const state = this.channels.get(wire);
-      if (!state?.interruptedSince) continue;
-      const since = state.interruptedSince;
-      state.interruptedSince = null;
-      state.events.next({ kind: 'resumed', channel: state.name, since, until });
+      if (state) this.resume(state);
     }
+  }
+
+  /** Receiving again: report the window of the interruption, once. */
+  private resume(state: ChannelState): void {
+    if (!state.interruptedSince) return;
+    const since = state.interruptedSince;
+    state.interruptedSince = null;
+    state.events.next({ kind: 'resumed', channel: state.name, since, until: new Date() });
   }
 
   /** The subscriber connection closed: every channel stops receiving until the next `ready`. */
@@ -229,6 +235,13 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
     } catch {
       client.disconnect(true);
     }
+  }
+
+  /** A message from Redis: the subscription works, even if the SUBSCRIBE reply in the same read is not handled yet. */
+  private receive(wire: string, payload: string): void {
+    const state = this.channels.get(wire);
+    if (state) this.resume(state);
+    this.deliver(wire, payload);
   }
 
   /** Hands a message to the channel's subscribers. @returns whether this instance subscribes to the channel. */
