@@ -1,22 +1,39 @@
 /**
- * `npm run bench [-- --json FILE] [-- --rounds N] [-- --round-ms MS]`: our code against its peers in
- * one run on one machine, against a redis-server of its own. Prints medians and ratios (higher is
- * better for us); timings drift on shared machines, so only the ratios of one run compare.
+ * `npm run bench [-- --json FILE] [--rounds N] [--round-ms MS] [--http-seconds S] [--trials N] [--only a,b]`: our code
+ * against its peers in one run on one machine, against redis-server processes of its own
+ * (standalone, and a Sentinel group for failover). Prints medians and ratios (higher is better for
+ * us); timings drift on shared machines, so only the ratios of one run compare.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startStandaloneRedis } from '@sentinel-kit/testing';
+import { SentinelTopology, startStandaloneRedis } from '@sentinel-kit/testing';
 import { median, opsPerSecond } from './measure';
 import type { BenchResult, BenchSuite, Contender } from './scenario';
+import { cacheSuite } from './scenarios/cache.bench';
+import { failoverResults } from './scenarios/failover.bench';
+import { fallbackSuite } from './scenarios/fallback.bench';
+import { httpResults } from './scenarios/http.bench';
 import { rateLimitSuite } from './scenarios/rate-limit.bench';
+import { sessionSuite } from './scenarios/session.bench';
 
 const { values: args } = parseArgs({
   options: {
     json: { type: 'string' },
     rounds: { type: 'string', default: '5' },
     'round-ms': { type: 'string', default: '1000' },
+    'http-seconds': { type: 'string', default: '3' },
+    trials: { type: 'string', default: '3' },
+    only: { type: 'string' },
   },
 });
+const SUITES = ['cache', 'rate-limit', 'session', 'http', 'fallback', 'failover'] as const;
+const only = args.only?.split(',').map((name) => name.trim());
+const unknown = only?.filter((name) => !(SUITES as readonly string[]).includes(name));
+if (unknown?.length) {
+  process.stderr.write(`--only: unknown suite(s) ${unknown.join(', ')}; expected some of ${SUITES.join(', ')}\n`);
+  process.exit(2);
+}
+const selected = (name: (typeof SUITES)[number]) => !only || only.includes(name);
 const ROUNDS = Number(args.rounds);
 const ROUND_MS = Number(args['round-ms']);
 const WARMUP_MS = 500;
@@ -37,24 +54,30 @@ async function compare(contenders: Contender[], concurrency: number): Promise<nu
   return samples.map(median);
 }
 
+function report(result: BenchResult, results: BenchResult[]): void {
+  results.push(result);
+  print(
+    `${result.name.padEnd(44)} ${String(result.ours).padStart(8)} vs ${String(result.peer).padStart(8)} ${result.unit.padEnd(11)} ` +
+      `${result.ratio.toFixed(2)}x  (${result.peerName})`,
+  );
+}
+
 async function runSuite(suite: BenchSuite, results: BenchResult[]): Promise<void> {
   try {
     for (const comparison of suite.comparisons) {
       const [ours, ...peers] = await compare([comparison.ours, ...comparison.peers], comparison.concurrency);
       for (const [index, peer] of comparison.peers.entries()) {
-        const result: BenchResult = {
-          name: comparison.name,
-          unit: 'ops/s',
-          ours: Math.round(ours),
-          peer: Math.round(peers[index]),
-          peerName: peer.name,
-          ratio: Number((ours / peers[index]).toFixed(3)),
-          rounds: ROUNDS,
-        };
-        results.push(result);
-        print(
-          `${result.name.padEnd(44)} ${String(result.ours).padStart(8)} vs ${String(result.peer).padStart(8)} ${result.unit}  ` +
-            `${result.ratio.toFixed(2)}x  (${result.peerName})`,
+        report(
+          {
+            name: comparison.name,
+            unit: 'ops/s',
+            ours: Math.round(ours),
+            peer: Math.round(peers[index]),
+            peerName: peer.name,
+            ratio: Number((ours / peers[index]).toFixed(3)),
+            rounds: ROUNDS,
+          },
+          results,
         );
       }
     }
@@ -70,9 +93,32 @@ async function main(): Promise<void> {
     print(
       `sentinel-kit bench: node ${process.version}, ${ROUNDS} rounds of ${ROUND_MS} ms, medians; ratio > 1 means ours is ahead`,
     );
-    await runSuite(await rateLimitSuite(server.endpoint), results);
+    if (selected('cache')) await runSuite(await cacheSuite(server.endpoint), results);
+    if (selected('rate-limit')) await runSuite(await rateLimitSuite(server.endpoint), results);
+    if (selected('http')) {
+      for (const result of await httpResults(server.endpoint, ROUNDS, Number(args['http-seconds']))) {
+        report(result, results);
+      }
+    }
+    if (selected('fallback')) {
+      const suite = fallbackSuite();
+      await runSuite(suite, results);
+      for (const result of suite.memory()) report(result, results);
+    }
   } finally {
     await dispose();
+  }
+  if (selected('session')) {
+    const topology = await SentinelTopology.start({ downAfterMs: 5000 });
+    try {
+      await runSuite(await sessionSuite(topology), results);
+    } finally {
+      await topology.stop();
+    }
+  }
+  if (selected('failover')) {
+    print(`failover: SIGKILL of the primary under 4 writers per contender, ${args.trials} trials, medians`);
+    for (const result of await failoverResults(Number(args.trials), print)) report(result, results);
   }
   if (args.json) {
     writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,0 +1,73 @@
+import { MemoryStore } from '@sentinel-kit/redis';
+import { LRUCache } from 'lru-cache';
+import type { BenchResult, BenchSuite, ThroughputComparison } from '../scenario';
+
+/** Entries in the store, as in a long outage with a generous `REDIS_FALLBACK_MAX_ENTRIES`. */
+const ENTRIES = 100_000;
+const VALUE = 'x'.repeat(100);
+
+/** A store as the comparison needs it. */
+interface Store {
+  get(key: string): unknown;
+  set(key: string, value: string): void;
+}
+
+/** Bytes of heap that `fill` keeps alive, after a full garbage collection before and after. */
+function retainedBytes(fill: () => unknown): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the fallback bench measures memory: run node with --expose-gc (npm run bench does)');
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = fill();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (kept === undefined) throw new Error('nothing was kept');
+  return after - before;
+}
+
+/**
+ * The in-memory fallback (`MemoryStore`, on lru-cache with per-entry TTLs) at 100 000 entries against
+ * a bare `LRUCache` of the same bound: get and set throughput, and heap per entry.
+ */
+export function fallbackSuite(): BenchSuite & { memory(): BenchResult[] } {
+  const key = (i: number) => `session:${i % ENTRIES}`;
+  const fill = (store: Store) => {
+    for (let i = 0; i < ENTRIES; i += 1) store.set(key(i), VALUE);
+    return store;
+  };
+  const ours = fill(new MemoryStore(ENTRIES));
+  const bare = fill(new LRUCache<string, string>({ max: ENTRIES }));
+  const comparisons: ThroughputComparison[] = ['get', 'set'].map((operation) => ({
+    name: `fallback store ${operation}, ${ENTRIES} entries`,
+    concurrency: 1,
+    ours: {
+      name: `sentinel-kit MemoryStore.${operation}`,
+      operation: (i) => Promise.resolve(operation === 'get' ? ours.get(key(i)) : ours.set(key(i), VALUE)),
+    },
+    peers: [
+      {
+        name: `lru-cache ${operation}`,
+        operation: (i) => Promise.resolve(operation === 'get' ? bare.get(key(i)) : bare.set(key(i), VALUE)),
+      },
+    ],
+  }));
+  return {
+    comparisons,
+    close: () => Promise.resolve(),
+    memory: () => {
+      const oursBytes = retainedBytes(() => fill(new MemoryStore(ENTRIES))) / ENTRIES;
+      const peerBytes = retainedBytes(() => fill(new LRUCache<string, string>({ max: ENTRIES }))) / ENTRIES;
+      return [
+        {
+          name: `fallback store heap, ${ENTRIES} entries of 100 B`,
+          unit: 'bytes/entry',
+          ours: Math.round(oursBytes),
+          peer: Math.round(peerBytes),
+          peerName: 'lru-cache',
+          ratio: Number((peerBytes / oursBytes).toFixed(3)),
+          rounds: 1,
+        },
+      ];
+    },
+  };
+}
