@@ -22,7 +22,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,chaos}/**/*.int-spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts'],
     },
   ],
 };

@@ -8,3 +8,16 @@ export { reportMeasure } from './report';
 export { startStandaloneRedis } from './standalone-redis';
 export { timed } from './timed';
 export { waitFor, type WaitForOptions } from './wait-for';
+export {
+  CHAOS_SCENARIOS,
+  longestOutage,
+  runChaosScenario,
+  startWrites,
+  type ChaosContext,
+  type ChaosRunOptions,
+  type ChaosRunResult,
+  type ChaosScenario,
+  type OperationOutcome,
+  type RecordedOperation,
+  type WorkloadTarget,
+} from './chaos';

@@ -1,0 +1,82 @@
+/**
+ * `npm run chaos [-- --runs N] [--json FILE] [--only a,b]`: the reliability counterpart of the bench,
+ * Jepsen-style. For every scenario (CHAOS_SCENARIOS) and run: four writers write unique keys through
+ * the toolkit before, during and after a fault; once the sentinels agree and the replicas caught
+ * up, every key is looked up on the primary. Prints a table (Markdown) and writes JSON.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { CHAOS_SCENARIOS, SentinelTopology, runChaosScenario, type ChaosRunResult } from '@sentinel-kit/testing';
+import { CHAOS_APP_OPTIONS, CHAOS_GROUP_OPTIONS, startChaosApp } from './chaos-app';
+import { formatTable, summarize } from './chaos-report';
+
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '1' }, json: { type: 'string' }, only: { type: 'string' } },
+});
+const runs = Number(args.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  process.stderr.write(`--runs: expected a whole number from 1, got "${args.runs}"\n`);
+  process.exit(2);
+}
+const only = args.only?.split(',').map((name) => name.trim());
+const scenarios = CHAOS_SCENARIOS.filter((s) => !only || only.includes(s.name));
+const unknownNames = only?.filter((name) => !CHAOS_SCENARIOS.some((s) => s.name === name)) ?? [];
+if (unknownNames.length > 0) {
+  process.stderr.write(
+    `--only: unknown scenario(s) ${unknownNames.join(', ')}; expected some of ${CHAOS_SCENARIOS.map((s) => s.name).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const settings = {
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
+    group: `1 primary, 2 replicas, 3 sentinels (quorum 2), down-after ${CHAOS_GROUP_OPTIONS.downAfterMs} ms, failover-timeout ${CHAOS_GROUP_OPTIONS.failoverTimeoutMs} ms`,
+    dataNodes: CHAOS_GROUP_OPTIONS.dataNodeConfig.join(', '),
+    application: `fallback off, command timeout ${CHAOS_APP_OPTIONS.commandTimeoutMs} ms, write hold default (10000 ms), 4 writers of unique keys through RedisCacheService.set`,
+  };
+  print(`chaos: ${runs} run(s) of ${scenarios.length} scenario(s)`);
+  for (const [name, value] of Object.entries(settings)) print(`  ${name}: ${value}`);
+  const topology = await SentinelTopology.start(CHAOS_GROUP_OPTIONS);
+  const { app, context, target } = await startChaosApp(topology);
+  const results: ChaosRunResult[] = [];
+  try {
+    for (let run = 1; run <= runs; run += 1) {
+      for (const scenario of scenarios) {
+        const result = await runChaosScenario(scenario, run, context, target);
+        results.push(result);
+        print(
+          `  ${scenario.name.padEnd(28)} run ${run}: ${result.acknowledged} acknowledged, ${result.lost} lost, ` +
+            `${result.failedButPresent} failed-but-present, ${result.failed} failed, ${result.unknown} unknown, ` +
+            `outage ${result.outageMs} ms, failover ${result.failedOver ? 'yes' : 'no'}` +
+            (Object.keys(result.observations).length ? `, ${JSON.stringify(result.observations)}` : ''),
+        );
+      }
+    }
+  } finally {
+    await app.close();
+    await topology.stop();
+  }
+  const summaries = summarize(scenarios, results);
+  print('');
+  print(formatTable(summaries));
+  if (args.json) {
+    writeFileSync(args.json, `${JSON.stringify({ settings, summaries, results }, null, 2)}\n`);
+    print(`\nwrote ${results.length} runs to ${args.json}`);
+  }
+  const broken = summaries.filter((s) => s.lost > 0 || s.failedButPresent > 0 || s.failoverAsExpected < s.runs);
+  if (broken.length > 0) {
+    print(`\nNOT as expected: ${broken.map((s) => s.scenario).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`chaos failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

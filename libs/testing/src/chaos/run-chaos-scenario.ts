@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sendCommand } from '../redis-command';
+import { waitFor } from '../wait-for';
+import type { ChaosContext, ChaosRunResult, ChaosScenario } from './chaos.interfaces';
+import { longestOutage, startWrites, type WorkloadTarget } from './write-workload';
+
+/** How a run is shaped. */
+export interface ChaosRunOptions {
+  /** Concurrent writers. @default 4 */
+  writers?: number;
+  /** Writing before the fault. @default 1000 */
+  beforeMs?: number;
+  /** Writing after the group is whole again. @default 1000 */
+  afterMs?: number;
+  /** What the application prepends to keys (its key prefix), to read them back raw. @default 'app:' */
+  keyPrefix?: string;
+}
+
+/** Waits until every replica of the primary has its whole replication stream. */
+async function replicasCaughtUp(context: ChaosContext): Promise<void> {
+  await waitFor(
+    async () => {
+      const primary = await context.topology.primary(2000);
+      const info = String(await sendCommand(primary.endpoint, 'INFO', ['replication'], 1000));
+      const offset = Number(/^master_repl_offset:(\d+)/m.exec(info)?.[1]);
+      const replicas = [...info.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((m) => Number(m[1]));
+      return replicas.length > 0 && replicas.every((o) => o === offset);
+    },
+    { description: 'the replicas to catch up with the primary', timeoutMs: 30_000, intervalMs: 100 },
+  );
+}
+
+/** Which of `keys` exist on the primary. */
+async function presentKeys(context: ChaosContext, keys: string[]): Promise<Set<string>> {
+  const primary = await context.topology.primary();
+  const present = new Set<string>();
+  for (let i = 0; i < keys.length; i += 1000) {
+    const batch = keys.slice(i, i + 1000);
+    const values = (await sendCommand(primary.endpoint, 'MGET', batch, 10_000)) as (string | null)[];
+    batch.forEach((key, j) => values[j] !== null && present.add(key));
+  }
+  return present;
+}
+
+/**
+ * One run of one scenario, Jepsen-style: writers write unique keys before, during and after the
+ * fault; once the sentinels agree and the replicas caught up, every key is looked up on the primary.
+ * An acknowledged write that is absent is lost; a write reported as failed that is present was
+ * wrongly reported; unknown outcomes may go either way.
+ */
+export async function runChaosScenario(
+  scenario: ChaosScenario,
+  run: number,
+  context: ChaosContext,
+  target: WorkloadTarget,
+  options: ChaosRunOptions = {},
+): Promise<ChaosRunResult> {
+  const keyPrefix = options.keyPrefix ?? 'app:';
+  await context.topology.waitUntilSettled();
+  await replicasCaughtUp(context);
+  const before = await context.topology.primary();
+  const workload = startWrites(target, `chaos:${scenario.name}:${run}`, options.writers ?? 4);
+  let observations: Record<string, boolean | number>;
+  try {
+    await sleep(options.beforeMs ?? 1000);
+    observations = await scenario.inject(context);
+    await context.topology.waitUntilSettled();
+    await sleep(options.afterMs ?? 1000);
+  } finally {
+    await workload.stop();
+  }
+  await replicasCaughtUp(context);
+  const after = await context.topology.primary();
+  const operations = workload.operations;
+  const present = await presentKeys(
+    context,
+    operations.map((op) => `${keyPrefix}${op.key}`),
+  );
+  const isPresent = (key: string) => present.has(`${keyPrefix}${key}`);
+  const count = (outcome: string, test: (key: string) => boolean = () => true) =>
+    operations.filter((op) => op.outcome === outcome && test(op.key)).length;
+  return {
+    scenario: scenario.name,
+    run,
+    acknowledged: count('ok'),
+    lost: count('ok', (key) => !isPresent(key)),
+    failedButPresent: count('failed', isPresent),
+    failed: count('failed'),
+    unknown: count('unknown'),
+    outageMs: Math.round(longestOutage(operations)),
+    failedOver: after.port !== before.port,
+    observations,
+  };
+}
