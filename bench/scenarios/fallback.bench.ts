@@ -4,7 +4,8 @@ import type { BenchResult, BenchSuite, ThroughputComparison } from '../scenario'
 
 /** Entries in the store, as in a long outage with a generous `REDIS_FALLBACK_MAX_ENTRIES`. */
 const ENTRIES = 100_000;
-const VALUE = 'x'.repeat(100);
+/** A distinct 100-byte value per entry, as sessions or cached objects would be. */
+const valueOf = (i: number) => String(i).padStart(100, 'x');
 
 /** A store as the comparison needs it. */
 interface Store {
@@ -32,7 +33,7 @@ function retainedBytes(fill: () => unknown): number {
 export function fallbackSuite(): BenchSuite & { memory(): BenchResult[] } {
   const key = (i: number) => `session:${i % ENTRIES}`;
   const fill = (store: Store) => {
-    for (let i = 0; i < ENTRIES; i += 1) store.set(key(i), VALUE);
+    for (let i = 0; i < ENTRIES; i += 1) store.set(key(i), valueOf(i));
     return store;
   };
   const ours = fill(new MemoryStore(ENTRIES));
@@ -42,12 +43,12 @@ export function fallbackSuite(): BenchSuite & { memory(): BenchResult[] } {
     concurrency: 1,
     ours: {
       name: `sentinel-kit MemoryStore.${operation}`,
-      operation: (i) => Promise.resolve(operation === 'get' ? ours.get(key(i)) : ours.set(key(i), VALUE)),
+      operation: (i) => Promise.resolve(operation === 'get' ? ours.get(key(i)) : ours.set(key(i), valueOf(i))),
     },
     peers: [
       {
         name: `lru-cache ${operation}`,
-        operation: (i) => Promise.resolve(operation === 'get' ? bare.get(key(i)) : bare.set(key(i), VALUE)),
+        operation: (i) => Promise.resolve(operation === 'get' ? bare.get(key(i)) : bare.set(key(i), valueOf(i))),
       },
     ],
   }));

@@ -19,8 +19,20 @@ import { RateLimiterService, type RateLimitSpec } from './rate-limiter.service';
  * @example
  * providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }]
  */
+/** What the guard does for one route, worked out once: the limit and whose requests share it. */
+interface RoutePlan {
+  limit: RateLimitSpec;
+  key: RateLimitKey;
+}
+
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  /**
+   * Per controller class and handler (an inherited handler can serve two controllers with different
+   * class-level rules): its plan, or null when it is not limited. Route metadata never changes.
+   */
+  private readonly plans = new WeakMap<object, WeakMap<object, RoutePlan | null>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly limiter: RateLimiterService,
@@ -29,25 +41,25 @@ export class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, targets)) return true;
-    const rule = this.ruleOf(
-      this.reflector.getAllAndOverride<RateLimitRule | string | undefined>(RATE_LIMIT_RULE, targets),
-    );
-    if (!rule) return true;
+    const controller = context.getClass();
+    let plans = this.plans.get(controller);
+    if (!plans) {
+      plans = new WeakMap();
+      this.plans.set(controller, plans);
+    }
+    let plan = plans.get(context.getHandler());
+    if (plan === undefined) {
+      plan = this.planFor(context);
+      plans.set(context.getHandler(), plan);
+    }
+    if (!plan) return true;
+    const { limit } = plan;
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const limit: RateLimitSpec = {
-      name: rule.name ?? `${context.getClass().name}.${context.getHandler().name}`,
-      points: rule.points,
-      durationMs: parseDuration(rule.duration),
-      burst: rule.burst,
-      algorithm: rule.algorithm,
-    };
     let result;
     try {
-      result = await this.limiter.consume(limit, keyOf(rule.key ?? 'ip', request));
+      result = await this.limiter.consume(limit, keyOf(plan.key, request));
     } catch (error) {
       if (!(error instanceof RateLimiterUnavailableError)) throw error;
       throw rateLimiterUnavailableException(error);
@@ -63,6 +75,26 @@ export class RateLimitGuard implements CanActivate {
       },
       HttpStatus.TOO_MANY_REQUESTS,
     );
+  }
+
+  /** The route's limit from `@RateLimit()`/`@SkipRateLimit()` on the handler or its controller, or the default. */
+  private planFor(context: ExecutionContext): RoutePlan | null {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, targets)) return null;
+    const rule = this.ruleOf(
+      this.reflector.getAllAndOverride<RateLimitRule | string | undefined>(RATE_LIMIT_RULE, targets),
+    );
+    if (!rule) return null;
+    return {
+      limit: {
+        name: rule.name ?? `${context.getClass().name}.${context.getHandler().name}`,
+        points: rule.points,
+        durationMs: parseDuration(rule.duration),
+        burst: rule.burst,
+        algorithm: rule.algorithm,
+      },
+      key: rule.key ?? 'ip',
+    };
   }
 
   /** The decorator's rule (by name from the module's `rules`), or the module default. */
