@@ -1,10 +1,10 @@
 /**
- * `npm run chaos [-- --runs N] [--json FILE] [--only a,b]`: the reliability counterpart of the bench,
+ * `npm run chaos [-- --runs N] [--json FILE] [--only a,b] [--from a.json,b.json]`: the reliability counterpart of the bench,
  * Jepsen-style. For every scenario (CHAOS_SCENARIOS) and run: four writers write unique keys through
  * the toolkit before, during and after a fault; once the sentinels agree and the replicas caught
  * up, every key is looked up on the primary. Prints a table (Markdown) and writes JSON.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CHAOS_SCENARIOS, SentinelTopology, runChaosScenario, type ChaosRunResult } from '@sentinel-kit/testing';
@@ -12,7 +12,12 @@ import { CHAOS_APP_OPTIONS, CHAOS_GROUP_OPTIONS, startChaosApp } from './chaos-a
 import { formatTable, summarize } from './chaos-report';
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string', default: '1' }, json: { type: 'string' }, only: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '1' },
+    json: { type: 'string' },
+    only: { type: 'string' },
+    from: { type: 'string' },
+  },
 });
 const runs = Number(args.runs);
 if (!Number.isInteger(runs) || runs < 1) {
@@ -33,7 +38,30 @@ function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** `--from a.json,b.json`: the table of runs made earlier (e.g. by several processes at once), merged. */
+function printFrom(files: string[]): void {
+  const runs = files.map(
+    (file) => JSON.parse(readFileSync(file, 'utf8')) as { settings: unknown; results: ChaosRunResult[] },
+  );
+  for (const { settings } of runs) print(`settings: ${JSON.stringify(settings)}`);
+  print(
+    formatTable(
+      summarize(
+        CHAOS_SCENARIOS,
+        runs.flatMap((r) => r.results),
+      ),
+    ),
+  );
+}
+
 async function main(): Promise<void> {
+  if (args.from) {
+    printFrom(args.from.split(','));
+    return;
+  }
+  // A Ctrl-C or kill still stops the group: exiting runs the harness' cleanup of its processes.
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
   const settings = {
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
     group: `1 primary, 2 replicas, 3 sentinels (quorum 2), down-after ${CHAOS_GROUP_OPTIONS.downAfterMs} ms, failover-timeout ${CHAOS_GROUP_OPTIONS.failoverTimeoutMs} ms`,

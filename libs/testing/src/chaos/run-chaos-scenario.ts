@@ -30,14 +30,18 @@ async function replicasCaughtUp(context: ChaosContext): Promise<void> {
   );
 }
 
-/** Which of `keys` exist on the primary. */
-async function presentKeys(context: ChaosContext, keys: string[]): Promise<Set<string>> {
+/**
+ * Which of `keys` exist on the primary; then deletes them, so that runs do not pile up data (and
+ * make every resync slower than the last).
+ */
+async function takePresentKeys(context: ChaosContext, keys: string[]): Promise<Set<string>> {
   const primary = await context.topology.primary();
   const present = new Set<string>();
   for (let i = 0; i < keys.length; i += 1000) {
     const batch = keys.slice(i, i + 1000);
     const values = (await sendCommand(primary.endpoint, 'MGET', batch, 10_000)) as (string | null)[];
     batch.forEach((key, j) => values[j] !== null && present.add(key));
+    await sendCommand(primary.endpoint, 'UNLINK', batch, 10_000);
   }
   return present;
 }
@@ -72,7 +76,7 @@ export async function runChaosScenario(
   await replicasCaughtUp(context);
   const after = await context.topology.primary();
   const operations = workload.operations;
-  const present = await presentKeys(
+  const present = await takePresentKeys(
     context,
     operations.map((op) => `${keyPrefix}${op.key}`),
   );

@@ -7,10 +7,14 @@ export interface WorkloadTarget {
   classify(error: unknown): Exclude<OperationOutcome, 'ok'>;
 }
 
+/** Pause of a writer between two calls: a steady load of a few thousand writes per second, not a flood. */
+const PAUSE_MS = 1;
+/** Pause of a writer after a failed call, so that a fast-failing client does not starve the others. */
+const PAUSE_AFTER_FAILURE_MS = 5;
+
 /**
  * `writers` loops, each writing unique keys (`<prefix>:<writer>:<n>`) one after the other until
- * stopped; every call is recorded with its timing and outcome. A writer whose call failed pauses
- * 5 ms, so that a fast-failing client does not starve the others.
+ * stopped; every call is recorded with its timing and outcome.
  */
 export function startWrites(target: WorkloadTarget, prefix: string, writers: number) {
   const operations: RecordedOperation[] = [];
@@ -26,7 +30,7 @@ export function startWrites(target: WorkloadTarget, prefix: string, writers: num
         outcome = target.classify(error);
       }
       operations.push({ key, start, end: performance.now(), outcome });
-      if (outcome !== 'ok') await sleep(5);
+      await sleep(outcome === 'ok' ? PAUSE_MS : PAUSE_AFTER_FAILURE_MS);
     }
   };
   const loops = Array.from({ length: writers }, (_, writer) => loop(writer));
