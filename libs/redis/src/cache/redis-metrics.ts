@@ -14,7 +14,7 @@ export interface RedisMetricsSnapshot {
   errors: number;
   /** Calls served by the in-memory fallback. */
   fallbackOperations: number;
-  /** Latency of Redis calls over the last samples, in milliseconds. */
+  /** Latency of Redis calls over the latest samples of reads and of writes, in milliseconds. */
   latencyMs: { p50: number; p95: number; p99: number; samples: number };
 }
 
@@ -53,19 +53,13 @@ export class RedisMetrics {
   heldWrites = 0;
   /** One registry per application (never the global one), so several apps can share a process. */
   readonly registry = new Registry();
-  private readonly latencies: Float64Array;
-  private latencyCount = 0;
-  /** The same window, by command class, for `/health/redis`. */
-  private readonly latenciesByClass: Record<CommandClass, { samples: Float64Array; count: number }>;
-  private readonly commandDuration: Record<`${CommandClass}:${CommandRole}`, HistogramSeries>;
+  /** The latest `sampleSize` latencies of each command class; the overall window merges them. */
+  private readonly latenciesByClass: Record<CommandClass, LatencyRing>;
+  private readonly commandDuration: Record<CommandClass, Record<CommandRole, HistogramSeries>>;
   private readonly errorsByKind = new Map<ErrorKind, number>();
 
   constructor(sampleSize: number = REDIS_DEFAULTS.latencySamples) {
-    this.latencies = new Float64Array(sampleSize);
-    this.latenciesByClass = {
-      read: { samples: new Float64Array(sampleSize), count: 0 },
-      write: { samples: new Float64Array(sampleSize), count: 0 },
-    };
+    this.latenciesByClass = { read: new LatencyRing(sampleSize), write: new LatencyRing(sampleSize) };
     const histogram = new FixedHistogram(
       'redis_command_duration_seconds',
       'Duration of Redis calls made by the toolkit, by what they did (command_class) and where they ran (role).',
@@ -73,10 +67,14 @@ export class RedisMetrics {
       this.registry,
     );
     this.commandDuration = {
-      'read:primary': histogram.bind({ command_class: 'read', role: 'primary' }),
-      'read:replica': histogram.bind({ command_class: 'read', role: 'replica' }),
-      'write:primary': histogram.bind({ command_class: 'write', role: 'primary' }),
-      'write:replica': histogram.bind({ command_class: 'write', role: 'replica' }),
+      read: {
+        primary: histogram.bind({ command_class: 'read', role: 'primary' }),
+        replica: histogram.bind({ command_class: 'read', role: 'replica' }),
+      },
+      write: {
+        primary: histogram.bind({ command_class: 'write', role: 'primary' }),
+        replica: histogram.bind({ command_class: 'write', role: 'replica' }),
+      },
     };
     counterReadAtScrape(
       this.registry,
@@ -114,12 +112,8 @@ export class RedisMetrics {
 
   /** One Redis call of `ms` milliseconds. */
   recordLatency(ms: number, commandClass: CommandClass, role: CommandRole): void {
-    this.latencies[this.latencyCount % this.latencies.length] = ms;
-    this.latencyCount += 1;
-    const byClass = this.latenciesByClass[commandClass];
-    byClass.samples[byClass.count % byClass.samples.length] = ms;
-    byClass.count += 1;
-    this.commandDuration[`${commandClass}:${role}`].observe(ms / 1000);
+    this.latenciesByClass[commandClass].push(ms);
+    this.commandDuration[commandClass][role].observe(ms / 1000);
   }
 
   /** One failed Redis call, by its error code. */
@@ -131,19 +125,18 @@ export class RedisMetrics {
 
   /** Redis calls made since start. */
   get calls(): number {
-    return this.latencyCount;
+    return this.latenciesByClass.read.count + this.latenciesByClass.write.count;
   }
 
   /** The 99th percentile of the latest `command_class` calls, in milliseconds (0 without samples). */
   p99Ms(commandClass: CommandClass): number {
-    const { samples, count } = this.latenciesByClass[commandClass];
-    return percentileOf(samples.slice(0, Math.min(count, samples.length)).sort(), 0.99);
+    return percentileOf(this.latenciesByClass[commandClass].window().sort(), 0.99);
   }
 
   snapshot(): RedisMetricsSnapshot {
     const reads = this.hits + this.misses;
-    const samples = Math.min(this.latencyCount, this.latencies.length);
-    const sorted = this.latencies.slice(0, samples).sort();
+    const sorted = merged(this.latenciesByClass.read.window(), this.latenciesByClass.write.window()).sort();
+    const samples = sorted.length;
     const percentile = (p: number): number => percentileOf(sorted, p);
     return {
       hits: this.hits,
@@ -156,6 +149,33 @@ export class RedisMetrics {
       latencyMs: { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99), samples },
     };
   }
+}
+
+/** The latest samples of one kind, overwritten in a circle. */
+class LatencyRing {
+  private readonly samples: Float64Array;
+  count = 0;
+
+  constructor(size: number) {
+    this.samples = new Float64Array(size);
+  }
+
+  push(ms: number): void {
+    this.samples[this.count % this.samples.length] = ms;
+    this.count += 1;
+  }
+
+  /** A copy of the samples held (all of them once the ring is full). */
+  window(): Float64Array {
+    return this.samples.slice(0, Math.min(this.count, this.samples.length));
+  }
+}
+
+function merged(first: Float64Array, second: Float64Array): Float64Array {
+  const all = new Float64Array(first.length + second.length);
+  all.set(first);
+  all.set(second, first.length);
+  return all;
 }
 
 /** The `p` quantile of ascending `sorted` samples, rounded to microseconds; 0 when empty. */

@@ -104,21 +104,12 @@ export class RedisExecutor implements OnApplicationShutdown {
    * hung replica can cost up to twice the command timeout), or from memory when degraded. Throws
    * like {@link write}.
    */
-  async read<T>(operation: ResilientOperation<T>): Promise<T> {
+  read<T>(operation: ResilientOperation<T>): Promise<T> {
     if (this.breaker.isOpen) return this.degradeOpen(operation);
     const { read, write } = this.connections;
-    if (read !== write && read.status === 'ready') {
-      const started = performance.now();
-      try {
-        return await operation.redis(read);
-      } catch (error) {
-        const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
-        if (!isAvailabilityFailure(failure)) throw failure;
-      } finally {
-        this.metrics.recordLatency(performance.now() - started, 'read', 'replica');
-      }
-    }
-    return this.onPrimary(operation, 'read');
+    return read !== write && read.status === 'ready'
+      ? this.onReplica(operation, read)
+      : this.onPrimary(operation, 'read');
   }
 
   /**
@@ -133,6 +124,20 @@ export class RedisExecutor implements OnApplicationShutdown {
     } catch {
       return false;
     }
+  }
+
+  /** A read on a replica; an availability failure sends it to the primary. */
+  private async onReplica<T>(operation: ResilientOperation<T>, replica: Redis): Promise<T> {
+    const started = performance.now();
+    try {
+      return await operation.redis(replica);
+    } catch (error) {
+      const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
+      if (!isAvailabilityFailure(failure)) throw failure;
+    } finally {
+      this.metrics.recordLatency(performance.now() - started, 'read', 'replica');
+    }
+    return this.onPrimary(operation, 'read');
   }
 
   /**
