@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { MemoryStore, RedisExecutor, RedisModuleError, isAvailabilityFailure } from '@sentinel-kit/redis';
+import {
+  MemoryStore,
+  REDIS_RESOLVED_OPTIONS,
+  RedisExecutor,
+  RedisModuleError,
+  isAvailabilityFailure,
+  type ResolvedRedisOptions,
+} from '@sentinel-kit/redis';
 import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
 import { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
 import type { LimitParameters, RateLimitAlgorithm, RateLimitAlgorithmName } from './policies/rate-limit-algorithm';
@@ -48,13 +55,17 @@ export interface RateLimitResult {
 @Injectable()
 export class RateLimiterService {
   private readonly memory: MemoryStore;
+  /** `REDIS_KEY_PREFIX` and `rate-limit:`. */
+  private readonly keyPrefix: string;
 
   constructor(
     @Inject(RATE_LIMIT_RESOLVED_OPTIONS) private readonly options: ResolvedRateLimitOptions,
+    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
     private readonly executor: RedisExecutor,
     private readonly metrics: RateLimitMetrics,
   ) {
     this.memory = new MemoryStore(options.memoryMaxKeys);
+    this.keyPrefix = `${redisOptions.keyPrefix}${RATE_LIMIT_DEFAULTS.keyPrefix}`;
   }
 
   /**
@@ -118,11 +129,11 @@ export class RateLimiterService {
     }
   }
 
-  /** `rate-limit:<algorithm tag>:<name>:<key>`, the key part hashed when long. */
+  /** `<REDIS_KEY_PREFIX>rate-limit:<algorithm tag>:<name>:<key>`, the key part hashed when long. */
   private redisKey(algorithm: RateLimitAlgorithm<unknown>, name: string, key: string): string {
     const part =
       key.length > RATE_LIMIT_DEFAULTS.maxKeyLength ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
-    return `${RATE_LIMIT_DEFAULTS.keyPrefix}${algorithm.keyTag}:${name}:${part}`;
+    return `${this.keyPrefix}${algorithm.keyTag}:${name}:${part}`;
   }
 }
 

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { RedisExecutor } from '@sentinel-kit/redis';
+import { Inject, Injectable } from '@nestjs/common';
+import { REDIS_RESOLVED_OPTIONS, RedisExecutor, type ResolvedRedisOptions } from '@sentinel-kit/redis';
 import { InvalidSessionInputError } from './errors/invalid-session-input.error';
 import { SESSION_DEFAULTS } from './session.constants';
 import { DurableWriter } from './store/durable-writer';
@@ -18,10 +18,16 @@ const MAX_JTI_LENGTH = 512;
  */
 @Injectable()
 export class TokenRevocationService {
+  /** `<REDIS_KEY_PREFIX>revoked-token:`. */
+  private readonly keyPrefix: string;
+
   constructor(
     private readonly writer: DurableWriter,
     private readonly executor: RedisExecutor,
-  ) {}
+    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
+  ) {
+    this.keyPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.revokedTokenKeyPrefix}`;
+  }
 
   /**
    * Revokes `jti` until `expiresAt`; a token that has already expired needs nothing.
@@ -36,7 +42,7 @@ export class TokenRevocationService {
     await this.writer.run({
       name: 'token.revoke',
       script: REVOKE,
-      keys: [key(jti)],
+      keys: [this.keyPrefix + jti],
       args: [expiresAt.getTime()],
       durable: true,
     });
@@ -50,13 +56,9 @@ export class TokenRevocationService {
     assertJti(jti);
     return this.executor.write({
       name: 'token.isRevoked',
-      redis: async (client) => (await client.exists(key(jti))) === 1,
+      redis: async (client) => (await client.exists(this.keyPrefix + jti)) === 1,
     });
   }
-}
-
-function key(jti: string): string {
-  return `${SESSION_DEFAULTS.revokedTokenKeyPrefix}${jti}`;
 }
 
 function assertJti(jti: unknown): asserts jti is string {

@@ -144,6 +144,7 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     await revocations.revoke('jti-1', new Date(Date.now() + 1000));
     await revocations.revoke('jti-expired', new Date(Date.now() - 1000));
     expect(await revocations.isRevoked('jti-1')).toBe(true);
+    expect(await raw('EXISTS', 'app:revoked-token:jti-1')).toBe(1);
     expect(await revocations.isRevoked('jti-expired')).toBe(false);
     expect(await revocations.isRevoked('jti-other')).toBe(false);
     await waitFor(async () => !(await revocations.isRevoked('jti-1')), {

@@ -1,6 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
-import { RedisExecutor, RedisModuleError, RedisScript, isAvailabilityFailure } from '@sentinel-kit/redis';
+import {
+  REDIS_RESOLVED_OPTIONS,
+  RedisExecutor,
+  RedisModuleError,
+  RedisScript,
+  isAvailabilityFailure,
+  type ResolvedRedisOptions,
+} from '@sentinel-kit/redis';
 import { RateLimiterUnavailableError } from '../errors/rate-limiter-unavailable.error';
 import { rateLimiterUnavailableException } from '../errors/rate-limiter-unavailable.exception';
 import type { ResolvedRateLimitOptions } from '../options/rate-limit-options.interface';
@@ -63,12 +70,17 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 @Injectable()
 export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly memory = new ThrottlerStorageService();
+  /** `REDIS_KEY_PREFIX` and `rate-limit:throttler:`. */
+  private readonly keyPrefix: string;
 
   constructor(
     @Inject(RATE_LIMIT_RESOLVED_OPTIONS) private readonly options: ResolvedRateLimitOptions,
+    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
     private readonly executor: RedisExecutor,
     private readonly metrics: RateLimitMetrics,
-  ) {}
+  ) {
+    this.keyPrefix = `${redisOptions.keyPrefix}${RATE_LIMIT_DEFAULTS.keyPrefix}throttler:`;
+  }
 
   /**
    * Counts one hit for `key` of throttler `throttlerName` (`ttl` and `blockDuration` in ms).
@@ -81,7 +93,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
-    const base = `${RATE_LIMIT_DEFAULTS.keyPrefix}throttler:${throttlerName}:${key}`;
+    const base = `${this.keyPrefix}${throttlerName}:${key}`;
     try {
       const reply = (await this.executor.write({
         name: 'rate-limit.throttler',

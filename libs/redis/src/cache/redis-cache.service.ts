@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RedisExecutor } from '../fallback/redis-executor';
+import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { RedisMetrics } from './redis-metrics';
 
 /**
@@ -13,18 +15,23 @@ import { RedisMetrics } from './redis-metrics';
 @Injectable()
 export class RedisCacheService {
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly keyPrefix: string;
 
   constructor(
     private readonly executor: RedisExecutor,
     private readonly metrics: RedisMetrics,
-  ) {}
+    @Inject(REDIS_RESOLVED_OPTIONS) options: ResolvedRedisOptions,
+  ) {
+    this.keyPrefix = options.keyPrefix;
+  }
 
   /** The value, or null when absent. Counts a hit or a miss. */
   async get(key: string): Promise<string | null> {
+    const stored = this.keyPrefix + key;
     const value = await this.executor.read({
       name: 'get',
-      redis: (client) => client.get(key),
-      memory: (store) => store.get(key),
+      redis: (client) => client.get(stored),
+      memory: (store) => store.get(stored),
     });
     this.countRead(value !== null);
     return value;
@@ -33,10 +40,11 @@ export class RedisCacheService {
   /** Values of several keys, null for the absent ones. */
   async mget(keys: readonly string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
+    const stored = keys.map((key) => this.keyPrefix + key);
     const values = await this.executor.read({
       name: 'mget',
-      redis: (client) => client.mget(...keys),
-      memory: (store) => keys.map((key) => store.get(key)),
+      redis: (client) => client.mget(stored),
+      memory: (store) => stored.map((key) => store.get(key)),
     });
     for (const value of values) this.countRead(value !== null);
     return values;
@@ -45,13 +53,13 @@ export class RedisCacheService {
   /** @param ttlSeconds expiry in whole seconds; none when omitted. */
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     assertTtl(ttlSeconds);
-    await this.executor.write({
+    const stored = this.keyPrefix + key;
+    await this.executor.write<unknown>({
       name: 'set',
       idempotent: true,
-      redis: async (client) => {
-        await (ttlSeconds === undefined ? client.set(key, value) : client.set(key, value, 'EX', ttlSeconds));
-      },
-      memory: (store) => store.set(key, value, ttlSeconds),
+      redis: (client) =>
+        ttlSeconds === undefined ? client.set(stored, value) : client.set(stored, value, 'EX', ttlSeconds),
+      memory: (store) => store.set(stored, value, ttlSeconds),
     });
     this.metrics.sets += 1;
   }
@@ -59,27 +67,34 @@ export class RedisCacheService {
   /** @returns how many of the keys existed. */
   async del(...keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
+    const stored = keys.map((key) => this.keyPrefix + key);
     const removed = await this.executor.write({
       name: 'del',
       idempotent: true,
-      redis: (client) => client.del(...keys),
-      memory: (store) => store.del(keys),
+      redis: (client) => client.del(stored),
+      memory: (store) => store.del(stored),
     });
     this.metrics.deletes += 1;
     return removed;
   }
 
   async exists(key: string): Promise<boolean> {
+    const stored = this.keyPrefix + key;
     return this.executor.read({
       name: 'exists',
-      redis: async (client) => (await client.exists(key)) === 1,
-      memory: (store) => store.exists(key),
+      redis: async (client) => (await client.exists(stored)) === 1,
+      memory: (store) => store.exists(stored),
     });
   }
 
   /** Seconds left: -2 when the key is missing, -1 when it has no expiry. */
   async ttl(key: string): Promise<number> {
-    return this.executor.read({ name: 'ttl', redis: (client) => client.ttl(key), memory: (store) => store.ttl(key) });
+    const stored = this.keyPrefix + key;
+    return this.executor.read({
+      name: 'ttl',
+      redis: (client) => client.ttl(stored),
+      memory: (store) => store.ttl(stored),
+    });
   }
 
   /**
@@ -88,21 +103,23 @@ export class RedisCacheService {
    */
   async incr(key: string, by = 1): Promise<number> {
     if (!Number.isSafeInteger(by)) throw new RangeError(`incr: "by" must be a safe integer, got ${by}`);
+    const stored = this.keyPrefix + key;
     return this.executor.write({
       name: 'incr',
-      redis: (client) => client.incrby(key, by),
-      memory: (store) => store.incr(key, by),
+      redis: (client) => client.incrby(stored, by),
+      memory: (store) => store.incr(stored, by),
     });
   }
 
   /** @returns whether the key existed. */
   async expire(key: string, ttlSeconds: number): Promise<boolean> {
     assertTtl(ttlSeconds);
+    const stored = this.keyPrefix + key;
     return this.executor.write({
       name: 'expire',
       idempotent: true,
-      redis: async (client) => (await client.expire(key, ttlSeconds)) === 1,
-      memory: (store) => store.expire(key, ttlSeconds),
+      redis: async (client) => (await client.expire(stored, ttlSeconds)) === 1,
+      memory: (store) => store.expire(stored, ttlSeconds),
     });
   }
 

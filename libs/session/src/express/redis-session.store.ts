@@ -30,6 +30,9 @@ type Callback<T = void> = (error?: unknown, result?: T) => void;
  */
 @Injectable()
 export class RedisSessionStore extends Store implements OnModuleInit {
+  /** `<REDIS_KEY_PREFIX>express-session:`. */
+  private readonly keyPrefix: string;
+
   constructor(
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly redisOptions: ResolvedRedisOptions,
@@ -38,6 +41,7 @@ export class RedisSessionStore extends Store implements OnModuleInit {
     private readonly connections: RedisConnections,
   ) {
     super();
+    this.keyPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.expressSessionKeyPrefix}`;
   }
 
   onModuleInit(): void {
@@ -50,8 +54,8 @@ export class RedisSessionStore extends Store implements OnModuleInit {
     settle(
       this.executor.write({
         name: 'express-session.get',
-        redis: (client) => client.get(key(sid)),
-        memory: (store) => store.get(key(sid)),
+        redis: (client) => client.get(this.key(sid)),
+        memory: (store) => store.get(this.key(sid)),
       }),
       (text) => (text === null ? null : (JSON.parse(text) as SessionData)),
       callback,
@@ -65,11 +69,11 @@ export class RedisSessionStore extends Store implements OnModuleInit {
       this.writer.run({
         name: 'express-session.set',
         script: SET_WITH_EXPIRY,
-        keys: [key(sid)],
+        keys: [this.key(sid)],
         args: [text, expiresAt],
         durable: true,
         memory: (store) => {
-          store.set(key(sid), text, (expiresAt - Date.now()) / 1000);
+          store.set(this.key(sid), text, (expiresAt - Date.now()) / 1000);
           return 1;
         },
       }),
@@ -85,10 +89,10 @@ export class RedisSessionStore extends Store implements OnModuleInit {
       this.writer.run({
         name: 'express-session.touch',
         script: EXPIRE_AT,
-        keys: [key(sid)],
+        keys: [this.key(sid)],
         args: [expiresAt],
         durable: false,
-        memory: (store) => Number(store.expire(key(sid), (expiresAt - Date.now()) / 1000)),
+        memory: (store) => Number(store.expire(this.key(sid), (expiresAt - Date.now()) / 1000)),
       }),
       () => undefined,
       callback,
@@ -100,10 +104,10 @@ export class RedisSessionStore extends Store implements OnModuleInit {
       this.writer.run({
         name: 'express-session.destroy',
         script: DELETE,
-        keys: [key(sid)],
+        keys: [this.key(sid)],
         args: [],
         durable: true,
-        memory: (store) => store.del([key(sid)]),
+        memory: (store) => store.del([this.key(sid)]),
       }),
       () => undefined,
       callback,
@@ -122,11 +126,15 @@ export class RedisSessionStore extends Store implements OnModuleInit {
     const removeAll = async (): Promise<void> => {
       const keys = await this.scanKeys();
       for (let i = 0; i < keys.length; i += SCAN_COUNT) {
-        const batch = keys.slice(i, i + SCAN_COUNT).map((sid) => key(sid));
+        const batch = keys.slice(i, i + SCAN_COUNT).map((sid) => this.key(sid));
         await this.executor.write({ name: 'express-session.clear', redis: (client) => client.del(...batch) });
       }
     };
     settle(removeAll(), () => undefined, callback);
+  }
+
+  private key(sid: string): string {
+    return this.keyPrefix + sid;
   }
 
   /** The cookie's expiry, or now + the session TTL for a browser-session cookie. */
@@ -137,17 +145,16 @@ export class RedisSessionStore extends Store implements OnModuleInit {
 
   /** Session ids of every stored session (SCAN on the primary; needs Redis). */
   private async scanKeys(): Promise<string[]> {
-    const fullPrefix = `${this.redisOptions.keyPrefix}${SESSION_DEFAULTS.expressSessionKeyPrefix}`;
+    const { keyPrefix } = this;
     return this.executor.write({
       name: 'express-session.scan',
       redis: async (client) => {
         const sids: string[] = [];
         let cursor = '0';
         do {
-          // SCAN patterns and results are not prefixed by ioredis: add and strip the prefix here.
-          const [next, keys] = await client.scan(cursor, 'MATCH', `${escapeGlob(fullPrefix)}*`, 'COUNT', SCAN_COUNT);
+          const [next, keys] = await client.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix)}*`, 'COUNT', SCAN_COUNT);
           cursor = next;
-          sids.push(...keys.map((k) => k.slice(fullPrefix.length)));
+          sids.push(...keys.map((k) => k.slice(keyPrefix.length)));
         } while (cursor !== '0');
         return sids;
       },
@@ -161,16 +168,12 @@ export class RedisSessionStore extends Store implements OnModuleInit {
       const batch = sids.slice(i, i + SCAN_COUNT);
       const texts = await this.executor.write({
         name: 'express-session.all',
-        redis: (client) => client.mget(...batch.map((sid) => key(sid))),
+        redis: (client) => client.mget(...batch.map((sid) => this.key(sid))),
       });
       texts.forEach((text, j) => text !== null && entries.push([batch[j], JSON.parse(text) as SessionData]));
     }
     return entries;
   }
-}
-
-function key(sid: string): string {
-  return `${SESSION_DEFAULTS.expressSessionKeyPrefix}${sid}`;
 }
 
 function escapeGlob(text: string): string {

@@ -37,9 +37,6 @@ async function served<T>(
   return { value, storage };
 }
 
-const sessionKey = (id: string): string => `${SESSION_DEFAULTS.sessionKeyPrefix}${id}`;
-const indexKey = (userId: string): string => `${SESSION_DEFAULTS.userIndexKeyPrefix}${userId}`;
-
 /**
  * Storage of session records and per-user indexes, on the primary (reads too: a replica may not
  * have the caller's own latest write) or in the in-memory fallback, with the same semantics in both.
@@ -47,19 +44,29 @@ const indexKey = (userId: string): string => `${SESSION_DEFAULTS.userIndexKeyPre
  */
 @Injectable()
 export class SessionStore {
+  /** `<REDIS_KEY_PREFIX>session:<id>`. */
+  private readonly sessionKey: (id: string) => string;
+  /** `<REDIS_KEY_PREFIX>session-user:<user id>`. */
+  private readonly indexKey: (userId: string) => string;
+
   constructor(
     private readonly writer: DurableWriter,
     private readonly executor: RedisExecutor,
-    @Inject(REDIS_RESOLVED_OPTIONS) private readonly redisOptions: ResolvedRedisOptions,
-  ) {}
+    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
+  ) {
+    const sessionPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.sessionKeyPrefix}`;
+    const indexPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.userIndexKeyPrefix}`;
+    this.sessionKey = (id) => sessionPrefix + id;
+    this.indexKey = (userId) => indexPrefix + userId;
+  }
 
   /** The stored session, or null. */
   load(id: string): Promise<Served<StoredSession | null>> {
     return served((inMemory) =>
       this.executor.write({
         name: 'session.get',
-        redis: async (client) => decodeRecord(await client.get(sessionKey(id))),
-        memory: inMemory((store) => decodeRecord(store.get(sessionKey(id)))),
+        redis: async (client) => decodeRecord(await client.get(this.sessionKey(id))),
+        memory: inMemory((store) => decodeRecord(store.get(this.sessionKey(id)))),
       }),
     );
   }
@@ -70,8 +77,8 @@ export class SessionStore {
     const texts = await served((inMemory) =>
       this.executor.write({
         name: 'session.list',
-        redis: (client) => client.mget(...ids.map(sessionKey)),
-        memory: inMemory((store) => ids.map((id) => store.get(sessionKey(id)))),
+        redis: (client) => client.mget(...ids.map(this.sessionKey)),
+        memory: inMemory((store) => ids.map((id) => store.get(this.sessionKey(id)))),
       }),
     );
     return { value: texts.value.map(decodeRecord), storage: texts.storage };
@@ -81,8 +88,8 @@ export class SessionStore {
   liveIdsForUser(userId: string, now: number): Promise<string[]> {
     return this.executor.write({
       name: 'session.list',
-      redis: (client) => client.zrangebyscore(indexKey(userId), `(${now}`, '+inf'),
-      memory: (store) => new MemorySessionIndex(store, indexKey(userId)).liveIds(now),
+      redis: (client) => client.zrangebyscore(this.indexKey(userId), `(${now}`, '+inf'),
+      memory: (store) => new MemorySessionIndex(store, this.indexKey(userId)).liveIds(now),
     });
   }
 
@@ -101,13 +108,13 @@ export class SessionStore {
       this.writer.run({
         name: expected === null ? 'session.create' : 'session.update',
         script: SAVE_SESSION,
-        keys: [sessionKey(record.id), indexKey(record.userId)],
+        keys: [this.sessionKey(record.id), this.indexKey(record.userId)],
         args: [expected ?? '', json, record.id, record.expiresAt, now],
         durable,
         memory: inMemory((store) => {
-          const current = store.get(sessionKey(record.id));
+          const current = store.get(this.sessionKey(record.id));
           if (expected === null ? current !== null : current !== expected) return expected === null ? 0 : -1;
-          putSession(store, record, json, now);
+          this.putSession(store, record, json, now);
           return 1;
         }),
       }),
@@ -122,15 +129,15 @@ export class SessionStore {
       this.writer.run({
         name: 'session.rotate',
         script: ROTATE_SESSION,
-        keys: [sessionKey(from.record.id), sessionKey(to.id), indexKey(to.userId)],
+        keys: [this.sessionKey(from.record.id), this.sessionKey(to.id), this.indexKey(to.userId)],
         args: [from.json, json, from.record.id, to.id, to.expiresAt, now],
         durable: true,
         memory: inMemory((store) => {
-          if (store.get(sessionKey(from.record.id)) !== from.json) return -1;
-          if (store.exists(sessionKey(to.id))) return 0;
-          store.del([sessionKey(from.record.id)]);
-          new MemorySessionIndex(store, indexKey(to.userId)).remove(from.record.id, now);
-          putSession(store, to, json, now);
+          if (store.get(this.sessionKey(from.record.id)) !== from.json) return -1;
+          if (store.exists(this.sessionKey(to.id))) return 0;
+          store.del([this.sessionKey(from.record.id)]);
+          new MemorySessionIndex(store, this.indexKey(to.userId)).remove(from.record.id, now);
+          this.putSession(store, to, json, now);
           return 1;
         }),
       }),
@@ -143,12 +150,12 @@ export class SessionStore {
     const removed = await this.writer.run({
       name: 'session.destroy',
       script: REMOVE_SESSION,
-      keys: [sessionKey(id), indexKey(userId)],
+      keys: [this.sessionKey(id), this.indexKey(userId)],
       args: [id],
       durable: true,
       memory: (store) => {
-        new MemorySessionIndex(store, indexKey(userId)).remove(id, now);
-        return store.del([sessionKey(id)]);
+        new MemorySessionIndex(store, this.indexKey(userId)).remove(id, now);
+        return store.del([this.sessionKey(id)]);
       },
     });
     return removed === 1;
@@ -159,20 +166,20 @@ export class SessionStore {
     return this.writer.run({
       name: 'session.destroyAllForUser',
       script: REMOVE_USER_SESSIONS,
-      keys: [indexKey(userId)],
-      args: [`${this.redisOptions.keyPrefix}${SESSION_DEFAULTS.sessionKeyPrefix}`, `(${now}`],
+      keys: [this.indexKey(userId)],
+      args: [this.sessionKey(''), `(${now}`], // ARGV[1]: the prefix of session keys
       durable: true,
       memory: (store) => {
-        const index = new MemorySessionIndex(store, indexKey(userId));
-        const removed = store.del(index.liveIds(now).map(sessionKey));
+        const index = new MemorySessionIndex(store, this.indexKey(userId));
+        const removed = store.del(index.liveIds(now).map(this.sessionKey));
         index.clear();
         return removed;
       },
     });
   }
-}
 
-function putSession(store: MemoryStore, record: SessionRecord, json: string, now: number): void {
-  store.set(sessionKey(record.id), json, (record.expiresAt - now) / 1000);
-  new MemorySessionIndex(store, indexKey(record.userId)).put(record.id, record.expiresAt, now);
+  private putSession(store: MemoryStore, record: SessionRecord, json: string, now: number): void {
+    store.set(this.sessionKey(record.id), json, (record.expiresAt - now) / 1000);
+    new MemorySessionIndex(store, this.indexKey(record.userId)).put(record.id, record.expiresAt, now);
+  }
 }
