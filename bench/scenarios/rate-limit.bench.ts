@@ -15,6 +15,11 @@ import type { BenchSuite, ThroughputComparison } from '../scenario';
 /** A limit no contender reaches, so every call does the full work of an allowed request. */
 const POINTS = 1_000_000_000;
 const DURATION_S = 60;
+/**
+ * rate-limiter-flexible's keys, as long as ours on the wire (`app:rate-limit:tb:bench:<key>`,
+ * token bucket, default `REDIS_KEY_PREFIX`) without sharing them.
+ */
+const FLEXIBLE_KEY_PREFIX = 'app:rate-limit:fx:bench';
 
 /**
  * Our `RateLimiterService.consume` (token bucket) against `rate-limiter-flexible`'s
@@ -37,16 +42,15 @@ export async function rateLimitSuite(endpoint: RedisEndpoint): Promise<BenchSuit
     storeClient: flexibleClient,
     points: POINTS,
     duration: DURATION_S,
-    keyPrefix: 'rlflx-bench',
+    keyPrefix: FLEXIBLE_KEY_PREFIX,
   });
-  // The same ioredis options as our connections (key prefix, command timeout), to tell the cost of
-  // the limiter from the cost of those options.
-  const alikeClient = new Redis({ host: endpoint.host, port: endpoint.port, keyPrefix: 'app:', commandTimeout: 500 });
+  // The command timeout of our connections, to tell the cost of the limiter from the cost of that option.
+  const alikeClient = new Redis({ host: endpoint.host, port: endpoint.port, commandTimeout: 500 });
   const flexibleAlike = new RateLimiterRedis({
     storeClient: alikeClient,
     points: POINTS,
     duration: DURATION_S,
-    keyPrefix: 'rlflx-bench',
+    keyPrefix: FLEXIBLE_KEY_PREFIX,
   });
   const throttlerClient = new Redis({ host: endpoint.host, port: endpoint.port });
   const throttler = new ThrottlerStorageRedisService(throttlerClient);
