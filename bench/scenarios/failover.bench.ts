@@ -1,6 +1,12 @@
 import { Test } from '@nestjs/testing';
 import { RedisCacheService, RedisModule } from '@sentinel-kit/redis';
-import { SentinelTopology, waitFor } from '@sentinel-kit/testing';
+import {
+  SentinelTopology,
+  startWrites,
+  waitFor,
+  type RecordedOperation,
+  type WorkloadTarget,
+} from '@sentinel-kit/testing';
 import Redis from 'ioredis';
 import { median } from '../measure';
 import type { BenchResult } from '../scenario';
@@ -25,40 +31,26 @@ interface TrialOutcome {
   longestWriteMs: number;
 }
 
-/** Runs `WRITERS` loops of unique-key writes until `stop()`; records every call's timing and outcome. */
+/** `WRITERS` loops of unique-key writes by `writer` (the chaos suite's workload), until `stop()`. */
 function steadyLoad(writer: Writer, trial: number) {
-  const calls: { start: number; end: number; ok: boolean }[] = [];
-  let running = true;
-  const loop = async (w: number) => {
-    for (let n = 0; running; n += 1) {
-      const start = performance.now();
-      const ok = await writer.write(`bench:${writer.name}:${trial}:${w}:${n}`).then(
-        () => true,
-        () => false,
-      );
-      calls.push({ start, end: performance.now(), ok });
-      // A failing client answers at once; do not spin the CPU the other contender needs.
-      if (!ok) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
-  const loops = Array.from({ length: WRITERS }, (_, w) => loop(w));
+  // Any rejection is a failed write here; the chaos suite is where unknown outcomes are told apart.
+  const target: WorkloadTarget = { write: (key) => writer.write(key), classify: () => 'failed' };
+  return startWrites(target, `bench:${writer.name}:${trial}`, WRITERS);
+}
+
+function outcome(operations: readonly RecordedOperation[], killedAt: number): TrialOutcome {
+  const acknowledged = operations.filter((op) => op.outcome === 'ok');
   return {
-    calls,
-    wroteSince: (t: number) => calls.some((c) => c.ok && c.start >= t),
-    stop: async () => {
-      running = false;
-      await Promise.all(loops);
-    },
+    firstWriteAfterKillMs:
+      acknowledged.filter((op) => op.start >= killedAt).reduce((min, op) => Math.min(min, op.end), Infinity) - killedAt,
+    failedWrites: operations.length - acknowledged.length,
+    longestWriteMs: operations.reduce((max, op) => Math.max(max, op.end - op.start), 0),
   };
 }
 
-function outcome(calls: { start: number; end: number; ok: boolean }[], killedAt: number): TrialOutcome {
-  const firstOk = calls.filter((c) => c.ok && c.start >= killedAt).reduce((min, c) => Math.min(min, c.end), Infinity);
-  return {
-    firstWriteAfterKillMs: firstOk - killedAt,
-    failedWrites: calls.filter((c) => !c.ok).length,
-    longestWriteMs: calls.reduce((max, c) => Math.max(max, c.end - c.start), 0),
-  };
+/** Whether a write started at or after `since` was acknowledged. */
+function wroteSince(operations: readonly RecordedOperation[], since: number): boolean {
+  return operations.some((op) => op.outcome === 'ok' && op.start >= since);
 }
 
 /**
@@ -78,10 +70,11 @@ export async function failoverResults(trials: number, log: (line: string) => voi
   const cache = app.get(RedisCacheService);
   const plain = new Redis({ sentinels, name: topology.masterName });
   plain.on('error', () => undefined);
-  const watcher = new Redis({ host: sentinels[0].host, port: sentinels[0].port });
+  // Every sentinel, since the first to announce the switch may be any of them (the others learn it later).
+  const watchers = sentinels.map(({ host, port }) => new Redis({ host, port }));
   let switchedAt = 0;
-  watcher.on('message', () => (switchedAt ||= performance.now()));
-  await watcher.subscribe('+switch-master');
+  for (const watcher of watchers) watcher.on('message', () => (switchedAt ||= performance.now()));
+  await Promise.all(watchers.map((watcher) => watcher.subscribe('+switch-master')));
 
   const contenders: Writer[] = [
     { name: 'ours', write: (key) => cache.set(key, '1') },
@@ -97,14 +90,14 @@ export async function failoverResults(trials: number, log: (line: string) => voi
       switchedAt = 0;
       await old.kill();
       const killedAt = performance.now();
-      await waitFor(() => switchedAt > 0 && loads.every((l) => l.wroteSince(killedAt)), {
+      await waitFor(() => switchedAt > 0 && loads.every((load) => wroteSince(load.operations, killedAt)), {
         description: 'the switch and a write by every contender',
         timeoutMs: 60_000,
       });
       await new Promise((resolve) => setTimeout(resolve, TAIL_MS));
       await Promise.all(loads.map((l) => l.stop()));
       floors.push(switchedAt - killedAt);
-      contenders.forEach((c, i) => seen[c.name].push(outcome(loads[i].calls, killedAt)));
+      contenders.forEach((c, i) => seen[c.name].push(outcome(loads[i].operations, killedAt)));
       log(
         `  trial ${trial + 1}: +switch-master ${Math.round(switchedAt - killedAt)} ms; ` +
           contenders
@@ -118,7 +111,7 @@ export async function failoverResults(trials: number, log: (line: string) => voi
       await topology.waitUntilSettled(2);
     }
   } finally {
-    watcher.disconnect();
+    for (const watcher of watchers) watcher.disconnect();
     plain.disconnect();
     await app.close();
     await topology.stop();
