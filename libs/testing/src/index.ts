@@ -1,4 +1,5 @@
 export { CapturedLogger } from './captured-logger';
+export { configIssues } from './config-issues';
 export { findFreePort } from './free-port';
 export { sendCommand, type RedisEndpoint } from './redis-command';
 export { RedisServerProcess, type RedisServerProcessOptions } from './redis-server-process';

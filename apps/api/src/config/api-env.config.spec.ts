@@ -1,15 +1,7 @@
-import { RedisConfigError } from '@sentinel-kit/redis';
+import { configIssues } from '@sentinel-kit/testing';
 import { resolveApiEnv } from './api-env.config';
 
-function issuesOf(env: Record<string, string>): readonly string[] {
-  try {
-    resolveApiEnv(env);
-  } catch (error) {
-    if (error instanceof RedisConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a RedisConfigError');
-}
+const issuesOf = (env: Record<string, string>) => configIssues(() => resolveApiEnv(env));
 
 describe('resolveApiEnv', () => {
   it('defaults to port 3000, 10 per minute on the demo and login routes, 60 on events, no trusted proxy', () => {

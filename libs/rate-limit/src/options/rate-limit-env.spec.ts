@@ -1,15 +1,7 @@
-import { RedisConfigError } from '@sentinel-kit/redis';
+import { configIssues } from '@sentinel-kit/testing';
 import { resolveRateLimitEnv } from './rate-limit-env';
 
-function issuesOf(env: Record<string, string>): readonly string[] {
-  try {
-    resolveRateLimitEnv(env);
-  } catch (error) {
-    if (error instanceof RedisConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a RedisConfigError');
-}
+const issuesOf = (env: Record<string, string>) => configIssues(() => resolveRateLimitEnv(env));
 
 describe('resolveRateLimitEnv', () => {
   it('defaults to the in-memory fallback with legacy headers', () => {

@@ -1,19 +1,11 @@
+import { configIssues } from '@sentinel-kit/testing';
 import { RedisConfigError } from '../errors/redis-config.error';
 import { resolveRedisEnv } from './redis-env';
 import { resolveRedisOptions } from './resolve-redis-options';
 
 const SENTINELS = 'sentinel-a:26379,sentinel-b:26379,sentinel-c:26379';
 
-/** The issue lines of the RedisConfigError that resolving `env` throws. */
-function issuesOf(env: Record<string, string>): readonly string[] {
-  try {
-    resolveRedisEnv(env);
-  } catch (error) {
-    if (error instanceof RedisConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a RedisConfigError');
-}
+const issuesOf = (env: Record<string, string>) => configIssues(() => resolveRedisEnv(env));
 
 describe('resolveRedisEnv', () => {
   describe('mode selection', () => {

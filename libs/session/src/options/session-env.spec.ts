@@ -1,17 +1,9 @@
-import { RedisConfigError } from '@sentinel-kit/redis';
+import { configIssues } from '@sentinel-kit/testing';
 import { resolveSessionEnv } from './session-env';
 
 const SENTINEL_ENV = { REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: 'a:1,b:2,c:3' };
 
-function issuesOf(env: Record<string, string>): readonly string[] {
-  try {
-    resolveSessionEnv(env);
-  } catch (error) {
-    if (error instanceof RedisConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a RedisConfigError');
-}
+const issuesOf = (env: Record<string, string>) => configIssues(() => resolveSessionEnv(env));
 
 describe('resolveSessionEnv', () => {
   it('defaults to replicated durability in Sentinel mode and primary in standalone mode', () => {
