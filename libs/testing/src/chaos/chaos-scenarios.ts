@@ -36,11 +36,11 @@ async function terminate(node: RedisServerProcess): Promise<void> {
   await node.stop(10_000);
 }
 
-/** Kills the primary some way, waits for the failover, then brings the old primary back. */
+/** Kills the primary some way, waits for the failover, then brings back whatever is down. */
 function primaryFailure(
   name: string,
   summary: string,
-  fault: (primary: RedisServerProcess) => Promise<void>,
+  fault: (primary: RedisServerProcess, context: ChaosContext) => Promise<void>,
 ): ChaosScenario {
   return {
     name,
@@ -48,7 +48,7 @@ function primaryFailure(
     failover: true,
     async inject(context) {
       const old = await context.topology.primary();
-      await fault(old);
+      await fault(old, context);
       await context.topology.waitForNewPrimary(old.port, 30_000);
       await heal(context);
       return {};
@@ -116,20 +116,14 @@ export const CHAOS_SCENARIOS: readonly ChaosScenario[] = Object.freeze([
       return {};
     },
   },
-  {
-    name: 'sentinel-then-primary',
-    summary: 'one sentinel SIGKILLed, then the primary: the other two fail over',
-    failover: true,
-    async inject(context) {
-      const { topology } = context;
-      const old = await topology.primary();
+  primaryFailure(
+    'sentinel-then-primary',
+    'one sentinel SIGKILLed, then the primary: the other two fail over',
+    async (primary, { topology }) => {
       await topology.sentinels[0].kill();
-      await old.kill();
-      await topology.waitForNewPrimary(old.port, 30_000);
-      await heal(context);
-      return {};
+      await primary.kill();
     },
-  },
+  ),
   {
     name: 'two-sentinels-then-primary',
     summary: 'two sentinels SIGKILLed, then the primary: no failover, quorum lost reported',
