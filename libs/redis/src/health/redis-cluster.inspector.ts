@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { RedisMetrics } from '../cache/redis-metrics';
 import { RedisConnections } from '../client/redis-connections';
 import type { SentinelConnection } from '../client/sentinel-client.factory';
 import { connectedReplicas, pairsToRecord, parseInfo } from '../common/redis-replies';
-import { withTimeout } from '../common/with-timeout';
 import { FailoverTracker } from '../failover/failover.tracker';
 import { MemoryStore } from '../fallback/memory-store';
 import { RedisExecutor } from '../fallback/redis-executor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import { askNode } from './ask-node';
 import type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './redis-cluster.view';
 import { RedisConfigAdvisor } from './redis-config.advisor';
 
@@ -50,7 +49,7 @@ export class RedisClusterInspector {
   private async collect(): Promise<RedisClusterView> {
     const sentinelMode = this.options.mode === 'sentinel';
     const [info, sentinels, sentinelReplicas, quorum, warnings] = await Promise.all([
-      this.ask(this.connections.write, 'INFO', 'replication'),
+      askNode(this.connections.write, this.timeoutMs, 'INFO', 'replication'),
       Promise.all(this.connections.sentinels.map((sentinel) => this.pingSentinel(sentinel))),
       sentinelMode ? this.askSentinels('REPLICAS') : Promise.resolve(null),
       sentinelMode ? this.checkQuorum() : Promise.resolve(null),
@@ -101,7 +100,7 @@ export class RedisClusterInspector {
 
   private async pingSentinel({ address, commands }: SentinelConnection): Promise<SentinelView> {
     const started = performance.now();
-    const answer = await this.ask(commands, 'PING');
+    const answer = await askNode(commands, this.timeoutMs, 'PING');
     const reachable = answer === 'PONG';
     return {
       host: address.host,
@@ -114,29 +113,23 @@ export class RedisClusterInspector {
   /** `SENTINEL <subcommand> <master>` from the first sentinel that answers. */
   private async askSentinels(subcommand: string): Promise<unknown> {
     const answers = await Promise.all(
-      this.connections.sentinels.map((s) => this.ask(s.commands, 'SENTINEL', subcommand, this.masterName())),
+      this.connections.sentinels.map((s) =>
+        askNode(s.commands, this.timeoutMs, 'SENTINEL', subcommand, this.masterName()),
+      ),
     );
     return answers.find((answer) => answer !== null && !(answer instanceof Error)) ?? null;
   }
 
   private async checkQuorum(): Promise<{ ok: boolean; message: string }> {
     const answers = await Promise.all(
-      this.connections.sentinels.map((s) => this.ask(s.commands, 'SENTINEL', 'CKQUORUM', this.masterName())),
+      this.connections.sentinels.map((s) =>
+        askNode(s.commands, this.timeoutMs, 'SENTINEL', 'CKQUORUM', this.masterName()),
+      ),
     );
     const ok = answers.find((answer) => typeof answer === 'string');
     if (ok) return { ok: true, message: String(ok) };
     const refusal = answers.find((answer): answer is Error => answer instanceof Error);
     return { ok: false, message: refusal?.message ?? 'no sentinel answered' };
-  }
-
-  /** A reply, the error Redis replied with, or null when nothing came back in time. */
-  private async ask(client: Redis, command: string, ...args: string[]): Promise<unknown> {
-    if (client.status !== 'ready') return null;
-    try {
-      return await withTimeout(client.call(command, ...args), this.timeoutMs);
-    } catch (error) {
-      return error instanceof Error && /^[A-Z]+ /.test(error.message) ? error : null;
-    }
   }
 
   private masterName(): string {

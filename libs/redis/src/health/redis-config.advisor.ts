@@ -3,9 +3,9 @@ import type Redis from 'ioredis';
 import { RedisConnections } from '../client/redis-connections';
 import { logEvent } from '../common/log-event';
 import { pairsToRecord } from '../common/redis-replies';
-import { withTimeout } from '../common/with-timeout';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import { askNode } from './ask-node';
 
 /** Below this, a loaded machine sees spurious failovers (see docs/failover.md). */
 const MIN_DOWN_AFTER_MS = 2000;
@@ -21,11 +21,14 @@ const MIN_DOWN_AFTER_MS = 2000;
 @Injectable()
 export class RedisConfigAdvisor implements OnApplicationBootstrap {
   private readonly logger = new Logger('RedisModule');
+  private readonly timeoutMs: number;
 
   constructor(
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
     private readonly connections: RedisConnections,
-  ) {}
+  ) {
+    this.timeoutMs = Math.min(options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
+  }
 
   /** Logs every warning once, without holding up startup. */
   onApplicationBootstrap(): void {
@@ -70,9 +73,9 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
     const answers = await Promise.all(
       this.connections.sentinels.map(async ({ label, commands }) => ({
         label,
-        master: await this.ask(commands, 'SENTINEL', 'MASTER', masterName),
-        info: await this.ask(commands, 'INFO'),
-        myId: await this.ask(commands, 'SENTINEL', 'MYID'),
+        master: await askNode(commands, this.timeoutMs, 'SENTINEL', 'MASTER', masterName),
+        info: await askNode(commands, this.timeoutMs, 'INFO'),
+        myId: await askNode(commands, this.timeoutMs, 'SENTINEL', 'MYID'),
       })),
     );
     const warnings: string[] = [];
@@ -103,14 +106,7 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
   }
 
   private async configGet(client: Redis, parameter: string): Promise<string | undefined> {
-    const reply = await this.ask(client, 'CONFIG', 'GET', parameter);
+    const reply = await askNode(client, this.timeoutMs, 'CONFIG', 'GET', parameter);
     return Array.isArray(reply) && reply.length >= 2 ? String(reply[1]) : undefined;
-  }
-
-  /** The reply, or undefined when the question could not be answered in time. */
-  private async ask(client: Redis, command: string, ...args: string[]): Promise<unknown> {
-    if (client.status !== 'ready') return undefined;
-    const timeoutMs = Math.min(this.options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
-    return withTimeout(client.call(command, ...args), timeoutMs).catch(() => undefined);
   }
 }
