@@ -267,6 +267,33 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
     expect(firstHeldAfterKill - switchedAt).toBeLessThan(1000);
   });
 
+  it('fails a held write as soon as the application shuts down, instead of holding it to the deadline', async () => {
+    const app = await start({
+      fallback: { enabled: false },
+      sentinel: {
+        sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
+        masterCheckIntervalMs: 1000,
+        writeHoldMs: 30_000,
+      },
+    });
+    const old = await topology.primary();
+    await old.kill();
+    const write = app.cache.set('hold:shutdown', 'v').then(
+      () => 'written',
+      (error: unknown) => error,
+    );
+    // Well before the failover (down-after is 2 s): the write is waiting for a primary.
+    await sleep(300);
+    const { value, ms } = await timed(async () => {
+      apps.splice(apps.indexOf(app), 1);
+      await app.app.close();
+      return write;
+    });
+
+    expect(value).toBeInstanceOf(RedisUnavailableError);
+    expect(ms).toBeLessThan(COMMAND_TIMEOUT_MS + SLACK_MS);
+  });
+
   it('notices a failover by polling when the sentinel events are lost', async () => {
     const password = 'watcher-secret-3';
     const acl = (...rules: string[]) =>

@@ -24,6 +24,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   readonly sentinels: readonly SentinelConnection[];
   private readonly extraPrimaries = new Map<string, Redis>();
   private connecting?: Promise<void>;
+  private readonly closing = new AbortController();
 
   constructor(@Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions) {
     this.redactor = new SecretRedactor([
@@ -75,8 +76,18 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     return [...new Set([...this.primaries(), this.read, ...this.sentinels.flatMap((s) => [s.commands, s.events])])];
   }
 
+  /**
+   * Aborted once {@link close} starts: no connection will be ready again. ioredis cannot say so
+   * itself: a client closed while it waits to reconnect keeps the status `reconnecting` and never
+   * emits `end` (redis/ioredis#1247).
+   */
+  get closed(): AbortSignal {
+    return this.closing.signal;
+  }
+
   /** Closes every connection, each within `shutdownTimeoutMs`. */
   async close(): Promise<void> {
+    this.closing.abort();
     await Promise.all(this.allClients().map((client) => closeWithin(client, REDIS_DEFAULTS.shutdownTimeoutMs)));
   }
 
@@ -105,18 +116,27 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** Resolves true once `client` is ready, false after `timeoutMs`. */
-export function waitForReady(client: Redis, timeoutMs: number): Promise<boolean> {
+/**
+ * Resolves true once `client` is ready; false after `timeoutMs`, or as soon as it cannot be ready
+ * again: the client ended, or `closed` (see {@link RedisConnections.closed}) was aborted.
+ */
+export function waitForReady(client: Redis, timeoutMs: number, closed?: AbortSignal): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
+  if (client.status === 'end' || closed?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onReady = (): void => finish(true);
-    const timer = setTimeout(() => finish(false), timeoutMs);
+    const onGone = (): void => finish(false);
+    const timer = setTimeout(onGone, timeoutMs);
     function finish(result: boolean): void {
       clearTimeout(timer);
       client.off('ready', onReady);
+      client.off('end', onGone);
+      closed?.removeEventListener('abort', onGone);
       resolve(result);
     }
     client.once('ready', onReady);
+    client.once('end', onGone);
+    closed?.addEventListener('abort', onGone, { once: true });
   });
 }
 

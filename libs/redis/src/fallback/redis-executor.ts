@@ -52,7 +52,7 @@ const RETRY_PAUSE_MS = 50;
  *   are not carried back to Redis;
  * - in Sentinel mode, a write that cannot reach the primary waits for it (a failover in progress)
  *   for up to `sentinel.writeHoldMs`, and is sent again once it is back, instead of failing; not
- *   when no sentinel answers (no failover can come).
+ *   when no sentinel answers (no failover can come), nor after shutdown began.
  */
 @Injectable()
 export class RedisExecutor implements OnApplicationShutdown {
@@ -177,12 +177,13 @@ export class RedisExecutor implements OnApplicationShutdown {
     // Once an attempt may have been applied, a later "not sent" does not make the write a definite failure.
     let uncertain = first instanceof RedisOutcomeUnknownError;
     this.metrics.heldWrites += 1;
-    while (isRetriable(failure, operation) && this.canFailOver()) {
+    const { closed } = this.connections;
+    while (!closed.aborted && isRetriable(failure, operation) && this.canFailOver()) {
       const client = operation.primary ?? this.connections.write;
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
       if (client.status === 'ready') await sleep(Math.min(RETRY_PAUSE_MS, remaining));
-      else if (!(await waitForReady(client, remaining))) break;
+      else if (!(await waitForReady(client, remaining, closed))) break;
       try {
         const result = await operation.redis(client);
         this.breaker.recordSuccess();
