@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RedisPermissionError, RedisUnavailableError, type RedisModuleOptions } from '@sentinel-kit/redis';
+import {
+  RedisMetrics,
+  RedisPermissionError,
+  RedisUnavailableError,
+  type RedisModuleOptions,
+  type RedisSentinelOptions,
+} from '@sentinel-kit/redis';
 import {
   CapturedLogger,
   SentinelTopology,
@@ -24,14 +30,18 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
   const apps: RedisTestApp[] = [];
   const consoleErrors: string[] = [];
 
+  /** The group's sentinels, polled every second, with `overrides`. */
+  const sentinelOptions = (overrides: Partial<RedisSentinelOptions> = {}): RedisSentinelOptions => ({
+    sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
+    masterName: topology.masterName,
+    masterCheckIntervalMs: 1000,
+    ...overrides,
+  });
+
   const start = async (extra: Partial<RedisModuleOptions> = {}, logs?: CapturedLogger): Promise<RedisTestApp> => {
     const app = await startRedisModule(
       {
-        sentinel: {
-          sentinels: topology.sentinels.map((s) => s.endpoint).map(({ host, port }) => ({ host, port })),
-          masterName: topology.masterName,
-          masterCheckIntervalMs: 1000,
-        },
+        sentinel: sentinelOptions(),
         commandTimeoutMs: COMMAND_TIMEOUT_MS,
         circuit: { probeIntervalMs: 100 },
         ...extra,
@@ -218,11 +228,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
     const held = await start({ fallback: { enabled: false } });
     const failFast = await start({
       fallback: { enabled: false },
-      sentinel: {
-        sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
-        masterCheckIntervalMs: 1000,
-        writeHoldMs: 0,
-      },
+      sentinel: sentinelOptions({ writeHoldMs: 0 }),
     });
     const results = { held: { ok: 0, failed: 0 }, failFast: { ok: 0, failed: 0 } };
     let running = true;
@@ -270,11 +276,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
   it('fails a held write as soon as the application shuts down, instead of holding it to the deadline', async () => {
     const app = await start({
       fallback: { enabled: false },
-      sentinel: {
-        sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
-        masterCheckIntervalMs: 1000,
-        writeHoldMs: 30_000,
-      },
+      sentinel: sentinelOptions({ writeHoldMs: 30_000 }),
     });
     const old = await topology.primary();
     await old.kill();
@@ -283,7 +285,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
       (error: unknown) => error,
     );
     // Well before the failover (down-after is 2 s): the write is waiting for a primary.
-    await sleep(300);
+    await waitFor(() => app.app.get(RedisMetrics).heldWrites === 1, { description: 'the write to be held' });
     const { value, ms } = await timed(async () => {
       apps.splice(apps.indexOf(app), 1);
       await app.app.close();
@@ -300,9 +302,8 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
       Promise.all(topology.sentinels.map((s) => sendCommand(s.endpoint, 'ACL', ['SETUSER', 'watcher', ...rules])));
     await acl('on', `>${password}`, '+@all', '&*');
     try {
-      const sentinels = topology.sentinels.map(({ host, port }) => ({ host, port }));
       const { cache, status } = await start({
-        sentinel: { sentinels, username: 'watcher', password, masterCheckIntervalMs: 1000 },
+        sentinel: sentinelOptions({ username: 'watcher', password }),
         fallback: { enabled: false },
       });
       // Cut the event subscriptions for good: they cannot come back without SUBSCRIBE.
@@ -331,11 +332,7 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
   it('loses no acknowledged write when the primary hangs (SIGSTOP), fails over and comes back (SIGCONT)', async () => {
     const { cache, status } = await start({
       fallback: { enabled: false },
-      sentinel: {
-        sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
-        masterCheckIntervalMs: 1000,
-        writeHoldMs: WRITE_HOLD_MS,
-      },
+      sentinel: sentinelOptions({ writeHoldMs: WRITE_HOLD_MS }),
     });
     const old = await topology.primary();
     const acknowledged: string[] = [];

@@ -21,7 +21,7 @@ const UNAVAILABLE_REPLIES = new Set(['READONLY', 'NOREPLICAS', 'LOADING', 'MASTE
 export interface ResilientOperation<T> {
   /** Name for errors and logs, e.g. `get`. Never include values. */
   name: string;
-  /** The call against a client. */
+  /** The call against a client. Keys go as given: add `REDIS_RESOLVED_OPTIONS.keyPrefix` yourself. */
   redis: (client: Redis) => Promise<T>;
   /**
    * The same operation against the in-memory store. Omit it for operations that must fail rather

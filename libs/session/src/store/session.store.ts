@@ -44,20 +44,20 @@ async function served<T>(
  */
 @Injectable()
 export class SessionStore {
-  /** `<REDIS_KEY_PREFIX>session:<id>`. */
-  private readonly sessionKey: (id: string) => string;
-  /** `<REDIS_KEY_PREFIX>session-user:<user id>`. */
-  private readonly indexKey: (userId: string) => string;
+  /** `<REDIS_KEY_PREFIX>session:`, the prefix of every session key. */
+  private readonly sessionPrefix: string;
+  /** `<REDIS_KEY_PREFIX>session-user:`, the prefix of every per-user index. */
+  private readonly indexPrefix: string;
+  private readonly sessionKey = (id: string): string => this.sessionPrefix + id;
+  private readonly indexKey = (userId: string): string => this.indexPrefix + userId;
 
   constructor(
     private readonly writer: DurableWriter,
     private readonly executor: RedisExecutor,
     @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
   ) {
-    const sessionPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.sessionKeyPrefix}`;
-    const indexPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.userIndexKeyPrefix}`;
-    this.sessionKey = (id) => sessionPrefix + id;
-    this.indexKey = (userId) => indexPrefix + userId;
+    this.sessionPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.sessionKeyPrefix}`;
+    this.indexPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.userIndexKeyPrefix}`;
   }
 
   /** The stored session, or null. */
@@ -167,7 +167,7 @@ export class SessionStore {
       name: 'session.destroyAllForUser',
       script: REMOVE_USER_SESSIONS,
       keys: [this.indexKey(userId)],
-      args: [this.sessionKey(''), `(${now}`], // ARGV[1]: the prefix of session keys
+      args: [this.sessionPrefix, `(${now}`],
       durable: true,
       memory: (store) => {
         const index = new MemorySessionIndex(store, this.indexKey(userId));
