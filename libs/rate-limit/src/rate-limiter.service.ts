@@ -16,6 +16,9 @@ import { RateLimitMetrics } from './rate-limit.metrics';
 import type { ResolvedRateLimitOptions } from './options/rate-limit-options.interface';
 import { RULE_NAME_PATTERN } from './options/rate-limit-rule.schema';
 
+/** What the scripts (and their in-memory twins) answer: `[remaining, resetMs]` when allowed, `[remaining, resetMs, retryAfterMs]` when refused. */
+type ScriptReply = [number, number, number?];
+
 /** A limit: `points` per `durationMs`, with bursts up to `burst` (default `points`). */
 export interface RateLimitSpec {
   /** Names the limit in keys and headers, e.g. `api` or `login`. */
@@ -54,7 +57,11 @@ export interface RateLimitResult {
  */
 @Injectable()
 export class RateLimiterService {
-  private readonly memory: MemoryStore;
+  /**
+   * Per-process buckets for the `memory` policy, in a store of their own (bounded by
+   * `memoryMaxKeys`), so that other data answered from memory cannot evict them.
+   */
+  private readonly buckets: MemoryStore;
   /** `REDIS_KEY_PREFIX` and `rate-limit:`. */
   private readonly keyPrefix: string;
 
@@ -64,7 +71,7 @@ export class RateLimiterService {
     private readonly executor: RedisExecutor,
     private readonly metrics: RateLimitMetrics,
   ) {
-    this.memory = new MemoryStore(options.memoryMaxKeys);
+    this.buckets = new MemoryStore(options.memoryMaxKeys);
     this.keyPrefix = `${redisOptions.keyPrefix}${RATE_LIMIT_DEFAULTS.keyPrefix}`;
   }
 
@@ -85,47 +92,57 @@ export class RateLimiterService {
     }
     const redisKey = this.redisKey(algorithm, limit.name, key);
     try {
-      const reply = (await this.executor.write({
+      const { value: reply, source } = await this.executor.write<ScriptReply>({
         name: 'rate-limit.consume',
-        redis: (client) => algorithm.script.run(client, [redisKey], algorithm.scriptArguments(parameters, cost)),
-      })) as [number, number, number?];
+        redis: (client) =>
+          algorithm.script.run(client, [redisKey], algorithm.scriptArguments(parameters, cost)) as Promise<ScriptReply>,
+        memory: this.whenRedisCannotAnswer(algorithm, parameters, redisKey, cost),
+        // A decision, not a claim about what Redis holds: the policy applies after a timeout too.
+        memoryAfterUnknown: true,
+      });
       const allowed = reply.length === 2;
       const [remaining, resetMs, retryAfterMs = 0] = reply;
-      this.metrics.record(allowed, 'redis');
-      return { allowed, limit: capacity, remaining, resetMs, retryAfterMs, store: 'redis' };
+      const store = source === 'redis' ? 'redis' : this.options.onRedisFailure === 'open' ? 'none' : 'memory';
+      this.metrics.record(allowed, store);
+      return { allowed, limit: capacity, remaining, resetMs, retryAfterMs, store };
     } catch (error) {
-      if (!(error instanceof RedisModuleError) || !isAvailabilityFailure(error)) throw error;
-      const result = this.whenRedisFails(algorithm, parameters, redisKey, cost, error);
-      this.metrics.record(result.allowed, result.store);
-      return result;
+      if (error instanceof RedisModuleError && isAvailabilityFailure(error)) {
+        throw new RateLimiterUnavailableError(`rate limiter: Redis cannot answer (${error.code}); refusing`, {
+          cause: error,
+        });
+      }
+      throw error;
     }
   }
 
-  private whenRedisFails(
+  /**
+   * The answer while Redis cannot give one, in the script's reply shape: a per-process bucket
+   * (`memory`), or allowed (`open`); none for `closed`, which refuses.
+   */
+  private whenRedisCannotAnswer(
     algorithm: RateLimitAlgorithm<unknown>,
     parameters: LimitParameters,
     redisKey: string,
     cost: number,
-    cause: RedisModuleError,
-  ): RateLimitResult {
-    const limit = algorithm.capacity(parameters);
+  ): (() => ScriptReply) | undefined {
     switch (this.options.onRedisFailure) {
       case 'open':
-        return { allowed: true, limit, remaining: limit, resetMs: 0, retryAfterMs: 0, store: 'none' };
+        return () => [algorithm.capacity(parameters), 0];
       case 'closed':
-        throw new RateLimiterUnavailableError(`rate limiter: Redis cannot answer (${cause.code}); refusing`, { cause });
-      case 'memory': {
-        const text = this.memory.get(redisKey);
-        const decision = algorithm.evaluate(
-          parameters,
-          text === null ? null : (JSON.parse(text) as unknown),
-          cost,
-          Date.now(),
-        );
-        this.memory.set(redisKey, JSON.stringify(decision.state), decision.ttlMs / 1000);
-        const { allowed, remaining, resetMs, retryAfterMs } = decision;
-        return { allowed, limit, remaining, resetMs, retryAfterMs, store: 'memory' };
-      }
+        return undefined;
+      case 'memory':
+        return () => {
+          const text = this.buckets.get(redisKey);
+          const decision = algorithm.evaluate(
+            parameters,
+            text === null ? null : (JSON.parse(text) as unknown),
+            cost,
+            Date.now(),
+          );
+          this.buckets.set(redisKey, JSON.stringify(decision.state), decision.ttlMs / 1000);
+          const { allowed, remaining, resetMs, retryAfterMs } = decision;
+          return allowed ? [remaining, resetMs] : [remaining, resetMs, retryAfterMs];
+        };
     }
   }
 

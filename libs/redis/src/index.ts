@@ -1,12 +1,14 @@
 export { RedisCacheService } from './cache/redis-cache.service';
 export { RedisMetrics, type CommandClass, type CommandRole, type RedisMetricsSnapshot } from './cache/redis-metrics';
 export { RedisConnections } from './client/redis-connections';
+export type { ReplicaReadStatus } from './client/replica-read.gate';
 export { RedisScript } from './client/redis-script';
 export { RedisCommandRejectedError } from './errors/redis-command-rejected.error';
 export { RedisConfigError } from './errors/redis-config.error';
 export { RedisModuleError } from './errors/redis-module.error';
 export { RedisOutcomeUnknownError } from './errors/redis-outcome-unknown.error';
 export { RedisPermissionError } from './errors/redis-permission.error';
+export { RedisScanInterruptedError } from './errors/redis-scan-interrupted.error';
 export { RedisUnavailableError } from './errors/redis-unavailable.error';
 export type {
   FailoverRecord,
@@ -15,7 +17,8 @@ export type {
   SentinelEventChannel,
 } from './failover/failover.interfaces';
 export { MemoryStore } from './fallback/memory-store';
-export { RedisExecutor, isAvailabilityFailure, type ResilientOperation } from './fallback/redis-executor';
+export { RedisExecutor, isAvailabilityFailure } from './fallback/redis-executor';
+export type { Answer, AnswerSource, ResilientOperation } from './fallback/resilient-operation';
 export { RedisHealthIndicator } from './health/redis-health.indicator';
 export { RedisHealthModule } from './health/redis-health.module';
 export {

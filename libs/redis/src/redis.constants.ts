@@ -23,6 +23,23 @@ export const REDIS_DEFAULTS = Object.freeze({
   masterCheckIntervalMs: 2000,
   /** How long a write waits for the primary during a failover (Sentinel mode) before failing. */
   writeHoldMs: 10_000,
+  /** Reads skip a replica that lags the primary by more than this. */
+  replicaMaxLagMs: 1000,
+  /** How often the read replica's link and lag are checked (Sentinel mode, reads from replicas). */
+  replicaCheckIntervalMs: 500,
+  /** Primary offset readings kept to estimate replica lag (20 checks: 10 s). */
+  replicaLagSamples: 20,
+  /**
+   * A connection that got no byte back for this many command timeouts while commands were waiting
+   * is torn down and reconnected (a socket that died silently, without FIN or RST).
+   */
+  stalledSocketTimeouts: 3,
+  /** Key (under the key prefix) that the circuit breaker's write probe sets. */
+  writeProbeKey: 'sentinel-kit:write-probe',
+  /** Expiry of that key. */
+  writeProbeTtlMs: 10_000,
+  /** Longest pause between two attempts of a held call that Redis refused (`NOREPLICAS`, `READONLY`…). */
+  maxRetryPauseMs: 500,
   /** Upper bound on opening one connection (including the sentinel lookup). */
   connectTimeoutMs: 2000,
   /** How long a closing socket may linger before it is destroyed (ioredis `disconnectTimeout`). */

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { RedisCacheService } from './cache/redis-cache.service';
 import { RedisMetrics } from './cache/redis-metrics';
 import { RedisConnections } from './client/redis-connections';
+import { ReplicaReadGate } from './client/replica-read.gate';
 import { FailoverTracker } from './failover/failover.tracker';
 import { RedisEventLog } from './failover/redis-event.log';
 import { SentinelMonitor } from './failover/sentinel-monitor.service';
@@ -45,6 +46,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
         new FailoverTracker(options.mode === 'sentinel' ? options.sentinel.masterName : ''),
     },
     SentinelMonitor,
+    ReplicaReadGate,
     {
       provide: MemoryStore,
       inject: [REDIS_RESOLVED_OPTIONS],

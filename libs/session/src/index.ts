@@ -9,6 +9,7 @@ export { SESSION_ENV_VARIABLES, resolveSessionEnv, sessionEnvConfig } from './op
 export type {
   ResolvedSessionOptions,
   SessionDurability,
+  SessionFallback,
   SessionModuleOptions,
 } from './options/session-options.interface';
 export { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from './session.constants';

@@ -26,4 +26,12 @@ export const SESSION_DEFAULTS = Object.freeze({
   userIndexKeyPrefix: 'session-user:',
   revokedTokenKeyPrefix: 'revoked-token:',
   expressSessionKeyPrefix: 'express-session:',
+  /** Keys that remember how many sessions a sign-out-everywhere removed, for a run sent again. */
+  signOutResultKeyPrefix: 'session-sign-out:',
+  /** How long that count is kept: longer than the longest write hold. */
+  signOutResultTtlMs: 600_000,
+  /** Sign-outs kept pending (memory fallback) at most; past it, a sign-out that cannot reach Redis fails. */
+  maxPendingSignOuts: 10_000,
+  /** How often pending sign-outs are replayed to Redis. */
+  signOutReplayIntervalMs: 1000,
 });

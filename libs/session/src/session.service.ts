@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RedisModuleError, isAvailabilityFailure } from '@sentinel-kit/redis';
 import { InvalidSessionInputError } from './errors/invalid-session-input.error';
 import { SessionConflictError } from './errors/session-conflict.error';
 import { SessionNotFoundError } from './errors/session-not-found.error';
@@ -9,7 +10,12 @@ import { SessionMetrics } from './session.metrics';
 import { assertSessionId, newSessionId } from './session-id';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SessionRecord, StoredSession } from './store/session-record';
-import { SessionStore, type SessionStorage } from './store/session.store';
+import {
+  SessionStore,
+  type SessionStorage,
+  type SignOutEverywhereResult,
+  type SignOutOutcome,
+} from './store/session.store';
 
 /** A session as callers see it. */
 export interface Session<T extends Record<string, unknown> = Record<string, unknown>> {
@@ -21,8 +27,8 @@ export interface Session<T extends Record<string, unknown> = Record<string, unkn
   expiresAt: Date;
   absoluteExpiresAt: Date;
   /**
-   * `redis`, or `memory` when Redis was unreachable and the fallback answered: such a session lives
-   * only in this instance and is not carried back to Redis.
+   * `redis`, or `memory` when Redis could not answer and the session fallback (`memory`) did: such a
+   * session lives only in this instance and is not carried back to Redis.
    */
   storage: SessionStorage;
 }
@@ -47,8 +53,10 @@ const MAX_USER_ID_LENGTH = 256;
 /**
  * Sessions in Redis that survive a failover: every acknowledged create, update, touch, rotate
  * and destroy has reached the primary and (in `replicated` mode) at least one replica. Reads go to
- * the primary, so any app instance sees the caller's own acknowledged writes. While Redis is
- * unreachable and the fallback is on, sessions live in this instance's memory (degraded).
+ * the primary, so any app instance sees the caller's own acknowledged writes. Calls are held
+ * through a failover (Sentinel mode) and sent again safely; while Redis cannot answer they fail
+ * with a typed error, never with "not found" (`fallback: 'none'`, the Sentinel default), or, with
+ * `fallback: 'memory'`, new sessions live in this instance's memory and sign-outs are kept pending.
  *
  * @example
  * const { id } = await sessions.create(user.id, { roles: ['admin'] });
@@ -94,31 +102,33 @@ export class SessionService {
       // 'exists' would take a 192-bit collision; draw again rather than overwrite.
       const saved = await this.store.save(record, null, true, now);
       if (saved.value === 'saved') {
-        this.metrics.sessionCreated(saved.storage);
-        return { id: record.id, expiresAt: new Date(record.expiresAt), storage: saved.storage };
+        this.metrics.sessionCreated(saved.source);
+        return { id: record.id, expiresAt: new Date(record.expiresAt), storage: saved.source };
       }
     }
   }
 
   /**
    * The session, or null when there is none. With sliding expiry its lifetime is renewed (a
-   * renewal is not waited on by replicas: losing one only shortens the session).
+   * renewal is not waited on by replicas, and one that fails is skipped: losing one only shortens
+   * the session).
    * @throws InvalidSessionInputError for a malformed id.
+   * @throws RedisUnavailableError / RedisOutcomeUnknownError while Redis cannot say (never null then).
    */
   async get(id: string): Promise<Session | null> {
     assertSessionId(id);
     const now = Date.now();
-    const { value: stored, storage } = await this.store.load(id);
+    const { value: stored, source } = await this.store.load(id);
     if (!stored || stored.record.expiresAt <= now) return null;
     const renewed = this.renewedExpiry(stored.record, now);
     // Renew only when it gains at least a tenth of the TTL: at most ~10 writes per TTL however busy
     // the session, which keeps 90% of the sliding window. A lost race means someone else renewed it.
     if (renewed - stored.record.expiresAt >= stored.record.ttlMs / 10) {
       const record = { ...stored.record, expiresAt: renewed };
-      const saved = await this.store.save(record, stored.json, false, now);
-      if (saved.value === 'saved') return toSession(record, saved.storage);
+      const saved = await this.store.save(record, stored.json, false, now).catch(skipUnavailable);
+      if (saved?.value === 'saved') return toSession(record, saved.source);
     }
-    return toSession(stored.record, storage);
+    return toSession(stored.record, source);
   }
 
   /**
@@ -161,41 +171,48 @@ export class SessionService {
       const record = { ...stored.record, id: newSessionId(), expiresAt: this.renewedExpiry(stored.record, now) };
       const rotated = await this.store.rotate(stored, record, now);
       if (rotated.value === 'saved')
-        return { id: record.id, expiresAt: new Date(record.expiresAt), storage: rotated.storage };
+        return { id: record.id, expiresAt: new Date(record.expiresAt), storage: rotated.source };
       await backOff(attempt);
     }
     throw new SessionConflictError('rotate: the session kept changing; try again');
   }
 
   /**
-   * @returns whether a live session was destroyed.
+   * Signs the session out (logout).
+   * @returns `destroyed`; `not-found` when Redis has no such live session; `pending` when Redis
+   *   could not be told (`fallback: 'memory'` only): this instance honours it at once and tells
+   *   Redis when it is back.
+   * @throws RedisUnavailableError / RedisOutcomeUnknownError when Redis could not be told, even
+   *   after holding through a failover (`fallback: 'none'`): the session may still be live.
    * @throws SessionNotReplicatedError.
    */
-  async destroy(id: string): Promise<boolean> {
+  destroy(id: string): Promise<SignOutOutcome> {
     assertSessionId(id);
-    const now = Date.now();
-    const { value: stored } = await this.store.load(id);
-    if (!stored) return false;
-    return this.store.remove(id, stored.record.userId, now);
+    return this.store.remove(id, Date.now());
   }
 
-  /** The user's live sessions, oldest first. */
+  /**
+   * The user's live sessions, oldest first, from Redis (this instance's memory cannot know them all).
+   * @throws RedisUnavailableError / RedisOutcomeUnknownError while Redis cannot answer.
+   */
   async listForUser(userId: string): Promise<Session[]> {
     assertUserId(userId);
     const now = Date.now();
     const ids = await this.store.liveIdsForUser(userId, now);
-    const { value: stored, storage } = await this.store.loadMany(ids);
+    const stored = await this.store.loadMany(ids);
     return stored
       .filter((s): s is StoredSession => s !== null && s.record.userId === userId && s.record.expiresAt > now)
-      .map((s) => toSession(s.record, storage))
+      .map((s) => toSession(s.record, 'redis'))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
   /**
-   * Destroys every session of the user (sign out everywhere).
-   * @returns how many live sessions were destroyed.
+   * Signs the user out everywhere: every session created up to now.
+   * @returns `{ state: 'done', destroyed }` (how many live sessions were destroyed), or
+   *   `{ state: 'pending' }` (see {@link destroy}).
+   * @throws like {@link destroy}.
    */
-  async destroyAllForUser(userId: string): Promise<number> {
+  destroyAllForUser(userId: string): Promise<SignOutEverywhereResult> {
     assertUserId(userId);
     return this.store.removeAllForUser(userId, Date.now());
   }
@@ -210,7 +227,7 @@ export class SessionService {
       const stored = await this.loadLive(id, now);
       const record = { ...change(stored.record), expiresAt: this.renewedExpiry(stored.record, now) };
       const saved = await this.store.save(record, stored.json, true, now);
-      if (saved.value === 'saved') return toSession(record, saved.storage);
+      if (saved.value === 'saved') return toSession(record, saved.source);
       await backOff(attempt);
     }
     throw new SessionConflictError('update: the session kept changing; try again');
@@ -233,6 +250,12 @@ export class SessionService {
     const bytes = Buffer.byteLength(JSON.stringify(data));
     if (bytes > this.options.maxBytes) throw new SessionTooLargeError(bytes, this.options.maxBytes);
   }
+}
+
+/** A failed renewal (Redis could not take it) is skipped: the session is still the one read. */
+function skipUnavailable(error: unknown): undefined {
+  if (error instanceof RedisModuleError && isAvailabilityFailure(error)) return undefined;
+  throw error;
 }
 
 /** Up to a few milliseconds, growing with the attempt, so racing writers spread out. */

@@ -9,8 +9,9 @@ const MAX_JTI_LENGTH = 512;
 
 /**
  * Revoked tokens (by JWT `jti`), each remembered until the token itself expires. Revocations are
- * durable like sessions. Both calls fail closed: while Redis is unreachable they throw instead of
- * answering from this instance's memory, which could not know about revocations made elsewhere.
+ * durable like sessions, and both calls are held through a failover. Both fail closed: while Redis
+ * cannot answer they throw instead of answering from this instance's memory, which could not know
+ * about revocations made elsewhere.
  *
  * @example
  * await revocations.revoke(payload.jti, new Date(payload.exp * 1000));
@@ -54,10 +55,11 @@ export class TokenRevocationService {
    */
   async isRevoked(jti: string): Promise<boolean> {
     assertJti(jti);
-    return this.executor.write({
+    const { value } = await this.executor.readPrimary({
       name: 'token.isRevoked',
       redis: async (client) => (await client.exists(this.keyPrefix + jti)) === 1,
     });
+    return value;
   }
 }
 

@@ -27,7 +27,8 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
   const raw = (command: string, ...args: (string | number)[]) => sendCommand(server.endpoint, command, args);
 
   beforeAll(async () => {
-    ({ server, dispose } = await startStandaloneRedis());
+    // Persistent, so that a restarted server has its sessions back (and the pending sign-outs matter).
+    ({ server, dispose } = await startStandaloneRedis({ configLines: ['appendonly yes', 'appendfsync always'] }));
   });
   afterEach(async () => {
     await Promise.all(apps.splice(0).map(({ app }) => app.close()));
@@ -86,7 +87,7 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     await expect(sessions.update(unknown, { a: 1 })).rejects.toThrow(SessionNotFoundError);
     await expect(sessions.touch(unknown)).rejects.toThrow(SessionNotFoundError);
     await expect(sessions.rotate(unknown)).rejects.toThrow(SessionNotFoundError);
-    expect(await sessions.destroy(unknown)).toBe(false);
+    expect(await sessions.destroy(unknown)).toBe('not-found');
     expect(await raw('DBSIZE')).toBe(2); // the session and its user index
   });
 
@@ -106,10 +107,11 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     const b = await sessions.create('user-4');
     const c = await sessions.create('user-4');
     const other = await sessions.create('user-5');
-    expect(await sessions.destroy(a.id)).toBe(true);
-    expect(await sessions.destroy(a.id)).toBe(false);
+    expect(await sessions.destroy(a.id)).toBe('destroyed');
+    expect(await sessions.destroy(a.id)).toBe('not-found');
     expect(await sessions.get(a.id)).toBeNull();
-    expect(await sessions.destroyAllForUser('user-4')).toBe(2);
+    expect(await sessions.destroyAllForUser('user-4')).toEqual({ state: 'done', destroyed: 2 });
+    expect(await sessions.destroyAllForUser('user-4')).toEqual({ state: 'done', destroyed: 0 });
     expect(await sessions.get(b.id)).toBeNull();
     expect(await sessions.get(c.id)).toBeNull();
     expect(await sessions.listForUser('user-4')).toEqual([]);
@@ -154,20 +156,46 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     await expect(revocations.revoke('', new Date())).rejects.toThrow(InvalidSessionInputError);
   });
 
-  it('serves sessions from memory while Redis is gone, but never answers revocations from memory', async () => {
-    const { sessions, revocations, status } = await start();
-    expect((await sessions.create('user-7')).storage).toBe('redis');
+  it('with the memory fallback, keeps new sessions in memory while Redis is gone, never calls a Redis session absent, and keeps sign-outs pending until Redis applies them', async () => {
+    const { sessions, revocations, status, logs } = await start();
+    const stored = await sessions.create('user-7');
+    const elsewhere = await sessions.create('user-7b');
+    const everywhere = await sessions.create('user-7c');
+    expect(stored.storage).toBe('redis');
     await server.kill();
+    await waitFor(() => status.getStatus().degraded, { description: 'the client to see the connection gone' });
     const { id, storage } = await sessions.create('user-7', { offline: true });
     expect(storage).toBe('memory');
     expect(await sessions.get(id)).toMatchObject({ data: { offline: true }, storage: 'memory' });
     await sessions.update(id, { more: 1 });
-    expect((await sessions.listForUser('user-7')).map((s) => s.id)).toEqual([id]);
     expect(status.getStatus().degraded).toBe(true);
-    // Memory does not know what Redis holds: only the session made during the outage is there.
+    // Memory does not know what Redis holds: a stored session is unknown here, not absent, and a
+    // list would be partial.
+    await expect(sessions.get(stored.id)).rejects.toThrow(RedisUnavailableError);
+    await expect(sessions.listForUser('user-7')).rejects.toThrow(RedisUnavailableError);
     await expect(revocations.isRevoked('jti-2')).rejects.toThrow(RedisUnavailableError);
     await expect(revocations.revoke('jti-2', new Date(Date.now() + 60_000))).rejects.toThrow(RedisUnavailableError);
-    expect(await sessions.destroyAllForUser('user-7')).toBe(1);
+
+    // Sign-outs: the memory session is gone at once; the stored ones are signed out here, pending.
+    expect(await sessions.destroy(id)).toBe('destroyed');
+    expect(await sessions.get(id)).toBeNull();
+    expect(await sessions.destroy(stored.id)).toBe('pending');
+    expect(await sessions.get(stored.id)).toBeNull();
+    expect(await sessions.destroy(elsewhere.id)).toBe('pending');
+    expect(await sessions.destroyAllForUser('user-7c')).toEqual({ state: 'pending' });
+    expect(logs.lines.some((line) => line.includes('session.sign-outs-pending'))).toBe(true);
+
+    // Redis is back with every session it had: the pending sign-outs reach it, none comes back.
+    await server.start();
+    await waitFor(() => logs.lines.some((line) => line.includes('session.sign-outs-replayed')), {
+      description: 'the pending sign-outs to be replayed',
+      timeoutMs: 10_000,
+    });
+    for (const gone of [stored.id, elsewhere.id, everywhere.id]) {
+      expect(await raw('EXISTS', `app:session:${gone}`)).toBe(0);
+      expect(await sessions.get(gone)).toBeNull();
+    }
+    expect(await raw('KEYS', 'app:session-user:*')).toEqual([]);
   });
 
   it('fails fast with the fallback off', async () => {

@@ -7,6 +7,7 @@ export { SENTINEL_GROUP_PROFILE, sentinelGroupTimings, type SentinelGroupTimings
 export { SentinelTopology, type SentinelTopologyOptions } from './sentinel-topology';
 export { reportMeasure } from './report';
 export { startStandaloneRedis } from './standalone-redis';
+export { TcpProxy } from './tcp-proxy';
 export { timed } from './timed';
 export { waitFor, type WaitForOptions } from './wait-for';
 export {

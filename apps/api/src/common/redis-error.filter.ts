@@ -3,7 +3,7 @@ import { RedisModuleError } from '@sentinel-kit/redis';
 import type { Response } from 'express';
 
 /** HTTP status of each library error code; anything else is a 503 (Redis cannot serve now). */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+const STATUS_BY_CODE: Readonly<Record<string, HttpStatus>> = {
   SESSION_INPUT_INVALID: HttpStatus.BAD_REQUEST,
   SESSION_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
   SESSION_NOT_FOUND: HttpStatus.NOT_FOUND,
@@ -12,10 +12,13 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   REDIS_CONFIG_INVALID: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
+/** `Retry-After` of a 503: about how long a Sentinel failover takes to settle. */
+const RETRY_AFTER_SECONDS = 2;
+
 /**
  * Maps the libraries' typed errors to JSON HTTP answers: input problems are 4xx, Redis being
- * unable to serve (unavailable, outcome unknown, not replicated, refused) is 503, never a 500.
- * The libraries' messages carry no secrets.
+ * unable to serve (unavailable, outcome unknown, not replicated, refused) is 503 with
+ * `Retry-After`, never a 500. The libraries' messages carry no secrets.
  */
 @Catch(RedisModuleError)
 export class RedisErrorFilter implements ExceptionFilter<RedisModuleError> {
@@ -23,11 +26,9 @@ export class RedisErrorFilter implements ExceptionFilter<RedisModuleError> {
 
   catch(error: RedisModuleError, host: ArgumentsHost): void {
     const status = STATUS_BY_CODE[error.code] ?? HttpStatus.SERVICE_UNAVAILABLE;
-    if (status >= 500) this.logger.warn(`${error.code}: ${error.message}`);
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(status)
-      .json({ statusCode: status, error: error.code, message: error.message });
+    if (status >= HttpStatus.INTERNAL_SERVER_ERROR) this.logger.warn(`${error.code}: ${error.message}`);
+    const response = host.switchToHttp().getResponse<Response>();
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    response.status(status).json({ statusCode: status, error: error.code, message: error.message });
   }
 }

@@ -4,6 +4,7 @@ import {
   Delete,
   Get,
   HttpCode,
+  HttpStatus,
   NotFoundException,
   Param,
   Patch,
@@ -28,6 +29,19 @@ export interface SessionView {
   expiresAt: string;
   storage: Session['storage'];
 }
+
+/** The answer to a sign-out that Redis could not be told of yet. */
+export interface PendingSignOut {
+  pending: true;
+  storage: 'memory';
+  message: string;
+}
+
+const PENDING_SIGN_OUT: PendingSignOut = {
+  pending: true,
+  storage: 'memory',
+  message: 'signed out on this instance; Redis is told as soon as it answers again',
+};
 
 /** Session endpoints; errors are mapped to JSON 4xx/503 by `RedisErrorFilter`. */
 @Controller('sessions')
@@ -72,11 +86,22 @@ export class SessionsController {
     return toView(await this.sessions.update(id, patch));
   }
 
-  /** 204 when destroyed, 404 when there was none. */
+  /**
+   * The logout: 204 when destroyed, 404 when Redis has no such session, 202 when Redis could not be
+   * told yet and this instance keeps the sign-out pending (memory fallback). While Redis cannot say,
+   * 503 (from `RedisErrorFilter`), never 404.
+   */
   @Delete(':id')
   @HttpCode(204)
-  async destroy(@Param('id') id: string): Promise<void> {
-    if (!(await this.sessions.destroy(id))) throw new NotFoundException('session not found');
+  async destroy(
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PendingSignOut | undefined> {
+    const outcome = await this.sessions.destroy(id);
+    if (outcome === 'not-found') throw new NotFoundException('session not found');
+    if (outcome === 'destroyed') return undefined;
+    response.status(HttpStatus.ACCEPTED);
+    return PENDING_SIGN_OUT;
   }
 }
 
@@ -90,10 +115,16 @@ export class UserSessionsController {
     return (await this.sessions.listForUser(userId)).map(toView);
   }
 
-  /** Sign out everywhere: 200 `{ destroyed }`. */
+  /** Sign out everywhere: 200 `{ destroyed }`, or 202 when the sign-out is pending (see `DELETE /sessions/:id`). */
   @Delete()
-  async destroyAll(@Param('userId') userId: string): Promise<{ destroyed: number }> {
-    return { destroyed: await this.sessions.destroyAllForUser(userId) };
+  async destroyAll(
+    @Param('userId') userId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ destroyed: number } | PendingSignOut> {
+    const result = await this.sessions.destroyAllForUser(userId);
+    if (result.state === 'done') return { destroyed: result.destroyed };
+    response.status(HttpStatus.ACCEPTED);
+    return PENDING_SIGN_OUT;
   }
 }
 

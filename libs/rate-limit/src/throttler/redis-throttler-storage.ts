@@ -1,6 +1,7 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import {
+  MemoryStore,
   REDIS_RESOLVED_OPTIONS,
   RedisExecutor,
   RedisModuleError,
@@ -13,6 +14,7 @@ import { rateLimiterUnavailableException } from '../errors/rate-limiter-unavaila
 import type { ResolvedRateLimitOptions } from '../options/rate-limit-options.interface';
 import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_RESOLVED_OPTIONS } from '../rate-limit.constants';
 import { RateLimitMetrics } from '../rate-limit.metrics';
+import { throttleInMemory, type ThrottlerReply } from './throttler-in-memory';
 
 /**
  * A fixed window of `ttl` with the throttler's blocking, atomically. KEYS: hits, block. ARGV: ttl
@@ -58,8 +60,8 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 /**
  * `@nestjs/throttler` storage on the toolkit's Redis connections: every pod shares the counts, one
  * atomic script per request, and a Redis outage follows the rate-limit failure policy instead of
- * becoming a 500 (`memory`: the throttler's own in-memory storage per process; `open`: let through;
- * `closed`: 503 with a JSON body).
+ * becoming a 500 (`memory`: the same window and block counted in this process alone; `open`: let
+ * through; `closed`: 503 with a JSON body).
  *
  * @example
  * ThrottlerModule.forRootAsync({
@@ -68,8 +70,9 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
  * })
  */
 @Injectable()
-export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
-  private readonly memory = new ThrottlerStorageService();
+export class RedisThrottlerStorage implements ThrottlerStorage {
+  /** Per-process counts for the `memory` policy, bounded by `memoryMaxKeys`. */
+  private readonly counts: MemoryStore;
   /** `REDIS_KEY_PREFIX` and `rate-limit:throttler:`. */
   private readonly keyPrefix: string;
 
@@ -80,6 +83,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     private readonly metrics: RateLimitMetrics,
   ) {
     this.keyPrefix = `${redisOptions.keyPrefix}${RATE_LIMIT_DEFAULTS.keyPrefix}throttler:`;
+    this.counts = new MemoryStore(options.memoryMaxKeys);
   }
 
   /**
@@ -94,13 +98,18 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
     const base = `${this.keyPrefix}${throttlerName}:${key}`;
+    const keys = [`${base}:hits`, `${base}:block`] as const;
     try {
-      const reply = (await this.executor.write({
+      const { value: reply, source } = await this.executor.write<ThrottlerReply>({
         name: 'rate-limit.throttler',
-        redis: (client) => throttlerScript.run(client, [`${base}:hits`, `${base}:block`], [ttl, limit, blockDuration]),
-      })) as [number, number, number, number];
+        redis: (client) => throttlerScript.run(client, keys, [ttl, limit, blockDuration]) as Promise<ThrottlerReply>,
+        memory: this.whenRedisCannotAnswer(keys, ttl, limit, blockDuration),
+        // A decision, not a claim about what Redis holds: the policy applies after a timeout too.
+        memoryAfterUnknown: true,
+      });
       const [totalHits, expireMs, isBlocked, blockMs] = reply;
-      this.metrics.record(isBlocked !== 1, 'redis');
+      const store = source === 'redis' ? 'redis' : this.options.onRedisFailure === 'open' ? 'none' : 'memory';
+      this.metrics.record(isBlocked !== 1, store);
       return {
         totalHits,
         timeToExpire: Math.ceil(expireMs / 1000),
@@ -109,35 +118,28 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
       };
     } catch (error) {
       if (!(error instanceof RedisModuleError) || !isAvailabilityFailure(error)) throw error;
-      const record = await this.whenRedisFails(base, ttl, limit, blockDuration, throttlerName, error);
-      this.metrics.record(!record.isBlocked, this.options.onRedisFailure === 'open' ? 'none' : 'memory');
-      return record;
+      throw rateLimiterUnavailableException(
+        new RateLimiterUnavailableError(`throttler storage: Redis cannot answer (${error.code}); refusing`, {
+          cause: error,
+        }),
+      );
     }
   }
 
-  onApplicationShutdown(): void {
-    this.memory.onApplicationShutdown();
-  }
-
-  private whenRedisFails(
-    key: string,
+  /** The answer while Redis cannot give one: counted in this process (`memory`), or let through (`open`); none for `closed`. */
+  private whenRedisCannotAnswer(
+    [hitsKey, blockKey]: readonly [string, string],
     ttl: number,
     limit: number,
     blockDuration: number,
-    throttlerName: string,
-    cause: RedisModuleError,
-  ): Promise<ThrottlerStorageRecord> | ThrottlerStorageRecord {
+  ): (() => ThrottlerReply) | undefined {
     switch (this.options.onRedisFailure) {
       case 'open':
-        return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
+        return () => [0, ttl, 0, 0];
       case 'closed':
-        throw rateLimiterUnavailableException(
-          new RateLimiterUnavailableError(`throttler storage: Redis cannot answer (${cause.code}); refusing`, {
-            cause,
-          }),
-        );
+        return undefined;
       case 'memory':
-        return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
+        return () => throttleInMemory(this.counts, hitsKey, blockKey, ttl, limit, blockDuration);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { MemoryStore } from '../fallback/memory-store';
 import { RedisExecutor } from '../fallback/redis-executor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
@@ -6,8 +7,10 @@ import { RedisMetrics } from './redis-metrics';
 
 /**
  * Cache operations on Redis that survive its failures: reads from a replica when enabled, writes to
- * the primary, and the in-memory fallback while Redis is unreachable. Keys get the configured
- * prefix. TTLs are in seconds, as in Redis.
+ * the primary, and (with `fallback.enabled`) the in-memory fallback while Redis is unreachable: a
+ * cache may answer from one instance's memory. A write whose outcome is unknown is reported as such
+ * (`RedisOutcomeUnknownError`), not taken as done in memory. Keys get the configured prefix. TTLs
+ * are in seconds, as in Redis.
  *
  * @example
  * const profile = await cache.wrap(`profile:${id}`, 60, () => this.profiles.load(id));
@@ -16,6 +19,8 @@ import { RedisMetrics } from './redis-metrics';
 export class RedisCacheService {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly keyPrefix: string;
+  /** Passes `answer` on as a memory answer when the fallback is on; none when it is off. */
+  private readonly inMemory: <T>(answer: (store: MemoryStore) => T) => ((store: MemoryStore) => T) | undefined;
 
   constructor(
     private readonly executor: RedisExecutor,
@@ -23,15 +28,16 @@ export class RedisCacheService {
     @Inject(REDIS_RESOLVED_OPTIONS) options: ResolvedRedisOptions,
   ) {
     this.keyPrefix = options.keyPrefix;
+    this.inMemory = options.fallback.enabled ? (answer) => answer : () => undefined;
   }
 
   /** The value, or null when absent. Counts a hit or a miss. */
   async get(key: string): Promise<string | null> {
     const stored = this.keyPrefix + key;
-    const value = await this.executor.read({
+    const { value } = await this.executor.read({
       name: 'get',
       redis: (client) => client.get(stored),
-      memory: (store) => store.get(stored),
+      memory: this.inMemory((store) => store.get(stored)),
     });
     this.countRead(value !== null);
     return value;
@@ -41,10 +47,10 @@ export class RedisCacheService {
   async mget(keys: readonly string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
     const stored = keys.map((key) => this.keyPrefix + key);
-    const values = await this.executor.read({
+    const { value: values } = await this.executor.read({
       name: 'mget',
       redis: (client) => client.mget(stored),
-      memory: (store) => stored.map((key) => store.get(key)),
+      memory: this.inMemory((store) => stored.map((key) => store.get(key))),
     });
     for (const value of values) this.countRead(value !== null);
     return values;
@@ -59,7 +65,7 @@ export class RedisCacheService {
       idempotent: true,
       redis: (client) =>
         ttlSeconds === undefined ? client.set(stored, value) : client.set(stored, value, 'EX', ttlSeconds),
-      memory: (store) => store.set(stored, value, ttlSeconds),
+      memory: this.inMemory((store) => store.set(stored, value, ttlSeconds)),
     });
     this.metrics.sets += 1;
   }
@@ -68,11 +74,11 @@ export class RedisCacheService {
   async del(...keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
     const stored = keys.map((key) => this.keyPrefix + key);
-    const removed = await this.executor.write({
+    const { value: removed } = await this.executor.write({
       name: 'del',
       idempotent: true,
       redis: (client) => client.del(stored),
-      memory: (store) => store.del(stored),
+      memory: this.inMemory((store) => store.del(stored)),
     });
     this.metrics.deletes += 1;
     return removed;
@@ -80,21 +86,23 @@ export class RedisCacheService {
 
   async exists(key: string): Promise<boolean> {
     const stored = this.keyPrefix + key;
-    return this.executor.read({
+    const { value } = await this.executor.read({
       name: 'exists',
       redis: async (client) => (await client.exists(stored)) === 1,
-      memory: (store) => store.exists(stored),
+      memory: this.inMemory((store) => store.exists(stored)),
     });
+    return value;
   }
 
   /** Seconds left: -2 when the key is missing, -1 when it has no expiry. */
   async ttl(key: string): Promise<number> {
     const stored = this.keyPrefix + key;
-    return this.executor.read({
+    const { value } = await this.executor.read({
       name: 'ttl',
       redis: (client) => client.ttl(stored),
-      memory: (store) => store.ttl(stored),
+      memory: this.inMemory((store) => store.ttl(stored)),
     });
+    return value;
   }
 
   /**
@@ -104,23 +112,25 @@ export class RedisCacheService {
   async incr(key: string, by = 1): Promise<number> {
     if (!Number.isSafeInteger(by)) throw new RangeError(`incr: "by" must be a safe integer, got ${by}`);
     const stored = this.keyPrefix + key;
-    return this.executor.write({
+    const { value } = await this.executor.write({
       name: 'incr',
       redis: (client) => client.incrby(stored, by),
-      memory: (store) => store.incr(stored, by),
+      memory: this.inMemory((store) => store.incr(stored, by)),
     });
+    return value;
   }
 
   /** @returns whether the key existed. */
   async expire(key: string, ttlSeconds: number): Promise<boolean> {
     assertTtl(ttlSeconds);
     const stored = this.keyPrefix + key;
-    return this.executor.write({
+    const { value } = await this.executor.write({
       name: 'expire',
       idempotent: true,
       redis: async (client) => (await client.expire(stored, ttlSeconds)) === 1,
-      memory: (store) => store.expire(stored, ttlSeconds),
+      memory: this.inMemory((store) => store.expire(stored, ttlSeconds)),
     });
+    return value;
   }
 
   /** The parsed JSON value, or null when absent. @throws SyntaxError when the stored value is not JSON. */

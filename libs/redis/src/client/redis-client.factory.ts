@@ -16,9 +16,17 @@ export function reconnectDelay(attempt: number): number {
   return Math.min(50 * 2 ** Math.max(0, attempt - 1), 1000);
 }
 
+/** How long a connection may wait for any byte while commands are pending before it is torn down. */
+export function stalledSocketTimeout(options: ResolvedRedisOptions): number {
+  return options.commandTimeoutMs * REDIS_DEFAULTS.stalledSocketTimeouts;
+}
+
 /**
  * Builds ioredis options that do not lose or stall work silently:
  * - every command is bounded by `commandTimeout`, a connection attempt by `connectTimeout`;
+ * - a connection that sends commands and gets no byte back for a few command timeouts
+ *   (`socketTimeout`) is torn down and reconnected: a socket that died silently (no FIN, no RST,
+ *   e.g. a NAT or firewall that forgot it) would otherwise time out every command forever;
  * - no offline queue: while disconnected a call fails at once instead of piling up to be replayed;
  * - unanswered commands are not resent after a reconnect (they are reported as unknown outcome);
  * - a `READONLY` reply (we are talking to a demoted primary) triggers a reconnect;
@@ -39,6 +47,7 @@ export function buildClientOptions(
     db: options.db,
     tls: options.tls ? {} : undefined,
     commandTimeout: options.commandTimeoutMs,
+    socketTimeout: stalledSocketTimeout(options),
     connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,
     disconnectTimeout: REDIS_DEFAULTS.disconnectTimeoutMs,
     maxRetriesPerRequest: 1,

@@ -6,7 +6,7 @@ import type { ResolvedSentinelOptions } from '../options/resolved-redis-options.
 import { formatAddress } from '../options/sentinel-address.parser';
 import { REDIS_DEFAULTS } from '../redis.constants';
 import { attachConnectionStateLogging } from './connection-state.logger';
-import { reconnectDelay } from './redis-client.factory';
+import { reconnectDelay, stalledSocketTimeout } from './redis-client.factory';
 
 /** Our own two connections to one sentinel. */
 export interface SentinelConnection {
@@ -44,7 +44,12 @@ export function createSentinelConnections(
       retryStrategy: reconnectDelay,
     };
     const label = formatAddress(address);
-    const commands = new Redis({ ...base, enableOfflineQueue: false, connectionName: 'sentinel-kit:query' });
+    const commands = new Redis({
+      ...base,
+      socketTimeout: stalledSocketTimeout(options),
+      enableOfflineQueue: false,
+      connectionName: 'sentinel-kit:query',
+    });
     attachConnectionStateLogging(commands, `sentinel ${label}`, logger, redactor);
     // The subscriber queues SUBSCRIBE until it is connected; a silent listener keeps errors handled.
     // SentinelMonitor resubscribes after each reconnect itself: ioredis' own resubscription leaves

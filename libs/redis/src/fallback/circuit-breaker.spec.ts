@@ -23,4 +23,20 @@ describe('CircuitBreaker', () => {
     breaker.recordFailure();
     expect(breaker.isOpen).toBe(false);
   });
+
+  it('stays open while reads are answered: only a write (or write probe) closes it', () => {
+    const changes: CircuitState[] = [];
+    const breaker = new CircuitBreaker(2, (state) => changes.push(state));
+    breaker.recordFailure();
+    breaker.recordAnswer();
+    breaker.recordFailure();
+    expect(breaker.isOpen).toBe(false);
+    breaker.recordFailure();
+    expect(breaker.isOpen).toBe(true);
+    breaker.recordAnswer();
+    breaker.recordAnswer();
+    expect(breaker.isOpen).toBe(true);
+    breaker.recordSuccess();
+    expect(changes).toEqual(['open', 'closed']);
+  });
 });

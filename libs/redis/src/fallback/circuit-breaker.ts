@@ -2,8 +2,10 @@
 export type CircuitState = 'closed' | 'open';
 
 /**
- * Counts consecutive availability failures and opens after `failureThreshold` of them; closes on
- * the first success (a probe or a call). Pure state: the caller runs the probes.
+ * Counts consecutive availability failures and opens after `failureThreshold` of them. It closes
+ * only on proof that the primary takes writes (a write, or a write probe, that succeeded), so a
+ * primary that answers reads or `PING` but refuses writes (`NOREPLICAS`) keeps it open instead of
+ * making it flap. Pure state: the caller runs the probes.
  */
 export class CircuitBreaker {
   private consecutiveFailures = 0;
@@ -22,9 +24,15 @@ export class CircuitBreaker {
     return this.current === 'open';
   }
 
+  /** The primary took a write: closes the circuit. */
   recordSuccess(): void {
     this.consecutiveFailures = 0;
     this.transition('closed');
+  }
+
+  /** The primary answered a read: the failures so far were not consecutive. Does not close an open circuit. */
+  recordAnswer(): void {
+    if (this.current === 'closed') this.consecutiveFailures = 0;
   }
 
   recordFailure(): void {

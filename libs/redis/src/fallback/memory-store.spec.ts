@@ -17,6 +17,10 @@ describe('MemoryStore', () => {
     expect(store.get('a')).toBe('1');
     expect(store.ttl('a')).toBe(-1);
     expect(store.ttl('b')).toBe(10);
+    now += 250;
+    expect(store.pttl('b')).toBe(9750);
+    expect(store.pttl('a')).toBe(-1);
+    expect(store.pttl('missing')).toBe(-2);
     expect(store.del(['a', 'missing'])).toBe(1);
     expect(store.exists('a')).toBe(false);
   });

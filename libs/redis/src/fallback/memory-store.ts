@@ -11,7 +11,9 @@ export class MemoryStore {
 
   /** @param clock time source in milliseconds (tests pass a fake one). */
   constructor(maxEntries: number, clock: { now(): number } = performance) {
-    this.cache = new LRUCache<string, string>({ max: maxEntries, perf: clock });
+    // ttlResolution 0: read the clock at each check instead of caching it for a millisecond
+    // behind a timer; exact expiry (the rate limiters' twins count in milliseconds) for a clock read.
+    this.cache = new LRUCache<string, string>({ max: maxEntries, perf: clock, ttlResolution: 0 });
   }
 
   /** Number of live entries. */
@@ -39,9 +41,15 @@ export class MemoryStore {
 
   /** Seconds left: -2 when missing, -1 when it never expires. */
   ttl(key: string): number {
+    const remaining = this.pttl(key);
+    return remaining < 0 ? remaining : Math.round(remaining / 1000);
+  }
+
+  /** Milliseconds left: -2 when missing, -1 when it never expires. */
+  pttl(key: string): number {
     if (!this.cache.has(key)) return -2;
     const remaining = this.cache.getRemainingTTL(key);
-    return Number.isFinite(remaining) ? Math.round(remaining / 1000) : -1;
+    return Number.isFinite(remaining) ? Math.round(remaining) : -1;
   }
 
   /** @returns whether the key existed. */

@@ -1,80 +1,81 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
-import { RedisMetrics, type CommandClass } from '../cache/redis-metrics';
+import { RedisMetrics } from '../cache/redis-metrics';
 import { logEvent } from '../common/log-event';
 import { RedisConnections, waitForReady } from '../client/redis-connections';
+import { ReplicaReadGate } from '../client/replica-read.gate';
 import { RedisCommandRejectedError } from '../errors/redis-command-rejected.error';
 import type { RedisModuleError } from '../errors/redis-module.error';
 import { RedisOutcomeUnknownError } from '../errors/redis-outcome-unknown.error';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error';
 import { toRedisModuleError } from '../errors/to-redis-module-error';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
-import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 import { MemoryStore } from './memory-store';
+import { scanPrimaryKeys } from './primary-scan';
+import type { Answer, ResilientOperation } from './resilient-operation';
 
 /** Redis error replies that mean "this node cannot serve now", not "your command is wrong". */
 const UNAVAILABLE_REPLIES = new Set(['READONLY', 'NOREPLICAS', 'LOADING', 'MASTERDOWN', 'BUSY', 'TRYAGAIN']);
-
-/** A Redis call and what to do instead when Redis cannot answer. */
-export interface ResilientOperation<T> {
-  /** Name for errors and logs, e.g. `get`. Never include values. */
-  name: string;
-  /** The call against a client. Keys go as given: add `REDIS_RESOLVED_OPTIONS.keyPrefix` yourself. */
-  redis: (client: Redis) => Promise<T>;
-  /**
-   * The same operation against the in-memory store. Omit it for operations that must fail rather
-   * than be answered from memory (security checks that fail closed, for instance).
-   */
-  memory?: (store: MemoryStore) => T;
-  /** A connection to the primary to run on instead of the write client (see `RedisConnections.primaryClient`). */
-  primary?: Redis;
-  /**
-   * Running it twice has the effect of running it once (`SET` of a given value, `DEL`): a write
-   * whose outcome is unknown (sent, connection lost) may then be sent again during a failover hold.
-   */
-  idempotent?: boolean;
-}
-
 /** Redis replies that mean "not applied, this node cannot take writes now": worth a retry after a switch. */
 const NOT_APPLIED_REPLIES = new Set(['READONLY', 'NOREPLICAS', 'LOADING', 'MASTERDOWN', 'TRYAGAIN']);
-/** Pause before retrying on a connection that still looks ready (it is about to reconnect). */
+/** First pause before retrying on a connection that still looks ready (it refused, or is about to reconnect). */
 const RETRY_PAUSE_MS = 50;
 
 /**
- * Runs every Redis call of the toolkit behind a circuit breaker with an in-memory fallback:
- * - writes go to the primary; reads go to a replica when enabled, then to the primary;
- * - after `failureThreshold` consecutive availability failures the circuit opens: calls are served
- *   by the {@link MemoryStore} (or fail at once with a typed error when the fallback is off), and a
- *   `PING` probe every `probeIntervalMs` closes it again when Redis answers;
- * - the memory store is emptied when Redis is back: its entries are local to this instance and
- *   are not carried back to Redis;
- * - in Sentinel mode, a write that cannot reach the primary waits for it (a failover in progress)
- *   for up to `sentinel.writeHoldMs`, and is sent again once it is back, instead of failing; not
- *   when no sentinel answers (no failover can come), nor after shutdown began.
+ * What a call does: `write` changes data on the primary; `primary-read` reads what must reflect
+ * every acknowledged write, so only the primary may answer it; `read` may be answered by a replica.
+ */
+type CallKind = 'write' | 'primary-read' | 'read';
+
+/**
+ * Runs every Redis call of the toolkit, bounded by the command timeout, behind a circuit breaker,
+ * and says which store answered ({@link Answer}):
+ * - writes and primary reads go to the primary; reads go to a replica while it is fresh
+ *   ({@link ReplicaReadGate}), else to the primary;
+ * - in Sentinel mode, a write or primary read that cannot reach the primary is held (for up to
+ *   `sentinel.writeHoldMs`) while a sentinel answers: it is sent again once the primary is back or
+ *   a new one is named, when sending it again cannot apply it twice; not after shutdown began;
+ * - after `failureThreshold` consecutive availability failures the circuit opens: an operation
+ *   with a `memory` answer gets it at once, one without waits (when it may be held) or fails at
+ *   once with a typed error. A write probe (`ROLE` is master and a `SET` succeeds) every
+ *   `probeIntervalMs`, and whenever the primary connection comes back, closes it again;
+ * - a write whose outcome is unknown is reported as such, never answered from memory;
+ * - the memory store is emptied when the circuit closes: its entries are local to this instance.
  */
 @Injectable()
 export class RedisExecutor implements OnApplicationShutdown {
   private readonly logger = new Logger('RedisModule');
   private readonly breaker: CircuitBreaker;
-  private readonly writeHoldMs: number;
+  private readonly holdMs: number;
+  private readonly probeKey: string;
   private probeTimer?: NodeJS.Timeout;
+  private probing?: Promise<boolean>;
   private openedAt: Date | null = null;
+  /** Held calls waiting for the circuit to close. */
+  private readonly closeWaiters = new Set<() => void>();
 
   constructor(
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
     private readonly connections: RedisConnections,
     private readonly memory: MemoryStore,
     readonly metrics: RedisMetrics,
+    private readonly readGate: ReplicaReadGate,
   ) {
     this.breaker = new CircuitBreaker(options.circuit.failureThreshold, (state) => this.onCircuitChange(state));
-    this.writeHoldMs = options.mode === 'sentinel' ? options.sentinel.writeHoldMs : 0;
+    this.holdMs = options.mode === 'sentinel' ? options.sentinel.writeHoldMs : 0;
+    this.probeKey = `${options.keyPrefix}${REDIS_DEFAULTS.writeProbeKey}`;
+    // A primary connection that comes back (a reconnect, or a move to a new primary) is probed at once.
+    connections.write.on('ready', () => {
+      if (this.breaker.isOpen) void this.probe();
+    });
   }
 
   /**
-   * Whether calls are being served from memory (or refused) because Redis is unreachable: the
-   * circuit is open, or the write client has no connection (calls fail over at once then).
+   * Whether calls are being served from memory (or refused) because Redis cannot take them: the
+   * circuit is open, or the write client has no connection.
    */
   get degraded(): boolean {
     return this.breaker.isOpen || this.connections.write.status !== 'ready';
@@ -90,35 +91,68 @@ export class RedisExecutor implements OnApplicationShutdown {
   }
 
   /**
-   * A write, or a read that must see the latest acknowledged writes: to the primary, or to memory
-   * when degraded.
-   * @throws RedisUnavailableError / RedisOutcomeUnknownError when Redis fails and the fallback is off.
+   * A write, on the primary.
+   * @throws RedisUnavailableError (not applied) / RedisOutcomeUnknownError (may have been applied)
+   *   when Redis cannot take it and there is no memory answer.
    * @throws RedisCommandRejectedError when Redis rejects the command (e.g. `WRONGTYPE`).
    */
-  write<T>(operation: ResilientOperation<T>): Promise<T> {
-    return this.breaker.isOpen ? this.degradeOpen(operation) : this.onPrimary(operation, 'write');
+  write<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
+    return this.breaker.isOpen ? this.whileOpen(operation, 'write') : this.onPrimary(operation, 'write');
   }
 
   /**
-   * A read: from a replica when enabled (a failed replica read is retried on the primary, so a
-   * hung replica can cost up to twice the command timeout), or from memory when degraded. Throws
-   * like {@link write}.
+   * A read that must see every acknowledged write (a session, a revocation): on the primary, held
+   * through a failover like a write, never on a replica. Throws like {@link write}.
    */
-  read<T>(operation: ResilientOperation<T>): Promise<T> {
-    if (this.breaker.isOpen) return this.degradeOpen(operation);
-    const { read, write } = this.connections;
-    return read !== write && read.status === 'ready'
-      ? this.onReplica(operation, read)
-      : this.onPrimary(operation, 'read');
+  readPrimary<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
+    return this.breaker.isOpen ? this.whileOpen(operation, 'primary-read') : this.onPrimary(operation, 'primary-read');
   }
 
   /**
-   * One `PING` to the primary, bounded by the command timeout; feeds the circuit breaker.
-   * @returns whether Redis answered.
+   * A read that may be a little stale (a cache read): on the replica while {@link ReplicaReadGate}
+   * finds it fresh (a failed replica read is retried on the primary, so a hung replica can cost up
+   * to twice the command timeout), else on the primary. Not held. Throws like {@link write}.
    */
-  async probe(): Promise<boolean> {
+  read<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
+    const replica = this.readGate.replica();
+    if (replica !== null) return this.onReplica(operation, replica);
+    return this.breaker.isOpen ? this.whileOpen(operation, 'read') : this.onPrimary(operation, 'read');
+  }
+
+  /**
+   * Every key matching `pattern` on the primary, by `SCAN` pages of `count` (each page a primary
+   * read). When the connection changes between two pages (a failover, a reconnect), the cursor
+   * means nothing on the new node: the scan starts over, a few times at most, then fails. Never a
+   * silently partial result.
+   * @throws RedisScanInterruptedError when the connection kept changing.
+   */
+  scanKeys(pattern: string, count: number): Promise<string[]> {
+    return scanPrimaryKeys(this, pattern, count, this.logger);
+  }
+
+  /**
+   * Whether the primary takes writes now: it answers `ROLE` as master and a `SET` of a short-lived
+   * key succeeds. A success closes the circuit. Bounded by the command timeout; never throws.
+   */
+  probe(): Promise<boolean> {
+    this.probing ??= this.probeWrites().finally(() => (this.probing = undefined));
+    return this.probing;
+  }
+
+  /** Whether the primary answers a `PING` (bounded by the command timeout); leaves the circuit alone. Never throws. */
+  ping(): Promise<boolean> {
+    return this.connections.write.ping().then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private async probeWrites(): Promise<boolean> {
+    const client = this.connections.write;
     try {
-      await this.connections.write.ping();
+      const [role] = (await client.call('ROLE')) as [string];
+      if (role !== 'master') return false;
+      await client.set(this.probeKey, '1', 'PX', REDIS_DEFAULTS.writeProbeTtlMs);
       this.breaker.recordSuccess();
       return true;
     } catch {
@@ -127,70 +161,97 @@ export class RedisExecutor implements OnApplicationShutdown {
   }
 
   /** A read on a replica; an availability failure sends it to the primary. */
-  private async onReplica<T>(operation: ResilientOperation<T>, replica: Redis): Promise<T> {
+  private async onReplica<T>(operation: ResilientOperation<T>, replica: Redis): Promise<Answer<T>> {
     const started = performance.now();
     try {
-      return await operation.redis(replica);
+      return { value: await operation.redis(replica), source: 'redis' };
     } catch (error) {
       const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
       if (!isAvailabilityFailure(failure)) throw failure;
     } finally {
       this.metrics.recordLatency(performance.now() - started, 'read', 'replica');
     }
-    return this.onPrimary(operation, 'read');
+    return this.breaker.isOpen ? this.whileOpen(operation, 'read') : this.onPrimary(operation, 'read');
   }
 
   /**
-   * Runs on the primary; availability failures count against the circuit and are served from
-   * memory (or rethrown typed). Every call of the toolkit passes here, so it is one async step
-   * without closures.
+   * Runs on the primary; an availability failure is held (when it may be), or answered from memory
+   * (when the operation has a memory answer), or rethrown typed. Every call of the toolkit passes
+   * here, so it is one async step without closures.
    */
-  private async onPrimary<T>(operation: ResilientOperation<T>, commandClass: CommandClass): Promise<T> {
+  private async onPrimary<T>(operation: ResilientOperation<T>, kind: CallKind): Promise<Answer<T>> {
     const started = performance.now();
     try {
-      const result = await operation.redis(operation.primary ?? this.connections.write);
-      this.breaker.recordSuccess();
-      return result;
+      const value = await operation.redis(operation.primary ?? this.connections.write);
+      if (kind === 'write') this.breaker.recordSuccess();
+      else this.breaker.recordAnswer();
+      return { value, source: 'redis' };
     } catch (error) {
       const failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
-      if (commandClass === 'write' && this.writeHoldMs > 0 && isRetriable(failure, operation) && this.canFailOver()) {
-        return await this.holdAndRetry(operation, failure, started + this.writeHoldMs);
+      if (kind !== 'read' && isRetriable(failure, operation, kind) && this.canHold()) {
+        return await this.hold(operation, failure, started + this.holdMs, kind);
       }
       if (isAvailabilityFailure(failure)) this.breaker.recordFailure();
-      return this.degrade(operation, failure);
+      return this.degrade(operation, failure, kind);
     } finally {
-      this.metrics.recordLatency(performance.now() - started, commandClass, 'primary');
+      this.metrics.recordLatency(performance.now() - started, kind === 'write' ? 'write' : 'read', 'primary');
     }
   }
 
   /**
-   * A write that could not reach the primary: wait until the primary connection is ready again
-   * (SentinelMonitor moves it as soon as the sentinels name a new primary) and send it again, as
-   * long as each failure leaves it safe to, until `deadline`. Then fail or fall back as usual.
+   * While the circuit is open: the memory answer, or (when it may be held) a wait for the circuit
+   * to close, or a typed failure; Redis is not touched.
    */
-  private async holdAndRetry<T>(
+  private async whileOpen<T>(operation: ResilientOperation<T>, kind: CallKind): Promise<Answer<T>> {
+    const failure = new RedisUnavailableError(
+      `${operation.name}: Redis is unavailable (circuit open: the primary does not take writes)`,
+    );
+    if (kind !== 'read' && !operation.memory && this.canHold()) {
+      return this.hold(operation, failure, performance.now() + this.holdMs, kind);
+    }
+    return this.degrade(operation, failure, kind);
+  }
+
+  /**
+   * A call that could not reach the primary: wait until the primary connection is ready again
+   * (SentinelMonitor moves it as soon as the sentinels name a new primary), or for the circuit to
+   * close, and send it again, as long as each failure leaves it safe to, until `deadline`. Then
+   * fail or fall back as usual.
+   */
+  private async hold<T>(
     operation: ResilientOperation<T>,
     first: RedisModuleError,
     deadline: number,
-  ): Promise<T> {
+    kind: CallKind,
+  ): Promise<Answer<T>> {
     let failure = first;
-    // Once an attempt may have been applied, a later "not sent" does not make the write a definite failure.
-    let uncertain = first instanceof RedisOutcomeUnknownError;
+    // Once a write may have been applied, a later "not sent" does not make it a definite failure.
+    let uncertain = kind === 'write' && first instanceof RedisOutcomeUnknownError;
+    let pauseMs = RETRY_PAUSE_MS;
     this.metrics.heldWrites += 1;
     const { closed } = this.connections;
-    while (!closed.aborted && isRetriable(failure, operation) && this.canFailOver()) {
+    while (!closed.aborted && this.canHold()) {
       const client = operation.primary ?? this.connections.write;
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
-      if (client.status === 'ready') await sleep(Math.min(RETRY_PAUSE_MS, remaining));
-      else if (!(await waitForReady(client, remaining, closed))) break;
+      if (this.breaker.isOpen) {
+        // Memory answers at once while the circuit is open; without one, wait for it to close.
+        if (operation.memory || !(await this.untilCircuitCloses(remaining))) break;
+      } else if (client.status !== 'ready') {
+        if (!(await waitForReady(client, remaining, closed))) break;
+      } else if (!(failure instanceof RedisOutcomeUnknownError)) {
+        // Refused (NOREPLICAS, READONLY…) or about to reconnect: back off, the node may need seconds.
+        await sleep(Math.min(pauseMs, remaining));
+        pauseMs = Math.min(pauseMs * 2, REDIS_DEFAULTS.maxRetryPauseMs);
+      }
       try {
-        const result = await operation.redis(client);
-        this.breaker.recordSuccess();
-        return result;
+        const value = await operation.redis(operation.primary ?? this.connections.write);
+        if (kind === 'write') this.breaker.recordSuccess();
+        return { value, source: 'redis' };
       } catch (error) {
         failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
-        uncertain ||= failure instanceof RedisOutcomeUnknownError;
+        uncertain ||= kind === 'write' && failure instanceof RedisOutcomeUnknownError;
+        if (!isRetriable(failure, operation, kind)) break;
       }
     }
     if (uncertain && !(failure instanceof RedisOutcomeUnknownError)) {
@@ -199,35 +260,48 @@ export class RedisExecutor implements OnApplicationShutdown {
       );
     }
     if (isAvailabilityFailure(failure)) this.breaker.recordFailure();
-    return this.degrade(operation, failure);
+    return this.degrade(operation, failure, kind);
   }
 
   /**
-   * Whether a sentinel answers, so that a new primary can be named: with none, holding a write
-   * cannot help, and it fails (or falls back) at once.
+   * Whether holding a call can help: Sentinel mode with a hold, and a sentinel that answers, so that
+   * a new primary can be named.
    */
-  private canFailOver(): boolean {
-    return this.connections.sentinels.some((sentinel) => sentinel.commands.status === 'ready');
+  private canHold(): boolean {
+    return this.holdMs > 0 && this.connections.sentinels.some((sentinel) => sentinel.commands.status === 'ready');
   }
 
-  /** While the circuit is open: memory, or a typed failure (a rejection), without touching Redis. */
-  private degradeOpen<T>(operation: ResilientOperation<T>): Promise<T> {
-    return new Promise((resolve) => resolve(this.degrade(operation, this.openCircuitError(operation.name))));
+  /** Resolves true when the circuit closes within `timeoutMs`, false otherwise or at shutdown. */
+  private untilCircuitCloses(timeoutMs: number): Promise<boolean> {
+    const { closed } = this.connections;
+    if (closed.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onClose = (): void => finish(true);
+      const onGiveUp = (): void => finish(false);
+      const timer = setTimeout(onGiveUp, timeoutMs);
+      const finish = (result: boolean): void => {
+        clearTimeout(timer);
+        this.closeWaiters.delete(onClose);
+        closed.removeEventListener('abort', onGiveUp);
+        resolve(result);
+      };
+      this.closeWaiters.add(onClose);
+      closed.addEventListener('abort', onGiveUp, { once: true });
+    });
   }
 
-  private degrade<T>(operation: ResilientOperation<T>, failure: RedisModuleError): T {
-    if (!isAvailabilityFailure(failure) || !this.options.fallback.enabled || !operation.memory) throw failure;
+  /** The memory answer when the failure and the operation allow one; otherwise the failure. */
+  private degrade<T>(operation: ResilientOperation<T>, failure: RedisModuleError, kind: CallKind): Answer<T> {
+    if (!operation.memory || !isAvailabilityFailure(failure)) throw failure;
+    if (kind === 'write' && failure instanceof RedisOutcomeUnknownError && !operation.memoryAfterUnknown) throw failure;
+    const value = operation.memory(this.memory, failure);
     this.metrics.fallbackOperations += 1;
-    return operation.memory(this.memory);
+    return { value, source: 'memory' };
   }
 
   private counted(failure: RedisModuleError): RedisModuleError {
     this.metrics.recordError(failure.code);
     return failure;
-  }
-
-  private openCircuitError(name: string): RedisUnavailableError {
-    return new RedisUnavailableError(`${name}: Redis is unavailable (circuit open after repeated failures)`);
   }
 
   private onCircuitChange(state: CircuitState): void {
@@ -238,8 +312,8 @@ export class RedisExecutor implements OnApplicationShutdown {
           'redis.degraded',
           { fallback: this.options.fallback.enabled },
           this.options.fallback.enabled
-            ? 'Redis unreachable: serving from the in-memory fallback (degraded)'
-            : 'Redis unreachable: calls fail fast until it answers again (fallback disabled)',
+            ? 'Redis cannot take writes: serving from the in-memory fallback where allowed (degraded)'
+            : 'Redis cannot take writes: calls fail fast (or wait out a failover) until it can (fallback disabled)',
         ),
       );
       clearInterval(this.probeTimer);
@@ -249,15 +323,16 @@ export class RedisExecutor implements OnApplicationShutdown {
       clearInterval(this.probeTimer);
       this.probeTimer = undefined;
       this.memory.clear();
-      this.logger.log(logEvent('redis.recovered', {}, 'Redis reachable again: back from the in-memory fallback'));
+      for (const waiter of [...this.closeWaiters]) waiter();
+      this.logger.log(logEvent('redis.recovered', {}, 'Redis takes writes again: back from the in-memory fallback'));
     }
   }
 }
 
 /** Whether sending `operation` again after `failure` cannot apply it twice. */
-function isRetriable(failure: RedisModuleError, operation: ResilientOperation<unknown>): boolean {
+function isRetriable(failure: RedisModuleError, operation: ResilientOperation<unknown>, kind: CallKind): boolean {
   if (failure instanceof RedisUnavailableError) return true;
-  if (failure instanceof RedisOutcomeUnknownError) return operation.idempotent === true;
+  if (failure instanceof RedisOutcomeUnknownError) return kind !== 'write' || operation.idempotent === true;
   return failure instanceof RedisCommandRejectedError && NOT_APPLIED_REPLIES.has(failure.redisCode);
 }
 

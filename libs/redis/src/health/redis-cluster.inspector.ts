@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisMetrics } from '../cache/redis-metrics';
 import { RedisConnections } from '../client/redis-connections';
+import { ReplicaReadGate } from '../client/replica-read.gate';
 import type { SentinelConnection } from '../client/sentinel-client.factory';
 import { connectedReplicas, pairsToRecord, parseInfo } from '../common/redis-replies';
 import { FailoverTracker } from '../failover/failover.tracker';
@@ -8,7 +9,7 @@ import { MemoryStore } from '../fallback/memory-store';
 import { RedisExecutor } from '../fallback/redis-executor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
-import { askNode } from './ask-node';
+import { askNode } from '../common/ask-node';
 import type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './redis-cluster.view';
 import { RedisConfigAdvisor } from './redis-config.advisor';
 
@@ -33,6 +34,7 @@ export class RedisClusterInspector {
     private readonly memory: MemoryStore,
     private readonly metrics: RedisMetrics,
     private readonly advisor: RedisConfigAdvisor,
+    private readonly readGate: ReplicaReadGate,
   ) {
     this.timeoutMs = Math.min(options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
   }
@@ -62,6 +64,7 @@ export class RedisClusterInspector {
       collectedAt: new Date().toISOString(),
       primary: replication ? this.primaryView(replication) : null,
       replicas: mergeReplicas(replication, sentinelReplicas),
+      reads: this.readGate.status(),
       sentinels,
       quorum,
       failover: {

@@ -1,3 +1,4 @@
+import type { ReplicaReadStatus } from '../client/replica-read.gate';
 import type { FailoverRecord } from '../failover/failover.interfaces';
 
 /** The primary as it describes itself (`INFO replication`). */
@@ -40,6 +41,8 @@ export interface RedisClusterView {
   /** Null when the primary did not answer in time. */
   primary: PrimaryView | null;
   replicas: ReplicaView[];
+  /** Where reads go (the replica, or the primary) and why a replica is skipped. */
+  reads: ReplicaReadStatus;
   sentinels: SentinelView[];
   /** `SENTINEL CKQUORUM`: `ok`, or the reason it is not; null in standalone mode. */
   quorum: { ok: boolean; message: string } | null;

@@ -5,7 +5,7 @@ import { logEvent } from '../common/log-event';
 import { pairsToRecord } from '../common/redis-replies';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
-import { askNode } from './ask-node';
+import { askNode } from '../common/ask-node';
 
 /** Below this, a loaded machine sees spurious failovers (see docs/failover.md). */
 const MIN_DOWN_AFTER_MS = 2000;

@@ -32,7 +32,7 @@ export class RedisHealthIndicator {
 
   async isHealthy<const Key extends string = 'redis'>(key: Key = 'redis' as Key): Promise<HealthIndicatorResult<Key>> {
     const session = this.health.check(key);
-    const reachable = await withTimeout(this.executor.probe(), this.probeTimeoutMs).catch(() => false);
+    const reachable = await withTimeout(this.executor.ping(), this.probeTimeoutMs).catch(() => false);
     const status = this.status.getStatus();
     const degraded = !reachable || status.degraded;
     const up = this.options.health.strict ? !degraded : reachable || status.fallbackEnabled;

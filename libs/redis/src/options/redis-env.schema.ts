@@ -35,6 +35,7 @@ export const redisEnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().optional(),
   REDIS_READ_FROM_REPLICAS: envBoolean.optional(),
   REDIS_SENTINEL_WRITE_HOLD_MS: envInteger.optional(),
+  REDIS_REPLICA_MAX_LAG_MS: envInteger.optional(),
   REDIS_COMMAND_TIMEOUT_MS: envInteger.optional(),
   REDIS_FALLBACK_ENABLED: envBoolean.optional(),
   REDIS_FALLBACK_MAX_ENTRIES: envInteger.optional(),

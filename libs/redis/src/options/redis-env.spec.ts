@@ -41,6 +41,7 @@ describe('resolveRedisEnv', () => {
         readFromReplicas: true,
         masterCheckIntervalMs: 2000,
         writeHoldMs: 10_000,
+        replicaMaxLagMs: 1000,
       });
     });
 
@@ -61,6 +62,7 @@ describe('resolveRedisEnv', () => {
         REDIS_TLS: '1',
         REDIS_KEY_PREFIX: 'orders:',
         REDIS_READ_FROM_REPLICAS: 'false',
+        REDIS_REPLICA_MAX_LAG_MS: '250',
         REDIS_COMMAND_TIMEOUT_MS: '250',
         REDIS_FALLBACK_ENABLED: '0',
         REDIS_FALLBACK_MAX_ENTRIES: '50',
@@ -76,7 +78,13 @@ describe('resolveRedisEnv', () => {
         commandTimeoutMs: 250,
         fallback: { enabled: false, maxEntries: 50 },
         health: { strict: true },
-        sentinel: { masterName: 'orders', username: 'watcher', password: 's3ntinel', readFromReplicas: false },
+        sentinel: {
+          masterName: 'orders',
+          username: 'watcher',
+          password: 's3ntinel',
+          readFromReplicas: false,
+          replicaMaxLagMs: 250,
+        },
       });
     });
 

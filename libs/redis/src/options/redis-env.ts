@@ -16,6 +16,7 @@ const ENV_NAMING: ConfigIssueNaming = {
     'sentinel.password': 'REDIS_SENTINEL_PASSWORD',
     'sentinel.readFromReplicas': 'REDIS_READ_FROM_REPLICAS',
     'sentinel.writeHoldMs': 'REDIS_SENTINEL_WRITE_HOLD_MS',
+    'sentinel.replicaMaxLagMs': 'REDIS_REPLICA_MAX_LAG_MS',
     url: 'REDIS_URL',
     host: 'REDIS_HOST',
     port: 'REDIS_PORT',
@@ -67,6 +68,7 @@ function toOptions(env: RedisEnv): RedisModuleOptions {
           password: env.REDIS_SENTINEL_PASSWORD,
           readFromReplicas: env.REDIS_READ_FROM_REPLICAS,
           writeHoldMs: env.REDIS_SENTINEL_WRITE_HOLD_MS,
+          replicaMaxLagMs: env.REDIS_REPLICA_MAX_LAG_MS,
         }
       : undefined,
     url: env.REDIS_URL,

@@ -25,6 +25,12 @@ export interface RedisSentinelOptions {
    * when the operation is idempotent. @default 10000
    */
   writeHoldMs?: number;
+  /**
+   * Reads skip the replica when it lags the primary by more than this (estimated from replication
+   * offsets every 500 ms), or when its link to the primary is down, and go to the primary
+   * instead. @default 1000
+   */
+  replicaMaxLagMs?: number;
 }
 
 /** In-memory degradation while Redis is unreachable. */

@@ -64,6 +64,11 @@ export const redisOptionsSchema = z.strictObject({
         .min(0, 'expected an integer from 0 to 600000')
         .max(600_000, 'expected an integer from 0 to 600000')
         .optional(),
+      replicaMaxLagMs: z
+        .int('expected an integer')
+        .min(0, 'expected an integer from 0 to 600000')
+        .max(600_000, 'expected an integer from 0 to 600000')
+        .optional(),
     })
     .optional(),
   url: redisUrl.optional(),

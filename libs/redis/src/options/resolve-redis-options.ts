@@ -66,6 +66,7 @@ export function resolveRedisOptions(
           readFromReplicas: raw.sentinel.readFromReplicas ?? REDIS_DEFAULTS.readFromReplicas,
           masterCheckIntervalMs: raw.sentinel.masterCheckIntervalMs ?? REDIS_DEFAULTS.masterCheckIntervalMs,
           writeHoldMs: raw.sentinel.writeHoldMs ?? REDIS_DEFAULTS.writeHoldMs,
+          replicaMaxLagMs: raw.sentinel.replicaMaxLagMs ?? REDIS_DEFAULTS.replicaMaxLagMs,
         },
       }
     : {

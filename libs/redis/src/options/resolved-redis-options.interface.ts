@@ -30,6 +30,7 @@ export interface ResolvedSentinelOptions extends ResolvedCommonOptions {
     readonly readFromReplicas: boolean;
     readonly masterCheckIntervalMs: number;
     readonly writeHoldMs: number;
+    readonly replicaMaxLagMs: number;
   };
 }
 

@@ -88,13 +88,16 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
     this.sequences.set(channel, sequence);
     const wire = this.wireName(channel);
     const id = `${this.origin}:${sequence}`;
-    return this.executor.write<PublishReceipt>({
+    const { value: receipt } = await this.executor.write<PublishReceipt>({
       name: 'publish',
       // Sent twice, it is delivered once: subscribers drop a sequence number they have seen.
       idempotent: true,
       redis: async (client) => ({ id, channel, reach: 'cluster', receivers: await client.publish(wire, payload) }),
-      memory: () => ({ id, channel, reach: 'local', receivers: this.deliver(wire, payload) ? 1 : 0 }),
+      memory: this.options.fallback.enabled
+        ? () => ({ id, channel, reach: 'local', receivers: this.deliver(wire, payload) ? 1 : 0 })
+        : undefined,
     });
+    return receipt;
   }
 
   /**

@@ -1,14 +1,17 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
   REDIS_RESOLVED_OPTIONS,
   RedisConnections,
   RedisExecutor,
+  type MemoryStore,
+  type RedisModuleError,
   type ResolvedRedisOptions,
 } from '@sentinel-kit/redis';
 import { Store, type SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from '../session.constants';
-import { DurableWriter } from '../store/durable-writer';
+import { DurableWriter, type ScriptedWrite } from '../store/durable-writer';
+import { PendingSignOuts } from '../store/pending-sign-outs';
 
 const SET_WITH_EXPIRY = `redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) return 1`;
 const EXPIRE_AT = `return redis.call('PEXPIREAT', KEYS[1], ARGV[1])`;
@@ -17,46 +20,72 @@ const DELETE = `return redis.call('DEL', KEYS[1])`;
 const SCAN_COUNT = 500;
 
 type Callback<T = void> = (error?: unknown, result?: T) => void;
+type MemoryAnswer<T> = ((store: MemoryStore, failure: RedisModuleError) => T) | undefined;
 
 /**
- * An `express-session` store on the same high-availability Redis layer as `SessionService`:
- * `set` and `destroy` are durable (acknowledged after a replica confirmed them in `replicated`
- * mode), reads come from the primary, and the in-memory fallback answers while Redis is
- * unreachable. With the fallback off the store emits `disconnect` when Redis is lost and `connect`
- * when it is back, so express-session's own bypass applies.
+ * An `express-session` store on the same high-availability Redis layer as `SessionService`, under
+ * the same degradation contract: `set` and `destroy` are durable (acknowledged after a replica
+ * confirmed them in `replicated` mode), reads come from the primary, and calls are held through a
+ * failover. While Redis cannot answer, a session is never reported absent: `get` fails (and
+ * express-session passes the error on) unless this instance's memory knows the answer
+ * (`fallback: 'memory'`, where a `destroy` is kept pending and replayed to Redis). `all`, `length`
+ * and `clear` need Redis; they never return a partial result (a scan that a failover interrupts
+ * starts over). With the session fallback off, the store emits `disconnect` when Redis is lost and
+ * `connect` when it is back, so express-session's own bypass applies.
  *
  * @example
  * app.use(session({ store: app.get(RedisSessionStore), secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));
  */
 @Injectable()
-export class RedisSessionStore extends Store implements OnModuleInit {
+export class RedisSessionStore extends Store implements OnModuleInit, OnApplicationShutdown {
   /** `<REDIS_KEY_PREFIX>express-session:`. */
   private readonly keyPrefix: string;
+  private readonly memoryFallback: boolean;
+  private readonly signOuts: PendingSignOuts;
 
   constructor(
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
-    @Inject(REDIS_RESOLVED_OPTIONS) private readonly redisOptions: ResolvedRedisOptions,
+    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
     private readonly writer: DurableWriter,
     private readonly executor: RedisExecutor,
     private readonly connections: RedisConnections,
   ) {
     super();
     this.keyPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.expressSessionKeyPrefix}`;
+    this.memoryFallback = options.fallback === 'memory';
+    this.signOuts = new PendingSignOuts(
+      SESSION_DEFAULTS.maxPendingSignOuts,
+      SESSION_DEFAULTS.signOutReplayIntervalMs,
+      new Logger('SessionModule'),
+    );
   }
 
   onModuleInit(): void {
-    if (this.redisOptions.fallback.enabled) return;
+    if (this.memoryFallback) return;
     this.connections.write.on('ready', () => this.emit('connect'));
     this.connections.write.on('reconnecting', () => this.emit('disconnect'));
   }
 
+  onApplicationShutdown(): void {
+    this.signOuts.close();
+  }
+
   override get(sid: string, callback: Callback<SessionData | null>): void {
+    const key = this.key(sid);
     settle(
-      this.executor.write({
-        name: 'express-session.get',
-        redis: (client) => client.get(this.key(sid)),
-        memory: (store) => store.get(this.key(sid)),
-      }),
+      this.signOuts.hides({ id: sid })
+        ? Promise.resolve(null)
+        : this.executor
+            .readPrimary({
+              name: 'express-session.get',
+              redis: (client) => client.get(key),
+              memory: this.inMemory((store, failure) => {
+                const text = store.get(key);
+                if (text === null) throw failure;
+                return text;
+              }),
+            })
+            .then(({ value }) => value),
       (text) => (text === null ? null : (JSON.parse(text) as SessionData)),
       callback,
     );
@@ -72,10 +101,10 @@ export class RedisSessionStore extends Store implements OnModuleInit {
         keys: [this.key(sid)],
         args: [text, expiresAt],
         durable: true,
-        memory: (store) => {
+        memory: this.inMemory((store) => {
           store.set(this.key(sid), text, (expiresAt - Date.now()) / 1000);
           return 1;
-        },
+        }),
       }),
       () => undefined,
       callback,
@@ -92,22 +121,28 @@ export class RedisSessionStore extends Store implements OnModuleInit {
         keys: [this.key(sid)],
         args: [expiresAt],
         durable: false,
-        memory: (store) => Number(store.expire(this.key(sid), (expiresAt - Date.now()) / 1000)),
+        memory: this.inMemory((store) => Number(store.expire(this.key(sid), (expiresAt - Date.now()) / 1000))),
       }),
       () => undefined,
       callback,
     );
   }
 
+  /**
+   * Deletes the session, durably. While Redis cannot be told: an error, or with the memory
+   * fallback a pending sign-out, honoured here at once and replayed to Redis when it is back.
+   */
   override destroy(sid: string, callback?: Callback): void {
+    const until = Date.now() + this.options.absoluteTtlSeconds * 1000;
     settle(
       this.writer.run({
-        name: 'express-session.destroy',
-        script: DELETE,
-        keys: [this.key(sid)],
-        args: [],
-        durable: true,
-        memory: (store) => store.del([this.key(sid)]),
+        ...this.removal(sid),
+        memory: this.inMemory((store, failure) => {
+          store.del([this.key(sid)]);
+          if (!this.signOuts.signOutSession(sid, until, () => this.writer.run(this.removal(sid)))) throw failure;
+          return 0;
+        }),
+        memoryAfterUnknown: true,
       }),
       () => undefined,
       callback,
@@ -119,15 +154,15 @@ export class RedisSessionStore extends Store implements OnModuleInit {
   }
 
   override length(callback: Callback<number>): void {
-    settle(this.scanKeys(), (keys) => keys.length, callback);
+    settle(this.scanIds(), (ids) => ids.length, callback);
   }
 
   override clear(callback?: Callback): void {
     const removeAll = async (): Promise<void> => {
-      const keys = await this.scanKeys();
+      const keys = (await this.scanIds()).map((sid) => this.key(sid));
       for (let i = 0; i < keys.length; i += SCAN_COUNT) {
-        const batch = keys.slice(i, i + SCAN_COUNT).map((sid) => this.key(sid));
-        await this.executor.write({ name: 'express-session.clear', redis: (client) => client.del(...batch) });
+        const batch = keys.slice(i, i + SCAN_COUNT);
+        await this.executor.write({ name: 'express-session.clear', idempotent: true, redis: (c) => c.del(...batch) });
       }
     };
     settle(removeAll(), () => undefined, callback);
@@ -137,36 +172,32 @@ export class RedisSessionStore extends Store implements OnModuleInit {
     return this.keyPrefix + sid;
   }
 
+  private removal(sid: string): ScriptedWrite {
+    return { name: 'express-session.destroy', script: DELETE, keys: [this.key(sid)], args: [], durable: true };
+  }
+
+  private inMemory<T>(answer: NonNullable<MemoryAnswer<T>>): MemoryAnswer<T> {
+    return this.memoryFallback ? answer : undefined;
+  }
+
   /** The cookie's expiry, or now + the session TTL for a browser-session cookie. */
   private expiresAt(session: SessionData): number {
     const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
     return Number.isFinite(expires) ? expires : Date.now() + this.options.ttlSeconds * 1000;
   }
 
-  /** Session ids of every stored session (SCAN on the primary; needs Redis). */
-  private async scanKeys(): Promise<string[]> {
-    const { keyPrefix } = this;
-    return this.executor.write({
-      name: 'express-session.scan',
-      redis: async (client) => {
-        const sids: string[] = [];
-        let cursor = '0';
-        do {
-          const [next, keys] = await client.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix)}*`, 'COUNT', SCAN_COUNT);
-          cursor = next;
-          sids.push(...keys.map((k) => k.slice(keyPrefix.length)));
-        } while (cursor !== '0');
-        return sids;
-      },
-    });
+  /** Ids of every stored session (SCAN on the primary; needs Redis), less those signed out here. */
+  private async scanIds(): Promise<string[]> {
+    const keys = await this.executor.scanKeys(`${escapeGlob(this.keyPrefix)}*`, SCAN_COUNT);
+    return keys.map((key) => key.slice(this.keyPrefix.length)).filter((sid) => !this.signOuts.hides({ id: sid }));
   }
 
   private async scanSessions(): Promise<[string, SessionData][]> {
-    const sids = await this.scanKeys();
+    const sids = await this.scanIds();
     const entries: [string, SessionData][] = [];
     for (let i = 0; i < sids.length; i += SCAN_COUNT) {
       const batch = sids.slice(i, i + SCAN_COUNT);
-      const texts = await this.executor.write({
+      const { value: texts } = await this.executor.readPrimary({
         name: 'express-session.all',
         redis: (client) => client.mget(...batch.map((sid) => this.key(sid))),
       });

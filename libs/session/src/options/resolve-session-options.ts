@@ -24,6 +24,7 @@ export const sessionOptionsSchema = z.strictObject({
   replicas: positiveInt(100).optional(),
   replicationTimeoutMs: positiveInt(60_000).optional(),
   onUnreplicated: z.enum(['error', 'warn'], 'expected error or warn').optional(),
+  fallback: z.enum(['memory', 'none'], 'expected memory or none').optional(),
 });
 
 /** Marks objects made by {@link resolveSessionOptions}. */
@@ -49,15 +50,17 @@ export function resolveSessionOptions(
   if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues, naming), 'session');
   const raw = parsed.data;
   const label = (path: string) => naming.labels?.[path] ?? path;
+  const sentinelMode = redis.mode === 'sentinel';
   const resolved: ResolvedSessionOptions = {
     ttlSeconds: raw.ttlSeconds ?? SESSION_DEFAULTS.ttlSeconds,
     absoluteTtlSeconds: raw.absoluteTtlSeconds ?? Math.max(SESSION_DEFAULTS.absoluteTtlSeconds, raw.ttlSeconds ?? 0),
     sliding: raw.sliding ?? SESSION_DEFAULTS.sliding,
     maxBytes: raw.maxBytes ?? SESSION_DEFAULTS.maxBytes,
-    durability: raw.durability ?? (redis.mode === 'sentinel' ? 'replicated' : 'primary'),
+    durability: raw.durability ?? (sentinelMode ? 'replicated' : 'primary'),
     replicas: raw.replicas ?? SESSION_DEFAULTS.replicas,
     replicationTimeoutMs: raw.replicationTimeoutMs ?? SESSION_DEFAULTS.replicationTimeoutMs,
     onUnreplicated: raw.onUnreplicated ?? SESSION_DEFAULTS.onUnreplicated,
+    fallback: raw.fallback ?? (!sentinelMode && redis.fallback.enabled ? 'memory' : 'none'),
   };
   const issues: string[] = [];
   if (resolved.absoluteTtlSeconds < resolved.ttlSeconds) {
@@ -68,6 +71,11 @@ export function resolveSessionOptions(
   if (resolved.durability === 'replicated' && resolved.replicationTimeoutMs >= redis.commandTimeoutMs) {
     issues.push(
       `${label('replicationTimeoutMs')}: must be below the Redis command timeout (${redis.commandTimeoutMs} ms), got "${resolved.replicationTimeoutMs}"`,
+    );
+  }
+  if (resolved.fallback === 'memory' && !redis.fallback.enabled) {
+    issues.push(
+      `${label('fallback')}: memory needs the Redis in-memory fallback, which is off (${label('redis.fallback.enabled')})`,
     );
   }
   if (issues.length > 0) throw new RedisConfigError(issues, 'session');

@@ -6,7 +6,7 @@ const SENTINEL_ENV = { REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: 'a:1,b:2
 const issuesOf = (env: Record<string, string>) => configIssues(() => resolveSessionEnv(env));
 
 describe('resolveSessionEnv', () => {
-  it('defaults to replicated durability in Sentinel mode and primary in standalone mode', () => {
+  it('defaults to replicated durability and no memory fallback in Sentinel mode', () => {
     expect(resolveSessionEnv(SENTINEL_ENV)).toEqual({
       ttlSeconds: 1800,
       absoluteTtlSeconds: 86400,
@@ -16,8 +16,14 @@ describe('resolveSessionEnv', () => {
       replicas: 1,
       replicationTimeoutMs: 250,
       onUnreplicated: 'error',
+      fallback: 'none',
     });
-    expect(resolveSessionEnv({}).durability).toBe('primary');
+  });
+
+  it('defaults to primary durability in standalone mode, with the memory fallback when Redis has one', () => {
+    expect(resolveSessionEnv({})).toMatchObject({ durability: 'primary', fallback: 'memory' });
+    expect(resolveSessionEnv({ REDIS_FALLBACK_ENABLED: 'false' }).fallback).toBe('none');
+    expect(resolveSessionEnv({ ...SENTINEL_ENV, SESSION_FALLBACK: 'Memory' }).fallback).toBe('memory');
   });
 
   it('reads every variable', () => {
@@ -31,6 +37,7 @@ describe('resolveSessionEnv', () => {
         SESSION_MIN_REPLICAS: '2',
         SESSION_REPLICATION_TIMEOUT_MS: '100',
         SESSION_ON_UNREPLICATED: 'warn',
+        SESSION_FALLBACK: 'none',
       }),
     ).toEqual({
       ttlSeconds: 60,
@@ -41,6 +48,7 @@ describe('resolveSessionEnv', () => {
       replicas: 2,
       replicationTimeoutMs: 100,
       onUnreplicated: 'warn',
+      fallback: 'none',
     });
   });
 
@@ -49,6 +57,11 @@ describe('resolveSessionEnv', () => {
     [{ SESSION_MAX_BYTES: '0' }, 'SESSION_MAX_BYTES: expected an integer from 1 to 104857600, got "0"'],
     [{ SESSION_DURABILITY: 'strong' }, 'SESSION_DURABILITY: expected replicated or primary, got "strong"'],
     [{ SESSION_ON_UNREPLICATED: 'ignore' }, 'SESSION_ON_UNREPLICATED: expected error or warn, got "ignore"'],
+    [{ SESSION_FALLBACK: 'disk' }, 'SESSION_FALLBACK: expected memory or none, got "disk"'],
+    [
+      { SESSION_FALLBACK: 'memory', REDIS_FALLBACK_ENABLED: 'false' },
+      'SESSION_FALLBACK: memory needs the Redis in-memory fallback, which is off (REDIS_FALLBACK_ENABLED=false)',
+    ],
     [{ SESSION_SLIDING: 'maybe' }, 'SESSION_SLIDING: expected one of true, false, 1, 0, yes, no, got "maybe"'],
     [
       { SESSION_TTL_SECONDS: '600', SESSION_ABSOLUTE_TTL_SECONDS: '60' },

@@ -21,6 +21,7 @@ const sessionEnvSchema = z.object({
   SESSION_MIN_REPLICAS: envInteger.optional(),
   SESSION_REPLICATION_TIMEOUT_MS: envInteger.optional(),
   SESSION_ON_UNREPLICATED: z.string().trim().toLowerCase().optional(),
+  SESSION_FALLBACK: z.string().trim().toLowerCase().optional(),
 });
 
 /** Every environment variable the session module reads. */
@@ -36,6 +37,8 @@ const ENV_NAMING: ConfigIssueNaming = {
     replicas: 'SESSION_MIN_REPLICAS',
     replicationTimeoutMs: 'SESSION_REPLICATION_TIMEOUT_MS',
     onUnreplicated: 'SESSION_ON_UNREPLICATED',
+    fallback: 'SESSION_FALLBACK',
+    'redis.fallback.enabled': 'REDIS_FALLBACK_ENABLED=false',
   },
 };
 
@@ -59,6 +62,7 @@ export function resolveSessionEnv(env: Readonly<Record<string, string | undefine
       replicas: e.SESSION_MIN_REPLICAS,
       replicationTimeoutMs: e.SESSION_REPLICATION_TIMEOUT_MS,
       onUnreplicated: e.SESSION_ON_UNREPLICATED as SessionModuleOptions['onUnreplicated'],
+      fallback: e.SESSION_FALLBACK as SessionModuleOptions['fallback'],
     },
     resolveRedisEnv(env),
     ENV_NAMING,

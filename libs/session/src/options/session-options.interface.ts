@@ -4,6 +4,15 @@
  */
 export type SessionDurability = 'replicated' | 'primary';
 
+/**
+ * What sessions do while Redis cannot answer. `none`: calls wait out a failover, then fail
+ * (`RedisUnavailableError` / `RedisOutcomeUnknownError`, a 503); nothing is answered from one
+ * instance's memory. `memory`: sessions created meanwhile live in this instance only
+ * (`storage: 'memory'`), and sign-outs are honoured here at once and replayed to Redis when it is
+ * back; sessions stored in Redis read as unavailable, never as absent.
+ */
+export type SessionFallback = 'memory' | 'none';
+
 /** What `SessionModule.forRoot` takes and the `SESSION_*` environment variables produce. */
 export interface SessionModuleOptions {
   /** Sliding lifetime. @default 1800 */
@@ -22,6 +31,11 @@ export interface SessionModuleOptions {
   replicationTimeoutMs?: number;
   /** `error`: an unconfirmed write fails with `SessionNotReplicatedError`; `warn`: it is logged and succeeds. @default 'error' */
   onUnreplicated?: 'error' | 'warn';
+  /**
+   * @default 'none' in Sentinel mode (other instances may exist and could not see a session kept
+   * in one instance's memory); in standalone mode 'memory' when the Redis module's fallback is on
+   */
+  fallback?: SessionFallback;
 }
 
 /** Validated, frozen session options. */
@@ -34,4 +48,5 @@ export interface ResolvedSessionOptions {
   readonly replicas: number;
   readonly replicationTimeoutMs: number;
   readonly onUnreplicated: 'error' | 'warn';
+  readonly fallback: SessionFallback;
 }

@@ -1,13 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RedisConnections, RedisExecutor, RedisOutcomeUnknownError, type MemoryStore } from '@sentinel-kit/redis';
+import {
+  RedisConnections,
+  RedisExecutor,
+  RedisOutcomeUnknownError,
+  type Answer,
+  type ResilientOperation,
+} from '@sentinel-kit/redis';
 import type Redis from 'ioredis';
 import { SessionNotReplicatedError } from '../errors/session-not-replicated.error';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_RESOLVED_OPTIONS } from '../session.constants';
 import { SessionMetrics } from '../session.metrics';
 
-/** One scripted write. */
-export interface ScriptedWrite {
+/** One scripted write. Its script must be idempotent, with the same answer when run again (see session-scripts). */
+export interface ScriptedWrite extends Pick<ResilientOperation<number>, 'memory' | 'memoryAfterUnknown'> {
   /** For errors and logs; never values. */
   name: string;
   script: string;
@@ -15,12 +21,11 @@ export interface ScriptedWrite {
   args: (string | number)[];
   /** Wait for replicas (when the durability mode is `replicated`); false for expiry renewals. */
   durable: boolean;
-  /** The same write against the in-memory fallback; omit to fail instead while Redis is unreachable. */
-  memory?: (store: MemoryStore) => number;
 }
 
 /**
- * Runs the session library's writes as Lua scripts through the resilient executor. A durable write
+ * Runs the session library's writes as Lua scripts through the resilient executor, as idempotent
+ * writes: one whose answer was lost is sent again while it is held through a failover. A durable write
  * in `replicated` mode is pipelined with `WAIT <replicas> <timeout>` on a dedicated primary
  * connection (so a blocking `WAIT` never holds up other Redis traffic); both go out on the same
  * socket, so a reconnect in between fails the call instead of confirming it against another node.
@@ -42,19 +47,21 @@ export class DurableWriter {
   }
 
   /**
-   * @returns the script's integer result.
+   * @returns the script's integer result, and which store answered.
    * @throws SessionNotReplicatedError, and the executor's typed errors.
    */
-  run(write: ScriptedWrite): Promise<number> {
+  run(write: ScriptedWrite): Promise<Answer<number>> {
     const waitForReplicas = write.durable && this.options.durability === 'replicated';
     return this.executor.write({
       name: write.name,
       primary: waitForReplicas ? this.durableClient : undefined,
+      idempotent: true,
       redis: (client) =>
         waitForReplicas
           ? this.evalAndWait(client, write)
           : client.eval(write.script, write.keys.length, ...write.keys, ...write.args).then(Number),
       memory: write.memory,
+      memoryAfterUnknown: write.memoryAfterUnknown,
     });
   }
 

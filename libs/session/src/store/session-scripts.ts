@@ -2,6 +2,10 @@
  * Lua scripts that keep a session and its user's index consistent. The index is a sorted set of
  * session ids scored by expiry; it expires with its last session and is trimmed of expired ids on
  * every write, so it never outlives its sessions.
+ *
+ * Every script is idempotent, with the same answer when it runs again: a write whose answer was
+ * lost (a timeout, a failover) is sent again, and must then neither apply twice nor report a
+ * different outcome ("changed", "0 destroyed") than the run that applied it.
  */
 
 /** Trims expired ids from KEYS[index] (score <= now) and makes the index expire with its last member. */
@@ -15,10 +19,12 @@ end
 
 /**
  * Save a session. KEYS: session, index. ARGV: expected text ('' = must not exist), new text, id,
- * expiresAt, now. Returns 1 saved, 0 already exists (create), -1 changed or gone since read.
+ * expiresAt, now. Returns 1 saved (or already saved with this very text: a run sent again), 0
+ * already exists (create), -1 changed or gone since read.
  */
 export const SAVE_SESSION = `${INDEX_UPKEEP}
 local current = redis.call('GET', KEYS[1])
+if current == ARGV[2] then return 1 end
 if ARGV[1] == '' then
   if current then return 0 end
 elseif current ~= ARGV[1] then
@@ -32,10 +38,15 @@ return 1
 
 /**
  * Move a session to a new id. KEYS: old session, new session, index. ARGV: expected old text,
- * new text, old id, new id, expiresAt, now. Returns 1 moved, 0 new id taken, -1 old changed or gone.
+ * new text, old id, new id, expiresAt, now. Returns 1 moved (or already moved by a run sent again),
+ * 0 new id taken, -1 old changed or gone.
  */
 export const ROTATE_SESSION = `${INDEX_UPKEEP}
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local old = redis.call('GET', KEYS[1])
+if old ~= ARGV[1] then
+  if not old and redis.call('GET', KEYS[2]) == ARGV[2] then return 1 end
+  return -1
+end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[3], ARGV[3])
@@ -45,7 +56,7 @@ upkeep(KEYS[3], ARGV[6])
 return 1
 `;
 
-/** Delete a session. KEYS: session, index. ARGV: id. Returns 1 when it existed. */
+/** Delete a session. KEYS: session, index. ARGV: id. Returns 1 when it existed (0 when run again). */
 export const REMOVE_SESSION = `
 local existed = redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -54,13 +65,28 @@ return existed
 `;
 
 /**
- * Delete every session of a user. KEYS: index. ARGV: full session key prefix (with the Redis key
- * prefix, since these keys are built here), now. Returns how many live sessions were deleted.
+ * Delete every session of a user created up to a moment (sign out everywhere). KEYS: index, result
+ * (a key unique to this call, which remembers the count so that a run sent again answers the same).
+ * ARGV: full session key prefix (with the Redis key prefix, since these keys are built here), now,
+ * created-up-to (epoch ms), result TTL ms. Returns how many live sessions were deleted.
  */
 export const REMOVE_USER_SESSIONS = `
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], '+inf')
+local done = redis.call('GET', KEYS[2])
+if done then return tonumber(done) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+local cutoff = tonumber(ARGV[3])
 local removed = 0
-for _, id in ipairs(ids) do removed = removed + redis.call('DEL', ARGV[1] .. id) end
-redis.call('DEL', KEYS[1])
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = ARGV[1] .. id
+  local text = redis.call('GET', key)
+  local ok, record = pcall(cjson.decode, text or 'null')
+  local createdAt = ok and type(record) == 'table' and tonumber(record.createdAt) or nil
+  if not text or not createdAt or createdAt <= cutoff then
+    if text then removed = removed + redis.call('DEL', key) end
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1]) end
+redis.call('SET', KEYS[2], removed, 'PX', ARGV[4])
 return removed
 `;

@@ -1,13 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   REDIS_RESOLVED_OPTIONS,
   RedisExecutor,
+  RedisModuleError,
+  isAvailabilityFailure,
+  type Answer,
+  type AnswerSource,
   type MemoryStore,
+  type ResilientOperation,
   type ResolvedRedisOptions,
 } from '@sentinel-kit/redis';
-import { SESSION_DEFAULTS } from '../session.constants';
-import { DurableWriter } from './durable-writer';
+import type { ResolvedSessionOptions } from '../options/session-options.interface';
+import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from '../session.constants';
+import { DurableWriter, type ScriptedWrite } from './durable-writer';
 import { MemorySessionIndex } from './memory-session-index';
+import { PendingSignOuts } from './pending-sign-outs';
 import { decodeRecord, encodeRecord, type SessionRecord, type StoredSession } from './session-record';
 import { REMOVE_SESSION, REMOVE_USER_SESSIONS, ROTATE_SESSION, SAVE_SESSION } from './session-scripts';
 
@@ -15,82 +23,102 @@ import { REMOVE_SESSION, REMOVE_USER_SESSIONS, ROTATE_SESSION, SAVE_SESSION } fr
 export type SaveOutcome = 'saved' | 'exists' | 'changed';
 
 /** Where an answer came from: Redis, or this instance's in-memory fallback (degraded, not shared). */
-export type SessionStorage = 'redis' | 'memory';
+export type SessionStorage = AnswerSource;
 
-/** An answer and where it came from. */
-export interface Served<T> {
-  value: T;
-  storage: SessionStorage;
-}
+/**
+ * What a sign-out did: `destroyed` in Redis (or, for a session that only ever lived in this
+ * instance's memory, there); `not-found`: Redis has no such live session; `pending`: Redis could not
+ * be told (memory fallback only): this instance honours it at once and tells Redis when it is back.
+ */
+export type SignOutOutcome = 'destroyed' | 'not-found' | 'pending';
+
+/** What signing a user out everywhere did: `done` with the count of live sessions destroyed, or `pending` (see {@link SignOutOutcome}). */
+export type SignOutEverywhereResult = { state: 'done'; destroyed: number } | { state: 'pending' };
 
 const OUTCOMES: Record<number, SaveOutcome> = { 1: 'saved', 0: 'exists', [-1]: 'changed' };
 
-/** Runs `call`, telling whether its memory operation (the fallback) answered. */
-async function served<T>(
-  call: (inMemory: <R>(memory: (store: MemoryStore) => R) => (store: MemoryStore) => R) => Promise<T>,
-): Promise<Served<T>> {
-  let storage: SessionStorage = 'redis';
-  const value = await call((memory) => (store) => {
-    storage = 'memory';
-    return memory(store);
-  });
-  return { value, storage };
-}
-
 /**
- * Storage of session records and per-user indexes, on the primary (reads too: a replica may not
- * have the caller's own latest write) or in the in-memory fallback, with the same semantics in both.
- * Writes are compare-and-set so concurrent updates never overwrite each other silently.
+ * Storage of session records and per-user indexes on the primary (reads too: a replica may not
+ * have the caller's own latest write), following the degradation contract:
+ * - writes are compare-and-set Lua scripts, idempotent, held through a failover;
+ * - with `fallback: 'none'` nothing is answered from memory: while Redis cannot answer, calls fail
+ *   with the executor's typed errors (a 503), never "not found";
+ * - with `fallback: 'memory'`, sessions created while Redis cannot answer live in this instance's
+ *   memory (`storage: 'memory'`); a session that may exist in Redis is never reported absent; and a
+ *   sign-out is kept as a pending sign-out, honoured here at once and replayed to Redis.
  */
 @Injectable()
-export class SessionStore {
+export class SessionStore implements OnApplicationShutdown {
   /** `<REDIS_KEY_PREFIX>session:`, the prefix of every session key. */
   private readonly sessionPrefix: string;
   /** `<REDIS_KEY_PREFIX>session-user:`, the prefix of every per-user index. */
   private readonly indexPrefix: string;
+  /** `<REDIS_KEY_PREFIX>session-sign-out:`, the prefix of the keys remembering a sign-out-everywhere's count. */
+  private readonly signOutResultPrefix: string;
   private readonly sessionKey = (id: string): string => this.sessionPrefix + id;
   private readonly indexKey = (userId: string): string => this.indexPrefix + userId;
+  private readonly memoryFallback: boolean;
+  private readonly signOuts: PendingSignOuts;
 
   constructor(
     private readonly writer: DurableWriter,
     private readonly executor: RedisExecutor,
+    @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
     @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
   ) {
     this.sessionPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.sessionKeyPrefix}`;
     this.indexPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.userIndexKeyPrefix}`;
-  }
-
-  /** The stored session, or null. */
-  load(id: string): Promise<Served<StoredSession | null>> {
-    return served((inMemory) =>
-      this.executor.write({
-        name: 'session.get',
-        redis: async (client) => decodeRecord(await client.get(this.sessionKey(id))),
-        memory: inMemory((store) => decodeRecord(store.get(this.sessionKey(id)))),
-      }),
+    this.signOutResultPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.signOutResultKeyPrefix}`;
+    this.memoryFallback = options.fallback === 'memory';
+    this.signOuts = new PendingSignOuts(
+      SESSION_DEFAULTS.maxPendingSignOuts,
+      SESSION_DEFAULTS.signOutReplayIntervalMs,
+      new Logger('SessionModule'),
     );
   }
 
-  /** Several stored sessions, null where absent. */
-  async loadMany(ids: readonly string[]): Promise<Served<(StoredSession | null)[]>> {
-    if (ids.length === 0) return { value: [], storage: 'redis' };
-    const texts = await served((inMemory) =>
-      this.executor.write({
-        name: 'session.list',
-        redis: (client) => client.mget(...ids.map(this.sessionKey)),
-        memory: inMemory((store) => ids.map((id) => store.get(this.sessionKey(id)))),
-      }),
-    );
-    return { value: texts.value.map(decodeRecord), storage: texts.storage };
+  onApplicationShutdown(): void {
+    this.signOuts.close();
   }
 
-  /** Ids of a user's sessions that have not expired at `now`. */
-  liveIdsForUser(userId: string, now: number): Promise<string[]> {
-    return this.executor.write({
+  /**
+   * The stored session, or null when Redis has none (or this instance signed it out).
+   * @throws the executor's typed errors while Redis cannot answer and memory does not know.
+   */
+  async load(id: string): Promise<Answer<StoredSession | null>> {
+    const key = this.sessionKey(id);
+    const answer = await this.executor.readPrimary({
+      ...this.read(id),
+      memory: this.inMemory((store, failure) => {
+        const stored = decodeRecord(store.get(key));
+        if (stored || this.signOuts.hides({ id })) return stored;
+        throw failure;
+      }),
+    });
+    const record = answer.value?.record;
+    return record && this.signOuts.hides(record) ? { value: null, source: answer.source } : answer;
+  }
+
+  /** Several stored sessions (null where absent), from Redis only: memory cannot know them all. */
+  async loadMany(ids: readonly string[]): Promise<(StoredSession | null)[]> {
+    if (ids.length === 0) return [];
+    const { value: texts } = await this.executor.readPrimary({
+      name: 'session.list',
+      redis: (client) => client.mget(...ids.map(this.sessionKey)),
+    });
+    return texts.map((text) => {
+      const stored = decodeRecord(text);
+      return stored && this.signOuts.hides(stored.record) ? null : stored;
+    });
+  }
+
+  /** Ids of a user's sessions that have not expired at `now`, from Redis only: memory cannot know them all. */
+  async liveIdsForUser(userId: string, now: number): Promise<string[]> {
+    const { value } = await this.executor.readPrimary({
       name: 'session.list',
       redis: (client) => client.zrangebyscore(this.indexKey(userId), `(${now}`, '+inf'),
-      memory: (store) => new MemorySessionIndex(store, this.indexKey(userId)).liveIds(now),
     });
+    return value;
   }
 
   /**
@@ -102,80 +130,149 @@ export class SessionStore {
     expected: string | null,
     durable: boolean,
     now: number,
-  ): Promise<Served<SaveOutcome>> {
+  ): Promise<Answer<SaveOutcome>> {
     const json = encodeRecord(record);
-    const { value, storage } = await served((inMemory) =>
-      this.writer.run({
-        name: expected === null ? 'session.create' : 'session.update',
-        script: SAVE_SESSION,
-        keys: [this.sessionKey(record.id), this.indexKey(record.userId)],
-        args: [expected ?? '', json, record.id, record.expiresAt, now],
-        durable,
-        memory: inMemory((store) => {
-          const current = store.get(this.sessionKey(record.id));
-          if (expected === null ? current !== null : current !== expected) return expected === null ? 0 : -1;
-          this.putSession(store, record, json, now);
-          return 1;
-        }),
+    const { value, source } = await this.writer.run({
+      name: expected === null ? 'session.create' : 'session.update',
+      script: SAVE_SESSION,
+      keys: [this.sessionKey(record.id), this.indexKey(record.userId)],
+      args: [expected ?? '', json, record.id, record.expiresAt, now],
+      durable,
+      memory: this.inMemory((store) => {
+        const current = store.get(this.sessionKey(record.id));
+        if (expected === null ? current !== null : current !== expected) return expected === null ? 0 : -1;
+        this.putSession(store, record, json, now);
+        return 1;
       }),
-    );
-    return { value: OUTCOMES[value], storage };
+    });
+    return { value: OUTCOMES[value], source };
   }
 
   /** Moves `from` (if still as read) to `to`, a new id; durable. */
-  async rotate(from: StoredSession, to: SessionRecord, now: number): Promise<Served<SaveOutcome>> {
+  async rotate(from: StoredSession, to: SessionRecord, now: number): Promise<Answer<SaveOutcome>> {
     const json = encodeRecord(to);
-    const { value, storage } = await served((inMemory) =>
-      this.writer.run({
-        name: 'session.rotate',
-        script: ROTATE_SESSION,
-        keys: [this.sessionKey(from.record.id), this.sessionKey(to.id), this.indexKey(to.userId)],
-        args: [from.json, json, from.record.id, to.id, to.expiresAt, now],
-        durable: true,
-        memory: inMemory((store) => {
-          if (store.get(this.sessionKey(from.record.id)) !== from.json) return -1;
-          if (store.exists(this.sessionKey(to.id))) return 0;
-          store.del([this.sessionKey(from.record.id)]);
-          new MemorySessionIndex(store, this.indexKey(to.userId)).remove(from.record.id, now);
-          this.putSession(store, to, json, now);
-          return 1;
-        }),
+    const { value, source } = await this.writer.run({
+      name: 'session.rotate',
+      script: ROTATE_SESSION,
+      keys: [this.sessionKey(from.record.id), this.sessionKey(to.id), this.indexKey(to.userId)],
+      args: [from.json, json, from.record.id, to.id, to.expiresAt, now],
+      durable: true,
+      memory: this.inMemory((store) => {
+        if (store.get(this.sessionKey(from.record.id)) !== from.json) return -1;
+        if (store.exists(this.sessionKey(to.id))) return 0;
+        store.del([this.sessionKey(from.record.id)]);
+        new MemorySessionIndex(store, this.indexKey(to.userId)).remove(from.record.id, now);
+        this.putSession(store, to, json, now);
+        return 1;
       }),
-    );
-    return { value: OUTCOMES[value], storage };
+    });
+    return { value: OUTCOMES[value], source };
   }
 
-  /** @returns whether the session existed. Durable. */
-  async remove(id: string, userId: string, now: number): Promise<boolean> {
-    const removed = await this.writer.run({
+  /**
+   * Signs session `id` out: deleted in Redis (durably), or pending (see {@link SignOutOutcome}).
+   * @throws the executor's typed errors when Redis cannot be told and there is no memory fallback.
+   */
+  async remove(id: string, now: number): Promise<SignOutOutcome> {
+    let loaded: Answer<StoredSession | null>;
+    try {
+      loaded = await this.load(id);
+    } catch (error) {
+      // Memory does not know this session: sign it out here until it would have expired anyway.
+      const until = now + this.options.absoluteTtlSeconds * 1000;
+      if (this.keepPending(error, () => this.signOutLater(id, null, until))) return 'pending';
+      throw error;
+    }
+    const stored = loaded.value;
+    if (!stored) return loaded.source === 'redis' ? 'not-found' : 'pending';
+    const onlyInMemory = loaded.source === 'memory';
+    const { userId, absoluteExpiresAt } = stored.record;
+    const { source } = await this.writer.run({
+      ...this.removal(id, userId),
+      memory: this.inMemory((store, failure) => {
+        new MemorySessionIndex(store, this.indexKey(userId)).remove(id, now);
+        store.del([this.sessionKey(id)]);
+        // Also for a session only in memory, so that reading it here answers "absent", not "unknown".
+        if (!this.signOutLater(id, userId, absoluteExpiresAt) && !onlyInMemory) throw failure;
+        return 0;
+      }),
+      // A pending sign-out claims nothing about Redis: it is right whether or not the delete landed.
+      memoryAfterUnknown: true,
+    });
+    return source === 'redis' || onlyInMemory ? 'destroyed' : 'pending';
+  }
+
+  /**
+   * Signs out every session of `userId` created up to `now`: in Redis (durably), or pending.
+   * @throws the executor's typed errors when Redis cannot be told and there is no memory fallback.
+   */
+  async removeAllForUser(userId: string, now: number): Promise<SignOutEverywhereResult> {
+    const until = now + this.options.absoluteTtlSeconds * 1000;
+    const { value, source } = await this.writer.run({
+      ...this.userRemoval(userId, now),
+      memory: this.inMemory((store, failure) => {
+        const index = new MemorySessionIndex(store, this.indexKey(userId));
+        store.del(index.liveIds(now).map(this.sessionKey));
+        index.clear();
+        const replay = () => this.writer.run(this.userRemoval(userId, now));
+        if (!this.signOuts.signOutUser(userId, now, until, replay)) throw failure;
+        return 0;
+      }),
+      memoryAfterUnknown: true,
+    });
+    return source === 'redis' ? { state: 'done', destroyed: value } : { state: 'pending' };
+  }
+
+  /** `answer` as a memory answer when the session fallback is `memory`; none otherwise. */
+  private inMemory<T>(
+    answer: (store: MemoryStore, failure: RedisModuleError) => T,
+  ): ((store: MemoryStore, failure: RedisModuleError) => T) | undefined {
+    return this.memoryFallback ? answer : undefined;
+  }
+
+  /** Reads session `id` from Redis. */
+  private read(id: string): ResilientOperation<StoredSession | null> {
+    const key = this.sessionKey(id);
+    return { name: 'session.get', redis: async (client) => decodeRecord(await client.get(key)) };
+  }
+
+  /** Deletes session `id` of `userId` and its index entry, durably. */
+  private removal(id: string, userId: string): ScriptedWrite {
+    return {
       name: 'session.destroy',
       script: REMOVE_SESSION,
       keys: [this.sessionKey(id), this.indexKey(userId)],
       args: [id],
       durable: true,
-      memory: (store) => {
-        new MemorySessionIndex(store, this.indexKey(userId)).remove(id, now);
-        return store.del([this.sessionKey(id)]);
-      },
-    });
-    return removed === 1;
+    };
   }
 
-  /** @returns how many live sessions were removed. Durable. */
-  removeAllForUser(userId: string, now: number): Promise<number> {
-    return this.writer.run({
+  /** Deletes every session of `userId` created up to `createdUpTo`, durably; answers how many. */
+  private userRemoval(userId: string, createdUpTo: number): ScriptedWrite {
+    return {
       name: 'session.destroyAllForUser',
       script: REMOVE_USER_SESSIONS,
-      keys: [this.indexKey(userId)],
-      args: [this.sessionPrefix, `(${now}`],
+      keys: [this.indexKey(userId), this.signOutResultPrefix + randomBytes(16).toString('base64url')],
+      args: [this.sessionPrefix, Date.now(), createdUpTo, SESSION_DEFAULTS.signOutResultTtlMs],
       durable: true,
-      memory: (store) => {
-        const index = new MemorySessionIndex(store, this.indexKey(userId));
-        const removed = store.del(index.liveIds(now).map(this.sessionKey));
-        index.clear();
-        return removed;
-      },
+    };
+  }
+
+  /**
+   * Records a pending sign-out of `id` (of `userId`, when known) until `until`, replayed with Redis
+   * alone (neither memory nor pending sign-outs answer the replay).
+   * @returns false when none can be recorded.
+   */
+  private signOutLater(id: string, userId: string | null, until: number): boolean {
+    return this.signOuts.signOutSession(id, until, async () => {
+      const owner = userId ?? (await this.executor.readPrimary(this.read(id))).value?.record.userId;
+      if (owner !== undefined) await this.writer.run(this.removal(id, owner));
     });
+  }
+
+  /** Whether `error` is Redis not answering and a pending sign-out could be recorded for it. */
+  private keepPending(error: unknown, record: () => boolean): boolean {
+    return this.memoryFallback && error instanceof RedisModuleError && isAvailabilityFailure(error) && record();
   }
 
   private putSession(store: MemoryStore, record: SessionRecord, json: string, now: number): void {
