@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  RedisClusterInspector,
   RedisMetrics,
   RedisPermissionError,
   RedisUnavailableError,
@@ -9,6 +10,7 @@ import {
 import {
   CapturedLogger,
   SentinelTopology,
+  findFreePort,
   reportMeasure,
   sendCommand,
   timed,
@@ -119,6 +121,53 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
     for (const replica of replicas) {
       expect((await clientList(replica)).some((line) => line.includes('name=sentinel-kit:write'))).toBe(false);
     }
+  });
+
+  it('skips a replica that lags behind its primary or is cut off from it, and /health/redis says why', async () => {
+    const { cache, app } = await start({ fallback: { enabled: false } });
+    const inspector = app.get(RedisClusterInspector);
+    // The view is at most a second old, and the replica checked every 500 ms.
+    const reads = async () => (await inspector.inspect()).reads;
+    const fromReplica = await waitFor(async () => ((await reads()).from === 'replica' ? reads() : undefined), {
+      description: 'reads to go to a replica',
+    });
+    const replica = topology.node(fromReplica.replica!.port);
+    await cache.set('fresh', 'v1');
+    await waitFor(async () => (await sendCommand(replica.endpoint, 'GET', ['app:fresh'])) === 'v1', {
+      description: 'v1 to replicate',
+    });
+
+    // The replica stops applying the replication stream (link up, offset frozen) but still serves reads.
+    await sendCommand(replica.endpoint, 'CLIENT', ['PAUSE', '5000', 'WRITE']);
+    await cache.set('fresh', 'v2');
+    const lagging = await waitFor(
+      async () => ((await reads()).skipped?.includes('lags the primary') ? reads() : undefined),
+      {
+        description: 'the lagging replica to be skipped',
+        timeoutMs: 5000,
+      },
+    );
+    expect(lagging).toMatchObject({ from: 'primary', replica: fromReplica.replica });
+    expect(lagging.lagMs).toBeGreaterThan(1000);
+    expect(await sendCommand(replica.endpoint, 'GET', ['app:fresh'])).toBe('v1');
+    expect(await cache.get('fresh')).toBe('v2');
+    await sendCommand(replica.endpoint, 'CLIENT', ['UNPAUSE']);
+    await waitFor(async () => (await reads()).from === 'replica', { description: 'the replica to be used again' });
+
+    // The replica loses its primary: it would serve what it has, however old, for as long as that lasts.
+    await sendCommand(replica.endpoint, 'REPLICAOF', ['127.0.0.1', String(await findFreePort())]);
+    await cache.set('fresh', 'v3');
+    const cutOff = await waitFor(
+      async () => ((await reads()).skipped === 'master_link_status:down' ? reads() : undefined),
+      {
+        description: 'the cut-off replica to be skipped',
+        timeoutMs: 5000,
+      },
+    );
+    expect(cutOff.from).toBe('primary');
+    expect(await cache.get('fresh')).toBe('v3');
+    const primary = await topology.primary();
+    await sendCommand(replica.endpoint, 'REPLICAOF', [primary.host, String(primary.port)]);
   });
 
   it('retries a read on the primary when no replica answers', async () => {
