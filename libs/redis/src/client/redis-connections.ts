@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import type Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { SecretRedactor } from '../errors/secret-redactor';
@@ -35,6 +36,10 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     this.write = clients.write;
     this.read = clients.read;
     this.sentinels = options.mode === 'sentinel' ? createSentinelConnections(options, this.logger, this.redactor) : [];
+    // Every call held through a failover waits on these (see waitForReady): as many listeners as
+    // calls in flight, which is no leak.
+    setMaxListeners(0, this.closing.signal);
+    for (const client of [this.write, this.read]) client.setMaxListeners(0);
   }
 
   /**
@@ -60,6 +65,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     let client = this.extraPrimaries.get(purpose);
     if (!client) {
       client = createPrimaryClient(this.options, purpose, this.logger, this.redactor, overrides);
+      client.setMaxListeners(0);
       this.extraPrimaries.set(purpose, client);
       if (this.connecting) client.connect().catch(() => undefined);
     }

@@ -84,6 +84,12 @@ export class ReplicaReadGate implements OnModuleInit, OnApplicationShutdown {
     this.checking = true;
     try {
       const { read, write } = this.connections;
+      if (read.status !== 'ready') {
+        // Not a verdict on the replica: the client's own state logging tells about the connection.
+        this.usable = null;
+        this.current = { ...this.current, from: 'primary', lagMs: null, skipped: 'the read client is not connected' };
+        return;
+      }
       const [replicaReply, primaryReply] = await Promise.all([
         askNode(read, this.timeoutMs, 'INFO', 'replication'),
         askNode(write, this.timeoutMs, 'INFO', 'replication'),
