@@ -6,14 +6,23 @@ import {
   RedisModule,
   RedisOutcomeUnknownError,
   RedisSwitchoverService,
+  REDIS_DEFAULTS,
   type RedisModuleOptions,
 } from '@sentinel-kit/redis';
 import {
+  SESSION_DEFAULTS,
+  SessionModule,
+  SessionNotReplicatedError,
+  SessionService,
+  type SessionModuleOptions,
+} from '@sentinel-kit/session';
+import {
   SENTINEL_GROUP_PROFILE,
   type ChaosContext,
+  type ChaosTarget,
+  type ChaosWorkload,
   type SentinelTopology,
   type SentinelTopologyOptions,
-  type WorkloadTarget,
 } from '@sentinel-kit/testing';
 
 /** The group the chaos runs use: the compose file's data-node settings, test-length Sentinel timings. */
@@ -31,10 +40,18 @@ export const CHAOS_APP_OPTIONS = {
   fallback: { enabled: false },
 } as const satisfies Partial<RedisModuleOptions>;
 
-/** The application under test, on `topology`: its cache as the workload's target, its services as the scenarios' tools. */
-export async function startChaosApp(
-  topology: SentinelTopology,
-): Promise<{ context: ChaosContext; target: WorkloadTarget; app: INestApplicationContext }> {
+/** Sessions of the logins workload: Sentinel defaults (replicated, no memory fallback), short-lived. */
+export const CHAOS_SESSION_OPTIONS = { ttlSeconds: 120 } as const satisfies SessionModuleOptions;
+
+/**
+ * The application under test, on `topology`: its cache and its sessions as the workloads' targets,
+ * its services as the scenarios' tools.
+ */
+export async function startChaosApp(topology: SentinelTopology): Promise<{
+  context: ChaosContext;
+  targets: Record<ChaosWorkload, ChaosTarget>;
+  app: INestApplicationContext;
+}> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       RedisModule.forRoot({
@@ -44,6 +61,7 @@ export async function startChaosApp(
           masterName: topology.masterName,
         },
       }),
+      SessionModule.forRoot(CHAOS_SESSION_OPTIONS),
     ],
   }).compile();
   moduleRef.useLogger(false);
@@ -51,11 +69,26 @@ export async function startChaosApp(
   const cache = app.get(RedisCacheService);
   const inspector = app.get(RedisClusterInspector);
   const switchover = app.get(RedisSwitchoverService);
+  const sessions = app.get(SessionService);
   return {
     app,
-    target: {
-      write: (key, value) => cache.set(key, value),
-      classify: (error) => (error instanceof RedisOutcomeUnknownError ? 'unknown' : 'failed'),
+    targets: {
+      cache: {
+        write: (key, value) => cache.set(key, value),
+        classify: (error) => (error instanceof RedisOutcomeUnknownError ? 'unknown' : 'failed'),
+        storedKey: (key) => `${REDIS_DEFAULTS.keyPrefix}${key}`,
+      },
+      sessions: {
+        // A login of a user of its own: the user's index exists once the session was stored (a login
+        // answered from one instance's memory would have none, and count as lost).
+        write: (key, value) => sessions.create(key, { n: Number(value) }),
+        // Applied on the primary, not confirmed by a replica in time: it may or may not survive.
+        classify: (error) =>
+          error instanceof RedisOutcomeUnknownError || error instanceof SessionNotReplicatedError
+            ? 'unknown'
+            : 'failed',
+        storedKey: (key) => `${REDIS_DEFAULTS.keyPrefix}${SESSION_DEFAULTS.userIndexKeyPrefix}${key}`,
+      },
     },
     context: {
       topology,

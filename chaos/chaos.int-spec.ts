@@ -5,7 +5,8 @@ import {
   reportMeasure,
   runChaosScenario,
   type ChaosContext,
-  type WorkloadTarget,
+  type ChaosTarget,
+  type ChaosWorkload,
 } from '@sentinel-kit/testing';
 import { CHAOS_GROUP_OPTIONS, startChaosApp } from './chaos-app';
 
@@ -14,11 +15,11 @@ describe('chaos: every fault once, no acknowledged write lost', () => {
   let topology: SentinelTopology;
   let app: INestApplicationContext;
   let context: ChaosContext;
-  let target: WorkloadTarget;
+  let targets: Record<ChaosWorkload, ChaosTarget>;
 
   beforeAll(async () => {
     topology = await SentinelTopology.start(CHAOS_GROUP_OPTIONS);
-    ({ app, context, target } = await startChaosApp(topology));
+    ({ app, context, targets } = await startChaosApp(topology));
   });
   afterAll(async () => {
     await app?.close();
@@ -26,7 +27,7 @@ describe('chaos: every fault once, no acknowledged write lost', () => {
   });
 
   it.each(CHAOS_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('%s', async (_, scenario) => {
-    const result = await runChaosScenario(scenario, 1, context, target);
+    const result = await runChaosScenario(scenario, 1, context, targets[scenario.workload ?? 'cache']);
     reportMeasure(`chaos ${scenario.name}: longest outage`, result.outageMs);
     expect(result.acknowledged).toBeGreaterThan(100);
     expect({ lost: result.lost, failedButPresent: result.failedButPresent, failedOver: result.failedOver }).toEqual({

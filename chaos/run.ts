@@ -1,7 +1,8 @@
 /**
  * `npm run chaos [-- --runs N] [--json FILE] [--only a,b] [--from a.json,b.json]`: the reliability counterpart of the bench,
- * Jepsen-style. For every scenario (CHAOS_SCENARIOS) and run: four writers write unique keys through
- * the toolkit before, during and after a fault; once the sentinels agree and the replicas caught
+ * Jepsen-style. For every scenario (CHAOS_SCENARIOS) and run: four writers write unique keys (cache
+ * keys, or logins of users of their own for the sessions-* scenarios) through the toolkit before,
+ * during and after a fault; once the sentinels agree and the replicas caught
  * up, every key is looked up on the primary. Prints a table (Markdown) and writes JSON.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -66,17 +67,17 @@ async function main(): Promise<void> {
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
     group: `1 primary, 2 replicas, 3 sentinels (quorum 2), down-after ${CHAOS_GROUP_OPTIONS.downAfterMs} ms, failover-timeout ${CHAOS_GROUP_OPTIONS.failoverTimeoutMs} ms`,
     dataNodes: CHAOS_GROUP_OPTIONS.dataNodeConfig.join(', '),
-    application: `fallback off, command timeout ${CHAOS_APP_OPTIONS.commandTimeoutMs} ms, write hold default (10000 ms), 4 writers of unique keys through RedisCacheService.set`,
+    application: `fallback off, command timeout ${CHAOS_APP_OPTIONS.commandTimeoutMs} ms, write hold default (10000 ms), 4 writers of unique keys through RedisCacheService.set (sessions-*: logins of unique users through SessionService.create, replicated, no session fallback)`,
   };
   print(`chaos: ${runs} run(s) of ${scenarios.length} scenario(s)`);
   for (const [name, value] of Object.entries(settings)) print(`  ${name}: ${value}`);
   const topology = await SentinelTopology.start(CHAOS_GROUP_OPTIONS);
-  const { app, context, target } = await startChaosApp(topology);
+  const { app, context, targets } = await startChaosApp(topology);
   const results: ChaosRunResult[] = [];
   try {
     for (let run = 1; run <= runs; run += 1) {
       for (const scenario of scenarios) {
-        const result = await runChaosScenario(scenario, run, context, target);
+        const result = await runChaosScenario(scenario, run, context, targets[scenario.workload ?? 'cache']);
         results.push(result);
         print(
           `  ${scenario.name.padEnd(28)} run ${run}: ${result.acknowledged} acknowledged, ${result.lost} lost, ` +

@@ -19,6 +19,8 @@ export {
   type ChaosRunOptions,
   type ChaosRunResult,
   type ChaosScenario,
+  type ChaosTarget,
+  type ChaosWorkload,
   type OperationOutcome,
   type RecordedOperation,
   type WorkloadTarget,

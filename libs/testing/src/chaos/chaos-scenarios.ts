@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sendCommand } from '../redis-command';
 import type { RedisServerProcess } from '../redis-server-process';
 import { waitFor } from '../wait-for';
-import type { ChaosContext, ChaosScenario } from './chaos.interfaces';
+import type { ChaosContext, ChaosScenario, ChaosWorkload } from './chaos.interfaces';
 
 /** Restarts whatever is down and points the data nodes at the primary, so that the group can settle. */
 async function heal(context: ChaosContext): Promise<void> {
@@ -41,10 +41,12 @@ function primaryFailure(
   name: string,
   summary: string,
   fault: (primary: RedisServerProcess, context: ChaosContext) => Promise<void>,
+  workload: ChaosWorkload = 'cache',
 ): ChaosScenario {
   return {
     name,
     summary,
+    workload,
     failover: true,
     async inject(context) {
       const old = await context.topology.primary();
@@ -56,16 +58,12 @@ function primaryFailure(
   };
 }
 
-/**
- * The faults of the chaos suite. Each leaves the group whole (every process running, the sentinels
- * agreeing) before it returns.
- */
-export const CHAOS_SCENARIOS: readonly ChaosScenario[] = Object.freeze([
-  primaryFailure('sigkill-primary', 'primary SIGKILLed', (primary) => primary.kill()),
-  primaryFailure('sigterm-primary', 'primary SIGTERMed (it shuts down cleanly)', terminate),
-  {
-    name: 'sigstop-primary',
-    summary: 'primary SIGSTOPped past down-after, failed over, then SIGCONTed',
+/** Pauses the primary (SIGSTOP) until the sentinels have failed over, then resumes it. */
+function pausedPrimary(name: string, summary: string, workload: ChaosWorkload = 'cache'): ChaosScenario {
+  return {
+    name,
+    summary,
+    workload,
     failover: true,
     async inject(context) {
       const old = await context.topology.primary();
@@ -80,7 +78,17 @@ export const CHAOS_SCENARIOS: readonly ChaosScenario[] = Object.freeze([
       await rejoin(context, [old]);
       return {};
     },
-  },
+  };
+}
+
+/**
+ * The faults of the chaos suite. Each leaves the group whole (every process running, the sentinels
+ * agreeing) before it returns.
+ */
+export const CHAOS_SCENARIOS: readonly ChaosScenario[] = Object.freeze([
+  primaryFailure('sigkill-primary', 'primary SIGKILLed', (primary) => primary.kill()),
+  primaryFailure('sigterm-primary', 'primary SIGTERMed (it shuts down cleanly)', terminate),
+  pausedPrimary('sigstop-primary', 'primary SIGSTOPped past down-after, failed over, then SIGCONTed'),
   {
     name: 'short-pause',
     summary: 'primary SIGSTOPped for half of down-after: no failover',
@@ -178,4 +186,15 @@ export const CHAOS_SCENARIOS: readonly ChaosScenario[] = Object.freeze([
       return {};
     },
   },
+  primaryFailure(
+    'sessions-sigkill-primary',
+    'logins (SessionService.create, replicated) while the primary is SIGKILLed',
+    (primary) => primary.kill(),
+    'sessions',
+  ),
+  pausedPrimary(
+    'sessions-sigstop-primary',
+    'logins (SessionService.create, replicated) while the primary is SIGSTOPped past down-after, then SIGCONTed',
+    'sessions',
+  ),
 ]);

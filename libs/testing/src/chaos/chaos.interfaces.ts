@@ -1,4 +1,5 @@
 import type { SentinelTopology } from '../sentinel-topology';
+import type { WorkloadTarget } from './write-workload';
 
 /** How one operation ended: applied, definitely not applied, or nobody knows (a timeout). */
 export type OperationOutcome = 'ok' | 'failed' | 'unknown';
@@ -22,11 +23,22 @@ export interface ChaosContext {
   downAfterMs: number;
 }
 
+/** What the writers write: cache keys (`RedisCacheService.set`), or logins (`SessionService.create`). */
+export type ChaosWorkload = 'cache' | 'sessions';
+
+/** A workload whose writes can be looked up afterwards. */
+export interface ChaosTarget extends WorkloadTarget {
+  /** The Redis key (prefix included) that exists once the write of workload key `key` was applied. */
+  storedKey(key: string): string;
+}
+
 /** A fault, injected and healed; `inject` returns once the group should be whole again. */
 export interface ChaosScenario {
   name: string;
   /** One sentence for the table. */
   summary: string;
+  /** What is written through the fault. @default 'cache' */
+  workload?: ChaosWorkload;
   /** Whether the fault must cause a failover (`true`), must not (`false`). */
   failover: boolean;
   /** Injects the fault and heals it; resolves to observations worth reporting (e.g. quorum reported lost). */

@@ -2,6 +2,8 @@ export type {
   ChaosContext,
   ChaosRunResult,
   ChaosScenario,
+  ChaosTarget,
+  ChaosWorkload,
   OperationOutcome,
   RecordedOperation,
 } from './chaos.interfaces';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sendCommand } from '../redis-command';
 import { waitFor } from '../wait-for';
-import type { ChaosContext, ChaosRunResult, ChaosScenario } from './chaos.interfaces';
-import { longestOutage, startWrites, type WorkloadTarget } from './write-workload';
+import type { ChaosContext, ChaosRunResult, ChaosScenario, ChaosTarget } from './chaos.interfaces';
+import { longestOutage, startWrites } from './write-workload';
 
 /** How a run is shaped. */
 export interface ChaosRunOptions {
@@ -12,9 +12,10 @@ export interface ChaosRunOptions {
   beforeMs?: number;
   /** Writing after the group is whole again. @default 1000 */
   afterMs?: number;
-  /** What the application prepends to keys (its key prefix), to read them back raw. @default 'app:' */
-  keyPrefix?: string;
 }
+
+/** `EXISTS` of each key (of any type), in one round trip. */
+const EXISTS_EACH = `local found = {} for i, key in ipairs(KEYS) do found[i] = redis.call('EXISTS', key) end return found`;
 
 /** Waits until every replica of the primary has its whole replication stream. */
 async function replicasCaughtUp(context: ChaosContext): Promise<void> {
@@ -39,16 +40,22 @@ async function takePresentKeys(context: ChaosContext, keys: string[]): Promise<S
   const present = new Set<string>();
   for (let i = 0; i < keys.length; i += 1000) {
     const batch = keys.slice(i, i + 1000);
-    const values = (await sendCommand(primary.endpoint, 'MGET', batch, 10_000)) as (string | null)[];
-    batch.forEach((key, j) => values[j] !== null && present.add(key));
+    const found = (await sendCommand(
+      primary.endpoint,
+      'EVAL',
+      [EXISTS_EACH, batch.length, ...batch],
+      10_000,
+    )) as number[];
+    batch.forEach((key, j) => found[j] === 1 && present.add(key));
     await sendCommand(primary.endpoint, 'UNLINK', batch, 10_000);
   }
   return present;
 }
 
 /**
- * One run of one scenario, Jepsen-style: writers write unique keys before, during and after the
- * fault; once the sentinels agree and the replicas caught up, every key is looked up on the primary.
+ * One run of one scenario, Jepsen-style: writers write unique keys (a cache key, or a login of a user
+ * of its own) before, during and after the fault; once the sentinels agree and the replicas caught
+ * up, every key is looked up on the primary.
  * An acknowledged write that is absent is lost; a write reported as failed that is present was
  * wrongly reported; unknown outcomes may go either way.
  */
@@ -56,10 +63,9 @@ export async function runChaosScenario(
   scenario: ChaosScenario,
   run: number,
   context: ChaosContext,
-  target: WorkloadTarget,
+  target: ChaosTarget,
   options: ChaosRunOptions = {},
 ): Promise<ChaosRunResult> {
-  const keyPrefix = options.keyPrefix ?? 'app:';
   await context.topology.waitUntilSettled();
   await replicasCaughtUp(context);
   const before = await context.topology.primary();
@@ -78,9 +84,9 @@ export async function runChaosScenario(
   const operations = workload.operations;
   const present = await takePresentKeys(
     context,
-    operations.map((op) => `${keyPrefix}${op.key}`),
+    operations.map((op) => target.storedKey(op.key)),
   );
-  const isPresent = (key: string) => present.has(`${keyPrefix}${key}`);
+  const isPresent = (key: string) => present.has(target.storedKey(key));
   const count = (outcome: string, test: (key: string) => boolean = () => true) =>
     operations.filter((op) => op.outcome === outcome && test(op.key)).length;
   return {
