@@ -45,7 +45,7 @@ export interface RedisFallbackOptions {
 export interface RedisCircuitOptions {
   /** Consecutive failures (errors or timeouts) that open the circuit. @default 3 */
   failureThreshold?: number;
-  /** Pause between two `PING` probes while open. @default 500 */
+  /** Pause between two write probes (`ROLE`, then a `SET` of a short-lived key) while open. @default 500 */
   probeIntervalMs?: number;
 }
 

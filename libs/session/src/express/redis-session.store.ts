@@ -53,11 +53,7 @@ export class RedisSessionStore extends Store implements OnModuleInit, OnApplicat
     super();
     this.keyPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.expressSessionKeyPrefix}`;
     this.memoryFallback = options.fallback === 'memory';
-    this.signOuts = new PendingSignOuts(
-      SESSION_DEFAULTS.maxPendingSignOuts,
-      SESSION_DEFAULTS.signOutReplayIntervalMs,
-      new Logger('SessionModule'),
-    );
+    this.signOuts = new PendingSignOuts(new Logger('SessionModule'));
   }
 
   onModuleInit(): void {

@@ -10,7 +10,7 @@ describe('PendingSignOuts', () => {
   let signOuts: PendingSignOuts;
   beforeEach(() => {
     now = 1_000_000;
-    signOuts = new PendingSignOuts(2, 60_000, new CapturedLogger(), clock);
+    signOuts = new PendingSignOuts(new CapturedLogger(), { max: 2, retryMs: 60_000, clock });
   });
   afterEach(() => signOuts.close());
 

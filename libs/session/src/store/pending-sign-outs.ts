@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { logEvent } from '@sentinel-kit/redis';
+import { SESSION_DEFAULTS } from '../session.constants';
 
 /** A sign-out that Redis has not been told of yet. */
 interface PendingSignOut {
@@ -33,12 +34,23 @@ export class PendingSignOuts {
   private timer?: NodeJS.Timeout;
   private replaying = false;
 
+  private readonly max: number;
+  private readonly retryMs: number;
+  private readonly clock: { now(): number };
+
+  /**
+   * @param options.max sign-outs kept pending at most. @default SESSION_DEFAULTS.maxPendingSignOuts
+   * @param options.retryMs pause between two replays. @default SESSION_DEFAULTS.signOutReplayIntervalMs
+   * @param options.clock time source in epoch ms (tests pass a fake one).
+   */
   constructor(
-    private readonly max: number,
-    private readonly retryMs: number,
     private readonly logger: LoggerService,
-    private readonly clock: { now(): number } = Date,
-  ) {}
+    options: { max?: number; retryMs?: number; clock?: { now(): number } } = {},
+  ) {
+    this.max = options.max ?? SESSION_DEFAULTS.maxPendingSignOuts;
+    this.retryMs = options.retryMs ?? SESSION_DEFAULTS.signOutReplayIntervalMs;
+    this.clock = options.clock ?? Date;
+  }
 
   /** Sign-outs waiting for Redis. */
   get size(): number {

@@ -70,11 +70,7 @@ export class SessionStore implements OnApplicationShutdown {
     this.indexPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.userIndexKeyPrefix}`;
     this.signOutResultPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.signOutResultKeyPrefix}`;
     this.memoryFallback = options.fallback === 'memory';
-    this.signOuts = new PendingSignOuts(
-      SESSION_DEFAULTS.maxPendingSignOuts,
-      SESSION_DEFAULTS.signOutReplayIntervalMs,
-      new Logger('SessionModule'),
-    );
+    this.signOuts = new PendingSignOuts(new Logger('SessionModule'));
   }
 
   onApplicationShutdown(): void {
