@@ -23,6 +23,11 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   readonly read: Redis;
   /** Empty in standalone mode. */
   readonly sentinels: readonly SentinelConnection[];
+  /**
+   * How long a call that cannot reach the primary may wait for a failover to bring one back
+   * (`sentinel.writeHoldMs`); 0 in standalone mode, where no failover comes.
+   */
+  readonly failoverHoldMs: number;
   private readonly extraPrimaries = new Map<string, Redis>();
   private connecting?: Promise<void>;
   private readonly closing = new AbortController();
@@ -36,6 +41,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     this.write = clients.write;
     this.read = clients.read;
     this.sentinels = options.mode === 'sentinel' ? createSentinelConnections(options, this.logger, this.redactor) : [];
+    this.failoverHoldMs = options.mode === 'sentinel' ? options.sentinel.writeHoldMs : 0;
     // Every call held through a failover waits on these (see waitForReady): as many listeners as
     // calls in flight, which is no leak.
     setMaxListeners(0, this.closing.signal);

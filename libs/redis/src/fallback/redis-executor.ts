@@ -65,7 +65,7 @@ export class RedisExecutor implements OnApplicationShutdown {
     private readonly readGate: ReplicaReadGate,
   ) {
     this.breaker = new CircuitBreaker(options.circuit.failureThreshold, (state) => this.onCircuitChange(state));
-    this.holdMs = options.mode === 'sentinel' ? options.sentinel.writeHoldMs : 0;
+    this.holdMs = connections.failoverHoldMs;
     this.probeKey = `${options.keyPrefix}${REDIS_DEFAULTS.writeProbeKey}`;
     // A primary connection that comes back (a reconnect, or a move to a new primary) is probed at once.
     connections.write.on('ready', () => {
