@@ -11,7 +11,7 @@ const MAX_RESTARTS = 3;
 interface ScanPage {
   cursor: string;
   keys: string[];
-  socket: unknown;
+  socket: Socket | undefined;
 }
 
 /**
@@ -48,14 +48,14 @@ export async function scanPrimaryKeys(
 async function scanOnOneConnection(executor: RedisExecutor, pattern: string, count: number): Promise<string[] | null> {
   const keys: string[] = [];
   let cursor = '0';
-  let socket: unknown;
+  let socket: Socket | undefined;
   do {
     const { value: page } = await executor.readPrimary<ScanPage>({
       name: 'scan',
       redis: async (client) => {
-        const sentOn: Socket | undefined = client.stream;
+        const socket = client.stream;
         const [next, found] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', count);
-        return { cursor: next, keys: found, socket: sentOn };
+        return { cursor: next, keys: found, socket };
       },
     });
     socket ??= page.socket;

@@ -175,8 +175,9 @@ export class SessionStore implements OnApplicationShutdown {
       loaded = await this.load(id);
     } catch (error) {
       // Memory does not know this session: sign it out here until it would have expired anyway.
+      const unavailable = error instanceof RedisModuleError && isAvailabilityFailure(error);
       const until = now + this.options.absoluteTtlSeconds * 1000;
-      if (this.keepPending(error, () => this.signOutLater(id, null, until))) return 'pending';
+      if (this.memoryFallback && unavailable && this.signOutLater(id, null, until)) return 'pending';
       throw error;
     }
     const stored = loaded.value;
@@ -264,11 +265,6 @@ export class SessionStore implements OnApplicationShutdown {
       const owner = userId ?? (await this.executor.readPrimary(this.read(id))).value?.record.userId;
       if (owner !== undefined) await this.writer.run(this.removal(id, owner));
     });
-  }
-
-  /** Whether `error` is Redis not answering and a pending sign-out could be recorded for it. */
-  private keepPending(error: unknown, record: () => boolean): boolean {
-    return this.memoryFallback && error instanceof RedisModuleError && isAvailabilityFailure(error) && record();
   }
 
   private putSession(store: MemoryStore, record: SessionRecord, json: string, now: number): void {
