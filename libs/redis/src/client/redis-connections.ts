@@ -50,7 +50,8 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Starts connecting everything and waits at most `startupWaitMs` for the connections to the
-   * primary. Safe to call more than once. Never rejects: the clients keep reconnecting in the background.
+   * primary and the read client's replica (so that reads go to a replica from the first call).
+   * Safe to call more than once. Never rejects: the clients keep reconnecting in the background.
    */
   connect(): Promise<void> {
     this.connecting ??= this.connectAll();
@@ -112,9 +113,11 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
       // Failures are reported by the clients' own error listeners; they keep retrying.
       client.connect().catch(() => undefined);
     }
-    const ready = (
-      await Promise.all(this.primaries().map((client) => waitForReady(client, REDIS_DEFAULTS.startupWaitMs)))
-    ).every(Boolean);
+    const [primariesReady] = await Promise.all([
+      Promise.all(this.primaries().map((client) => waitForReady(client, REDIS_DEFAULTS.startupWaitMs))),
+      waitForReady(this.read, REDIS_DEFAULTS.startupWaitMs),
+    ]);
+    const ready = primariesReady.every(Boolean);
     if (!ready) {
       const target = this.options.mode === 'sentinel' ? `master "${this.options.sentinel.masterName}"` : 'Redis';
       this.logger.warn(

@@ -54,6 +54,8 @@ export class ReplicaReadGate implements OnModuleInit, OnApplicationShutdown {
     if (!this.readsFromReplica) return;
     await this.connections.connect();
     await this.check();
+    // A read client that (re)connects, possibly to another replica, is judged at once.
+    this.connections.read.on('ready', () => void this.check());
     this.timer = setInterval(() => void this.check(), REDIS_DEFAULTS.replicaCheckIntervalMs);
     this.timer.unref();
   }
