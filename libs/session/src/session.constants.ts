@@ -11,6 +11,8 @@ export const SESSION_DEFAULTS = Object.freeze({
   sliding: true,
   /** Maximum size of a session's data, as JSON. */
   maxBytes: 16 * 1024,
+  /** Live sessions one user may have; a new one past it evicts the one that expires first. */
+  maxPerUser: 100,
   /** Replicas that must confirm a durable write. */
   replicas: 1,
   /** How long `WAIT` may wait for them; must stay below the Redis command timeout. */
@@ -30,6 +32,8 @@ export const SESSION_DEFAULTS = Object.freeze({
   signOutResultKeyPrefix: 'session-sign-out:',
   /** How long that count is kept: longer than the longest write hold. */
   signOutResultTtlMs: 600_000,
+  /** Sessions one run of a sign-out-everywhere script deletes at most, so that no run blocks Redis for long. */
+  signOutBatchSize: 100,
   /** Sign-outs kept pending (memory fallback) at most; past it, a sign-out that cannot reach Redis fails. */
   maxPendingSignOuts: 10_000,
   /** How often pending sign-outs are replayed to Redis. */

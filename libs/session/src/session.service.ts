@@ -138,15 +138,7 @@ export class SessionService {
   async update(id: string, patch: Record<string, unknown>): Promise<Session> {
     assertSessionId(id);
     if (!isPlainObject(patch)) throw new InvalidSessionInputError('the patch must be an object');
-    return this.compareAndSet(id, (record) => {
-      const data: Record<string, unknown> = { ...record.data };
-      for (const [key, value] of Object.entries(patch)) {
-        if (value === null) delete data[key];
-        else data[key] = value;
-      }
-      this.assertData(data);
-      return { ...record, data };
-    });
+    return this.compareAndSet(id, (record) => ({ ...record, data: this.patched(record.data, patch) }));
   }
 
   /**
@@ -159,19 +151,26 @@ export class SessionService {
   }
 
   /**
-   * Moves the session to a new id (same data and lifetime limits); the old id stops working.
-   * Call it when privileges change, against session fixation.
-   * @throws SessionNotFoundError, SessionConflictError, SessionNotReplicatedError.
+   * Moves the session to a new id (same lifetime limits), applying `patch` to its data in the same
+   * atomic step (see {@link update}); the old id stops working. Call it when privileges change,
+   * against session fixation.
+   * @returns the session under its new id.
+   * @throws SessionNotFoundError, SessionTooLargeError, SessionConflictError, SessionNotReplicatedError.
    */
-  async rotate(id: string): Promise<SessionHandle> {
+  async rotate(id: string, patch: Record<string, unknown> = {}): Promise<Session> {
     assertSessionId(id);
+    if (!isPlainObject(patch)) throw new InvalidSessionInputError('the patch must be an object');
     for (let attempt = 0; attempt < SESSION_DEFAULTS.maxUpdateAttempts; attempt += 1) {
       const now = Date.now();
       const stored = await this.loadLive(id, now);
-      const record = { ...stored.record, id: newSessionId(), expiresAt: this.renewedExpiry(stored.record, now) };
+      const record = {
+        ...stored.record,
+        id: newSessionId(),
+        data: this.patched(stored.record.data, patch),
+        expiresAt: this.renewedExpiry(stored.record, now),
+      };
       const rotated = await this.store.rotate(stored, record, now);
-      if (rotated.value === 'saved')
-        return { id: record.id, expiresAt: new Date(record.expiresAt), storage: rotated.source };
+      if (rotated.value === 'saved') return toSession(record, rotated.source);
       await backOff(attempt);
     }
     throw new SessionConflictError('rotate: the session kept changing; try again');
@@ -243,6 +242,17 @@ export class SessionService {
   private renewedExpiry(record: SessionRecord, now: number): number {
     if (!this.options.sliding) return record.expiresAt;
     return Math.max(record.expiresAt, Math.min(now + record.ttlMs, record.absoluteExpiresAt));
+  }
+
+  /** `data` with `patch` shallow-merged in (`null` removes a key), checked like new data. */
+  private patched(data: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+    const merged: Record<string, unknown> = { ...data };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    this.assertData(merged);
+    return merged;
   }
 
   private assertData(data: unknown): asserts data is Record<string, unknown> {

@@ -101,6 +101,48 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     expect((await sessions.listForUser('user-3')).map((s) => s.id)).toEqual([rotated.id]);
   });
 
+  it('rotates with a patch in one step: the new id carries the change, the old id never does', async () => {
+    const { sessions } = await start();
+    const { id } = await sessions.create('user-3b', { roles: ['user'], theme: 'dark' });
+    const rotated = await sessions.rotate(id, { roles: ['admin'], theme: null });
+    expect(rotated).toMatchObject({ userId: 'user-3b', data: { roles: ['admin'] }, storage: 'redis' });
+    expect(await sessions.get(id)).toBeNull();
+    expect((await sessions.get(rotated.id))!.data).toEqual({ roles: ['admin'] });
+  });
+
+  it('keeps at most maxPerUser sessions per user, evicting the one that expires first, never the new one', async () => {
+    const { sessions } = await start({ maxPerUser: 3, ttlSeconds: 600 });
+    const first = await sessions.create('capped');
+    const second = await sessions.create('capped');
+    const third = await sessions.create('capped');
+    const other = await sessions.create('someone-else');
+    const fourth = await sessions.create('capped');
+    expect(await sessions.get(first.id)).toBeNull();
+    expect((await sessions.listForUser('capped')).map((s) => s.id)).toEqual([second.id, third.id, fourth.id]);
+    // A new session that would expire first is still the one kept.
+    const short = await sessions.create('capped', {}, { ttlSeconds: 5 });
+    expect(await sessions.get(short.id)).not.toBeNull();
+    expect(await sessions.get(second.id)).toBeNull();
+    expect(await raw('ZCARD', 'app:session-user:capped')).toBe(3);
+    expect(await sessions.get(other.id)).not.toBeNull();
+  });
+
+  it('signs a user with many sessions out everywhere in bounded batches, not in one long script', async () => {
+    const { sessions } = await start({ maxPerUser: 1000 });
+    const ids = [];
+    for (let i = 0; i < 250; i += 1) ids.push((await sessions.create('busy')).id);
+    const scriptRuns = async () => {
+      const stats = String(await raw('INFO', 'commandstats'));
+      return Number(/cmdstat_eval:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    };
+    const before = await scriptRuns();
+    expect(await sessions.destroyAllForUser('busy')).toEqual({ state: 'done', destroyed: 250 });
+    expect((await scriptRuns()) - before).toBe(3); // batches of 100
+    expect(await sessions.get(ids[0])).toBeNull();
+    expect(await sessions.get(ids[249])).toBeNull();
+    expect(await raw('EXISTS', 'app:session-user:busy')).toBe(0);
+  });
+
   it('destroys one session, or all of a user, and drops the index with the last one', async () => {
     const { sessions } = await start();
     const a = await sessions.create('user-4');

@@ -23,6 +23,11 @@ export interface SessionModuleOptions {
   sliding?: boolean;
   /** Maximum size of a session's data as JSON, in bytes. @default 16384 */
   maxBytes?: number;
+  /**
+   * Live sessions one user may have: a new session past it evicts that user's session that expires
+   * first (with sliding expiry, the least recently used). @default 100
+   */
+  maxPerUser?: number;
   /** @default 'replicated' in Sentinel mode, 'primary' in standalone mode */
   durability?: SessionDurability;
   /** Replicas that must confirm a durable write. @default 1 */
@@ -44,6 +49,7 @@ export interface ResolvedSessionOptions {
   readonly absoluteTtlSeconds: number;
   readonly sliding: boolean;
   readonly maxBytes: number;
+  readonly maxPerUser: number;
   readonly durability: SessionDurability;
   readonly replicas: number;
   readonly replicationTimeoutMs: number;

@@ -27,6 +27,22 @@ export class MemorySessionIndex {
     this.write(entries, now);
   }
 
+  /**
+   * Drops the ids that expire first until at most `max` remain, never `keep` (the per-user cap, as
+   * `SAVE_SESSION` applies it).
+   * @returns the ids dropped.
+   */
+  evictBeyond(max: number, keep: string, now: number): string[] {
+    const entries = this.read();
+    const oldestFirst = Object.keys(entries)
+      .filter((id) => id !== keep)
+      .sort((a, b) => entries[a] - entries[b]);
+    const evicted = oldestFirst.slice(0, Math.max(0, Object.keys(entries).length - max));
+    for (const id of evicted) delete entries[id];
+    this.write(entries, now);
+    return evicted;
+  }
+
   clear(): void {
     this.store.del([this.key]);
   }

@@ -19,8 +19,12 @@ end
 
 /**
  * Save a session. KEYS: session, index. ARGV: expected text ('' = must not exist), new text, id,
- * expiresAt, now. Returns 1 saved (or already saved with this very text: a run sent again), 0
- * already exists (create), -1 changed or gone since read.
+ * expiresAt, now, most sessions per user, full session key prefix (with the Redis key prefix:
+ * evicted sessions' keys are built here). Returns 1 saved (or already saved with this very text: a
+ * run sent again), 0 already exists (create), -1 changed or gone since read.
+ *
+ * A new session past the per-user cap evicts the user's sessions that expire first (with sliding
+ * expiry, the least recently used), never the new one.
  */
 export const SAVE_SESSION = `${INDEX_UPKEEP}
 local current = redis.call('GET', KEYS[1])
@@ -33,6 +37,18 @@ end
 redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 upkeep(KEYS[2], ARGV[5])
+if ARGV[1] == '' then
+  local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
+  if excess > 0 then
+    for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, excess)) do
+      if excess > 0 and id ~= ARGV[3] then
+        redis.call('DEL', ARGV[7] .. id)
+        redis.call('ZREM', KEYS[2], id)
+        excess = excess - 1
+      end
+    end
+  end
+end
 return 1
 `;
 
@@ -65,18 +81,33 @@ return existed
 `;
 
 /**
- * Delete every session of a user created up to a moment (sign out everywhere). KEYS: index, result
- * (a key unique to this call, which remembers the count so that a run sent again answers the same).
- * ARGV: full session key prefix (with the Redis key prefix, since these keys are built here), now,
- * created-up-to (epoch ms), result TTL ms. Returns how many live sessions were deleted.
+ * Delete every session of a user created up to a moment (sign out everywhere), one bounded batch
+ * per run, so that no run blocks Redis for long however many sessions the user has. The first run
+ * copies the user's live ids to a to-do set; each run then takes up to a batch of them.
+ *
+ * KEYS: index, progress (a hash unique to this sign-out: the count so far, and whether it is done),
+ * to-do (a sorted set unique to this sign-out). ARGV: full session key prefix (with the Redis key
+ * prefix, since these keys are built here), now, created-up-to (epoch ms), TTL ms of the progress
+ * keys, batch size. Returns -1 while ids remain (run it again), then how many live sessions were
+ * deleted in all (also when run again after that).
  */
 export const REMOVE_USER_SESSIONS = `
-local done = redis.call('GET', KEYS[2])
-if done then return tonumber(done) end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+local removed = redis.call('HGET', KEYS[2], 'removed')
+if not removed then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+  redis.call('ZRANGESTORE', KEYS[3], KEYS[1], 0, -1)
+  redis.call('PEXPIRE', KEYS[3], ARGV[4])
+  redis.call('HSET', KEYS[2], 'removed', 0)
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+  removed = 0
+elseif redis.call('HEXISTS', KEYS[2], 'done') == 1 then
+  return tonumber(removed)
+end
+removed = tonumber(removed)
 local cutoff = tonumber(ARGV[3])
-local removed = 0
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+local batch = redis.call('ZPOPMIN', KEYS[3], ARGV[5])
+for i = 1, #batch, 2 do
+  local id = batch[i]
   local key = ARGV[1] .. id
   local text = redis.call('GET', key)
   local ok, record = pcall(cjson.decode, text or 'null')
@@ -87,6 +118,8 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   end
 end
 if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1]) end
-redis.call('SET', KEYS[2], removed, 'PX', ARGV[4])
+redis.call('HSET', KEYS[2], 'removed', removed)
+if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+redis.call('HSET', KEYS[2], 'done', 1)
 return removed
 `;

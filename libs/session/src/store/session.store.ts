@@ -132,12 +132,16 @@ export class SessionStore implements OnApplicationShutdown {
       name: expected === null ? 'session.create' : 'session.update',
       script: SAVE_SESSION,
       keys: [this.sessionKey(record.id), this.indexKey(record.userId)],
-      args: [expected ?? '', json, record.id, record.expiresAt, now],
+      args: [expected ?? '', json, record.id, record.expiresAt, now, this.options.maxPerUser, this.sessionPrefix],
       durable,
       memory: this.inMemory((store) => {
         const current = store.get(this.sessionKey(record.id));
         if (expected === null ? current !== null : current !== expected) return expected === null ? 0 : -1;
         this.putSession(store, record, json, now);
+        if (expected === null) {
+          const index = new MemorySessionIndex(store, this.indexKey(record.userId));
+          store.del(index.evictBeyond(this.options.maxPerUser, record.id, now).map(this.sessionKey));
+        }
         return 1;
       }),
     });
@@ -200,26 +204,27 @@ export class SessionStore implements OnApplicationShutdown {
   }
 
   /**
-   * Signs out every session of `userId` created up to `now`: in Redis (durably), or pending.
+   * Signs out every session of `userId` created up to `now`: in Redis (durably, in bounded batches),
+   * or pending. When Redis stops answering between two batches, the rest is kept pending.
    * @throws the executor's typed errors when Redis cannot be told and there is no memory fallback.
    */
   async removeAllForUser(userId: string, now: number): Promise<SignOutEverywhereResult> {
     const until = now + this.options.absoluteTtlSeconds * 1000;
-    const { value, source } = await this.writer.run({
-      ...this.userRemoval(userId, now),
-      memory: this.inMemory((store, failure) => {
-        const index = new MemorySessionIndex(store, this.indexKey(userId));
-        store.del(index.liveIds(now).map(this.sessionKey));
-        index.clear();
-        const replay = () => this.writer.run(this.userRemoval(userId, now));
-        if (!this.signOuts.signOutUser(userId, now, until, replay)) throw failure;
-        return 0;
-      }),
-      memoryAfterUnknown: true,
+    const removal = this.userRemoval(userId, now);
+    const memory = this.inMemory((store, failure) => {
+      const index = new MemorySessionIndex(store, this.indexKey(userId));
+      store.del(index.liveIds(now).map(this.sessionKey));
+      index.clear();
+      const replay = () => this.runToCompletion(removal);
+      if (!this.signOuts.signOutUser(userId, now, until, replay)) throw failure;
+      return 0;
     });
-    return source === 'redis' ? { state: 'done', destroyed: value } : { state: 'pending' };
+    for (;;) {
+      const { value, source } = await this.writer.run({ ...removal, memory, memoryAfterUnknown: true });
+      if (source === 'memory') return { state: 'pending' };
+      if (value >= 0) return { state: 'done', destroyed: value };
+    }
   }
-
   /** `answer` as a memory answer when the session fallback is `memory`; none otherwise. */
   private inMemory<T>(
     answer: (store: MemoryStore, failure: RedisModuleError) => T,
@@ -244,15 +249,30 @@ export class SessionStore implements OnApplicationShutdown {
     };
   }
 
-  /** Deletes every session of `userId` created up to `createdUpTo`, durably; answers how many. */
+  /**
+   * Deletes every session of `userId` created up to `createdUpTo`, durably, one batch per run: the
+   * run answers -1 while sessions remain, then how many were deleted (see `REMOVE_USER_SESSIONS`).
+   */
   private userRemoval(userId: string, createdUpTo: number): ScriptedWrite {
+    const progress = this.signOutResultPrefix + randomBytes(16).toString('base64url');
     return {
       name: 'session.destroyAllForUser',
       script: REMOVE_USER_SESSIONS,
-      keys: [this.indexKey(userId), this.signOutResultPrefix + randomBytes(16).toString('base64url')],
-      args: [this.sessionPrefix, Date.now(), createdUpTo, SESSION_DEFAULTS.signOutResultTtlMs],
+      keys: [this.indexKey(userId), progress, `${progress}:to-do`],
+      args: [
+        this.sessionPrefix,
+        Date.now(),
+        createdUpTo,
+        SESSION_DEFAULTS.signOutResultTtlMs,
+        SESSION_DEFAULTS.signOutBatchSize,
+      ],
       durable: true,
     };
+  }
+
+  /** Runs a batched removal until it is done, with Redis alone. */
+  private async runToCompletion(removal: ScriptedWrite): Promise<void> {
+    while ((await this.writer.run(removal)).value < 0);
   }
 
   /**
