@@ -32,9 +32,11 @@ export { envBoolean, envInteger, presentEnv } from './options/env-parsers';
 export { parseRedisEnv, resolveRedisEnv } from './options/redis-env';
 export { redisEnvConfig } from './options/redis-env.config';
 export { REDIS_ENV_VARIABLES } from './options/redis-env.schema';
+export { formatAddress, parseSentinelEntry, type SentinelEntryResult } from './options/sentinel-address.parser';
 export type {
   RedisCircuitOptions,
   RedisFallbackOptions,
+  RedisMetricsOptions,
   RedisModuleOptions,
   RedisNodeAddress,
   RedisSentinelOptions,
@@ -52,9 +54,9 @@ export { RedisStateMetrics } from './metrics/redis-state.metrics';
 export { RedisClusterInspector } from './health/redis-cluster.inspector';
 export { RedisConfigAdvisor } from './health/redis-config.advisor';
 export type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './health/redis-cluster.view';
-export { SwitchoverRefusedError } from './errors/switchover-refused.error';
+export { SwitchoverRefusedError, type SwitchoverRefusalReason } from './errors/switchover-refused.error';
 export { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './switchover/planned-switchover';
-export { RedisSwitchoverService } from './switchover/redis-switchover.service';
+export { RedisSwitchoverService, type SwitchoverRequest } from './switchover/redis-switchover.service';
 export { logEvent, type LogFields } from './common/log-event';
 export { RedisPubSubService } from './pubsub/redis-pubsub.service';
 export type {

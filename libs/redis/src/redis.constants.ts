@@ -17,6 +17,7 @@ export const REDIS_DEFAULTS = Object.freeze({
   commandTimeoutMs: 500,
   fallbackEnabled: true,
   fallbackMaxEntries: 10_000,
+  fallbackMaxBytes: 32 * 1024 * 1024,
   /** Sentinel mode refuses to start with fewer distinct sentinels: a quorum of 2 needs 3 voters. */
   minSentinels: 3,
   /** How often the sentinels are asked for the master, in case their pub/sub messages were lost. */
@@ -38,6 +39,14 @@ export const REDIS_DEFAULTS = Object.freeze({
   writeProbeKey: 'sentinel-kit:write-probe',
   /** Expiry of that key. */
   writeProbeTtlMs: 10_000,
+  /** Key (under the key prefix) of the lock that lets one switchover run at a time, across instances. */
+  switchoverLockKey: 'sentinel-kit:switchover:lock',
+  /** Key (under the key prefix) that refuses switchovers while a cooldown runs. */
+  switchoverCooldownKey: 'sentinel-kit:switchover:cooldown',
+  /** The lock outlives the longest switchover by this much (connections, checks). */
+  switchoverLockMarginMs: 5000,
+  /** How long a planned switchover may take, and how long writes are held meanwhile (see `SwitchoverTimings`). */
+  switchoverTimings: Object.freeze({ pauseMs: 10_000, catchUpMs: 1000, switchMs: 8000 }),
   /** Longest pause between two attempts of a held call that Redis refused (`NOREPLICAS`, `READONLY`…). */
   maxRetryPauseMs: 500,
   /** Upper bound on opening one connection (including the sentinel lookup). */
@@ -60,6 +69,8 @@ export const REDIS_DEFAULTS = Object.freeze({
   latencySamples: 1024,
   /** Whether the health indicator reports `down` while the fallback serves. */
   healthStrict: false,
+  /** Whether replica and sentinel metric series are labelled with the node's address. */
+  metricsNodeLabels: true,
   /** Upper bound on the health indicator's `PING`, so that probes answer within a second. */
   healthProbeTimeoutMs: 750,
   /** How often the sentinels are asked `CKQUORUM`, to log quorum lost or regained. */

@@ -6,7 +6,7 @@ import { ReplicaReadGate } from './client/replica-read.gate';
 import { FailoverTracker } from './failover/failover.tracker';
 import { RedisEventLog } from './failover/redis-event.log';
 import { SentinelMonitor } from './failover/sentinel-monitor.service';
-import { MemoryStore } from './fallback/memory-store';
+import { FallbackStores } from './fallback/fallback-stores';
 import { RedisClusterInspector } from './health/redis-cluster.inspector';
 import { RedisConfigAdvisor } from './health/redis-config.advisor';
 import { RedisStateMetrics } from './metrics/redis-state.metrics';
@@ -48,9 +48,10 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     SentinelMonitor,
     ReplicaReadGate,
     {
-      provide: MemoryStore,
+      provide: FallbackStores,
       inject: [REDIS_RESOLVED_OPTIONS],
-      useFactory: (options: ResolvedRedisOptions) => new MemoryStore(options.fallback.maxEntries),
+      useFactory: (options: ResolvedRedisOptions) =>
+        new FallbackStores(options.fallback.maxEntries, options.fallback.maxBytes),
     },
     { provide: RedisMetrics, useFactory: () => new RedisMetrics() },
     RedisExecutor,

@@ -30,6 +30,7 @@ describe('planned switchover on a real Sentinel group', () => {
     await Promise.all(apps.splice(0).map(({ app }) => app.close()));
     for (const node of [...topology.dataNodes, ...topology.sentinels]) if (!node.running) await node.start();
     await topology.waitUntilSettled();
+    await sendCommand((await topology.primary()).endpoint, 'DEL', ['app:sentinel-kit:switchover:cooldown']);
   });
   afterAll(async () => topology?.stop());
 
@@ -98,11 +99,46 @@ describe('planned switchover on a real Sentinel group', () => {
       description: 'the primary to see no replica',
       timeoutMs: 10_000,
     });
-    await expect(app.app.get(RedisSwitchoverService).switchover()).rejects.toThrow(
-      new SwitchoverRefusedError(`no replica of ${old.host}:${old.port} is online and in sync; refusing`),
-    );
+    const refusal = app.app.get(RedisSwitchoverService).switchover();
+    await expect(refusal).rejects.toThrow(SwitchoverRefusedError);
+    await expect(refusal).rejects.toMatchObject({
+      reason: 'no-replica-in-sync',
+      message: `no replica of ${old.host}:${old.port} is online and in sync; refusing`,
+    });
     await app.cache.set('still-writable', 'yes');
     expect((await topology.primary()).port).toBe(old.port);
+  });
+
+  it('runs one switchover at a time across instances, then refuses another during the cooldown', async () => {
+    const [first, second] = [await start(), await start()];
+    const old = await topology.primary();
+    const attempts = await Promise.allSettled(
+      [first, second].map((app) => app.app.get(RedisSwitchoverService).switchover({ cooldownMs: 30_000 })),
+    );
+    const done = attempts.filter((a) => a.status === 'fulfilled');
+    const refused = attempts.flatMap((a) => (a.status === 'rejected' ? [a.reason as SwitchoverRefusedError] : []));
+    expect(done).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ reason: 'in-progress' });
+    expect(refused[0].retryAfterMs).toBeGreaterThan(0);
+    await waitFor(async () => (await topology.primary()).port !== old.port, { description: 'the new primary' });
+
+    const cooling = second.app.get(RedisSwitchoverService).switchover();
+    await expect(cooling).rejects.toMatchObject({ reason: 'cooldown' });
+    const { retryAfterMs } = (await cooling.catch((error: SwitchoverRefusedError) => error)) as SwitchoverRefusedError;
+    expect(retryAfterMs).toBeGreaterThan(20_000);
+    expect(retryAfterMs).toBeLessThanOrEqual(30_000);
+  });
+
+  it('refuses, changing nothing, when the primary is not the one expected', async () => {
+    const app = await start();
+    const old = await topology.primary();
+    const [replica] = await topology.replicas();
+    await expect(
+      app.app.get(RedisSwitchoverService).switchover({ expectedPrimary: { host: replica.host, port: replica.port } }),
+    ).rejects.toMatchObject({ reason: 'unexpected-primary' });
+    expect((await topology.primary()).port).toBe(old.port);
+    await app.cache.set('still-writable', 'yes');
   });
 
   it('refuses when the sentinels cannot reach quorum', async () => {
@@ -122,9 +158,10 @@ describe('planned switchover on a real Sentinel group', () => {
       },
       { description: 'the last sentinel to count its peers out', timeoutMs: 15_000 },
     );
-    await expect(app.app.get(RedisSwitchoverService).switchover()).rejects.toThrow(
-      /Sentinel quorum is not reached \(NOQUORUM/,
-    );
+    await expect(app.app.get(RedisSwitchoverService).switchover()).rejects.toMatchObject({
+      reason: 'no-quorum',
+      message: expect.stringMatching(/Sentinel quorum is not reached \(NOQUORUM/),
+    });
     expect((await topology.primary()).port).toBe(old.port);
   });
 });

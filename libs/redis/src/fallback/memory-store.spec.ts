@@ -52,4 +52,12 @@ describe('MemoryStore', () => {
     store.set('s', 'text');
     expect(() => store.incr('s', 1)).toThrow(RedisCommandRejectedError);
   });
+
+  it('evicts least recently used entries past its byte bound too', () => {
+    const store = new MemoryStore(1000, clock, 4096);
+    for (let i = 0; i < 10; i += 1) store.set(`k${i}`, 'x'.repeat(500)); // about 1 kB each
+    expect(store.size).toBeLessThanOrEqual(4);
+    expect(store.exists('k9')).toBe(true);
+    expect(store.exists('k0')).toBe(false);
+  });
 });

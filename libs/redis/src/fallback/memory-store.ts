@@ -3,17 +3,26 @@ import { RedisCommandRejectedError } from '../errors/redis-command-rejected.erro
 
 /**
  * The bounded in-memory store that serves while Redis is unreachable: least recently used entries
- * are evicted past `maxEntries`, and entries expire like Redis keys. Its answers follow Redis'
+ * are evicted past `maxEntries` (and past `maxBytes`, when given: keys and values counted as the
+ * two bytes per character JavaScript strings take), and entries expire like Redis keys. Its answers follow Redis'
  * (`ttl` returns -2 for a missing key, -1 for one without expiry), so callers need not branch.
  */
 export class MemoryStore {
   private readonly cache: LRUCache<string, string>;
 
-  /** @param clock time source in milliseconds (tests pass a fake one). */
-  constructor(maxEntries: number, clock: { now(): number } = performance) {
+  /**
+   * @param clock time source in milliseconds (tests pass a fake one).
+   * @param maxBytes bound on the size of keys and values together; none when undefined.
+   */
+  constructor(maxEntries: number, clock: { now(): number } = performance, maxBytes?: number) {
     // ttlResolution 0: read the clock at each check instead of caching it for a millisecond
     // behind a timer; exact expiry (the rate limiters' twins count in milliseconds) for a clock read.
-    this.cache = new LRUCache<string, string>({ max: maxEntries, perf: clock, ttlResolution: 0 });
+    this.cache = new LRUCache<string, string>({
+      max: maxEntries,
+      perf: clock,
+      ttlResolution: 0,
+      ...(maxBytes === undefined ? {} : { maxSize: maxBytes, sizeCalculation: entryBytes }),
+    });
   }
 
   /** Number of live entries. */
@@ -78,4 +87,9 @@ export class MemoryStore {
   clear(): void {
     this.cache.clear();
   }
+}
+
+/** What an entry costs in memory, about: two bytes per character of its key and value. */
+function entryBytes(value: string, key: string): number {
+  return Math.max(1, (key.length + value.length) * 2);
 }

@@ -13,7 +13,7 @@ import { toRedisModuleError } from '../errors/to-redis-module-error';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
-import { MemoryStore } from './memory-store';
+import { FallbackStores } from './fallback-stores';
 import { scanPrimaryKeys } from './primary-scan';
 import type { Answer, ResilientOperation } from './resilient-operation';
 
@@ -60,7 +60,7 @@ export class RedisExecutor implements OnApplicationShutdown {
   constructor(
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
     private readonly connections: RedisConnections,
-    private readonly memory: MemoryStore,
+    private readonly memory: FallbackStores,
     readonly metrics: RedisMetrics,
     private readonly readGate: ReplicaReadGate,
   ) {
@@ -294,7 +294,7 @@ export class RedisExecutor implements OnApplicationShutdown {
   private degrade<T>(operation: ResilientOperation<T>, failure: RedisModuleError, kind: CallKind): Answer<T> {
     if (!operation.memory || !isAvailabilityFailure(failure)) throw failure;
     if (kind === 'write' && failure instanceof RedisOutcomeUnknownError && !operation.memoryAfterUnknown) throw failure;
-    const value = operation.memory(this.memory, failure);
+    const value = operation.memory(this.memory.of(operation.memoryNamespace ?? 'cache'), failure);
     this.metrics.fallbackOperations += 1;
     return { value, source: 'memory' };
   }

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { RedisModuleError } from '../errors/redis-module.error';
+import type { FallbackNamespace } from './fallback-stores';
 import type { MemoryStore } from './memory-store';
 
 /** Which store answered: Redis (shared by every instance), or this instance's memory (degraded, not shared). */
@@ -27,6 +28,8 @@ export interface ResilientOperation<T> {
    * {@link memoryAfterUnknown} is set: the write may have been applied in Redis.
    */
   memory?: (store: MemoryStore, failure: RedisModuleError) => T;
+  /** The part of the in-memory fallback {@link memory} works on. @default 'cache' */
+  memoryNamespace?: FallbackNamespace;
   /**
    * Let {@link memory} answer a write whose outcome is unknown too. Only for answers that claim
    * nothing about what Redis holds, such as a rate-limit decision. @default false

@@ -1,11 +1,15 @@
-import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import { RedisMetrics } from '../cache/redis-metrics';
 import { FailoverTracker } from '../failover/failover.tracker';
-import { MemoryStore } from '../fallback/memory-store';
+import { FallbackStores } from '../fallback/fallback-stores';
 import { RedisExecutor } from '../fallback/redis-executor';
 import { RedisClusterInspector } from '../health/redis-cluster.inspector';
+import type { RedisNodeAddress } from '../options/redis-module-options.interface';
+import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import { formatAddress } from '../options/sentinel-address.parser';
+import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 
 /** Seconds; a Sentinel failover takes down-after plus a few seconds. */
 const FAILOVER_BUCKETS = [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60];
@@ -24,13 +28,16 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: RedisMetrics,
     private readonly tracker: FailoverTracker,
     private readonly executor: RedisExecutor,
-    private readonly memory: MemoryStore,
+    private readonly memory: FallbackStores,
     private readonly inspector: RedisClusterInspector,
+    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
   ) {}
 
   onModuleInit(): void {
     const { registry } = this.metrics;
     const { tracker, executor, memory, inspector } = this;
+    const nodeLabel = (node: RedisNodeAddress, position: number): string =>
+      this.options.metrics.nodeLabels ? formatAddress(node) : String(position);
     new Counter({
       name: 'redis_failovers_total',
       help: 'Primary changes seen since start (a +switch-master, or the change found by polling).',
@@ -75,8 +82,9 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
       async collect() {
         const { replicas } = await inspector.inspect();
         this.reset();
-        for (const replica of replicas)
-          if (replica.lagSeconds !== null) this.set({ replica: `${replica.host}:${replica.port}` }, replica.lagSeconds);
+        replicas.forEach((replica, position) => {
+          if (replica.lagSeconds !== null) this.set({ replica: nodeLabel(replica, position) }, replica.lagSeconds);
+        });
       },
     });
     new Gauge({
@@ -87,15 +95,16 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
       async collect() {
         const { sentinels } = await inspector.inspect();
         this.reset();
-        for (const s of sentinels) this.set({ sentinel: `${s.host}:${s.port}` }, s.reachable ? 1 : 0);
+        sentinels.forEach((s, position) => this.set({ sentinel: nodeLabel(s, position) }, s.reachable ? 1 : 0));
       },
     });
     new Gauge({
       name: 'redis_fallback_entries',
-      help: 'Entries held by the in-memory fallback.',
+      help: 'Entries held by each part of the in-memory fallback (cache, sessions).',
+      labelNames: ['namespace'] as const,
       registers: [registry],
       collect() {
-        this.set(memory.size);
+        for (const namespace of ['cache', 'sessions'] as const) this.set({ namespace }, memory.of(namespace).size);
       },
     });
   }

@@ -39,7 +39,9 @@ export const redisEnvSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: envInteger.optional(),
   REDIS_FALLBACK_ENABLED: envBoolean.optional(),
   REDIS_FALLBACK_MAX_ENTRIES: envInteger.optional(),
+  REDIS_FALLBACK_MAX_BYTES: envInteger.optional(),
   REDIS_HEALTH_STRICT: envBoolean.optional(),
+  METRICS_NODE_LABELS: envBoolean.optional(),
 });
 
 /** Every environment variable the Redis module reads. */

@@ -19,9 +19,10 @@ describe('resolveRedisEnv', () => {
         tls: false,
         keyPrefix: 'app:',
         commandTimeoutMs: 500,
-        fallback: { enabled: true, maxEntries: 10000 },
+        fallback: { enabled: true, maxEntries: 10000, maxBytes: 32 * 1024 * 1024 },
         circuit: { failureThreshold: 3, probeIntervalMs: 500 },
         health: { strict: false },
+        metrics: { nodeLabels: true },
       });
     });
 
@@ -66,7 +67,9 @@ describe('resolveRedisEnv', () => {
         REDIS_COMMAND_TIMEOUT_MS: '250',
         REDIS_FALLBACK_ENABLED: '0',
         REDIS_FALLBACK_MAX_ENTRIES: '50',
+        REDIS_FALLBACK_MAX_BYTES: '65536',
         REDIS_HEALTH_STRICT: 'true',
+        METRICS_NODE_LABELS: 'false',
       });
       expect(options).toMatchObject({
         mode: 'sentinel',
@@ -76,8 +79,9 @@ describe('resolveRedisEnv', () => {
         tls: true,
         keyPrefix: 'orders:',
         commandTimeoutMs: 250,
-        fallback: { enabled: false, maxEntries: 50 },
+        fallback: { enabled: false, maxEntries: 50, maxBytes: 65536 },
         health: { strict: true },
+        metrics: { nodeLabels: false },
         sentinel: {
           masterName: 'orders',
           username: 'watcher',
@@ -181,6 +185,10 @@ describe('resolveRedisEnv', () => {
       [
         { REDIS_HEALTH_STRICT: 'sometimes' },
         'REDIS_HEALTH_STRICT: expected one of true, false, 1, 0, yes, no, got "sometimes"',
+      ],
+      [
+        { REDIS_FALLBACK_MAX_BYTES: '100' },
+        'REDIS_FALLBACK_MAX_BYTES: expected an integer from 1024 to 17179869184, got "100"',
       ],
       [
         { REDIS_FALLBACK_MAX_ENTRIES: '0' },

@@ -28,7 +28,9 @@ const ENV_NAMING: ConfigIssueNaming = {
     commandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
     'fallback.enabled': 'REDIS_FALLBACK_ENABLED',
     'fallback.maxEntries': 'REDIS_FALLBACK_MAX_ENTRIES',
+    'fallback.maxBytes': 'REDIS_FALLBACK_MAX_BYTES',
     'health.strict': 'REDIS_HEALTH_STRICT',
+    'metrics.nodeLabels': 'METRICS_NODE_LABELS',
   },
   secretPaths: [...(OPTION_NAMING.secretPaths ?? []), 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD'],
   redactors: { ...OPTION_NAMING.redactors, REDIS_URL: OPTION_NAMING.redactors!.url },
@@ -80,7 +82,12 @@ function toOptions(env: RedisEnv): RedisModuleOptions {
     tls: env.REDIS_TLS,
     keyPrefix: env.REDIS_KEY_PREFIX,
     commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
-    fallback: { enabled: env.REDIS_FALLBACK_ENABLED, maxEntries: env.REDIS_FALLBACK_MAX_ENTRIES },
+    fallback: {
+      enabled: env.REDIS_FALLBACK_ENABLED,
+      maxEntries: env.REDIS_FALLBACK_MAX_ENTRIES,
+      maxBytes: env.REDIS_FALLBACK_MAX_BYTES,
+    },
     health: { strict: env.REDIS_HEALTH_STRICT },
+    metrics: { nodeLabels: env.METRICS_NODE_LABELS },
   };
 }

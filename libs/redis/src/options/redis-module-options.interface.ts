@@ -37,8 +37,13 @@ export interface RedisSentinelOptions {
 export interface RedisFallbackOptions {
   /** Serve from memory instead of failing. @default true */
   enabled?: boolean;
-  /** Bound of the in-memory store (least recently used entries go first). @default 10000 */
+  /**
+   * Entries each part of the in-memory store holds (cache, sessions: bounded apart, so that one
+   * cannot evict the other's entries); least recently used entries go first. @default 10000
+   */
   maxEntries?: number;
+  /** Bytes each part holds at most (keys and values, two bytes per character). @default 33554432 (32 MiB) */
+  maxBytes?: number;
 }
 
 /** When the circuit around Redis opens and how it probes for recovery. */
@@ -56,6 +61,16 @@ export interface RedisHealthOptions {
    * pods out of rotation. @default false
    */
   strict?: boolean;
+}
+
+/** What the Prometheus metrics show. */
+export interface RedisMetricsOptions {
+  /**
+   * Label replica and sentinel series with the node's `host:port`. When false, they are labelled
+   * by position (`0`, `1`, …), so that a scrape does not reveal the group's addresses; the
+   * addresses stay in `/health/redis`. @default true
+   */
+  nodeLabels?: boolean;
 }
 
 /**
@@ -89,4 +104,6 @@ export interface RedisModuleOptions {
   circuit?: RedisCircuitOptions;
   /** Health indicator. */
   health?: RedisHealthOptions;
+  /** Prometheus metrics. */
+  metrics?: RedisMetricsOptions;
 }

@@ -84,10 +84,16 @@ export const redisOptionsSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean('expected true or false').optional(),
       maxEntries: positiveInt(10_000_000).optional(),
+      maxBytes: z
+        .int('expected an integer')
+        .min(1024, 'expected an integer from 1024 to 17179869184')
+        .max(16 * 1024 ** 3, 'expected an integer from 1024 to 17179869184')
+        .optional(),
     })
     .optional(),
   circuit: z
     .strictObject({ failureThreshold: positiveInt(1000).optional(), probeIntervalMs: positiveInt(60_000).optional() })
     .optional(),
   health: z.strictObject({ strict: z.boolean('expected true or false').optional() }).optional(),
+  metrics: z.strictObject({ nodeLabels: z.boolean('expected true or false').optional() }).optional(),
 });

@@ -47,12 +47,14 @@ export function resolveRedisOptions(
     fallback: {
       enabled: raw.fallback?.enabled ?? REDIS_DEFAULTS.fallbackEnabled,
       maxEntries: raw.fallback?.maxEntries ?? REDIS_DEFAULTS.fallbackMaxEntries,
+      maxBytes: raw.fallback?.maxBytes ?? REDIS_DEFAULTS.fallbackMaxBytes,
     },
     circuit: {
       failureThreshold: raw.circuit?.failureThreshold ?? REDIS_DEFAULTS.failureThreshold,
       probeIntervalMs: raw.circuit?.probeIntervalMs ?? REDIS_DEFAULTS.probeIntervalMs,
     },
     health: { strict: raw.health?.strict ?? REDIS_DEFAULTS.healthStrict },
+    metrics: { nodeLabels: raw.metrics?.nodeLabels ?? REDIS_DEFAULTS.metricsNodeLabels },
   };
   const resolved: ResolvedRedisOptions = raw.sentinel
     ? {

@@ -8,9 +8,10 @@ interface ResolvedCommonOptions {
   readonly tls: boolean;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
-  readonly fallback: { readonly enabled: boolean; readonly maxEntries: number };
+  readonly fallback: { readonly enabled: boolean; readonly maxEntries: number; readonly maxBytes: number };
   readonly circuit: { readonly failureThreshold: number; readonly probeIntervalMs: number };
   readonly health: { readonly strict: boolean };
+  readonly metrics: { readonly nodeLabels: boolean };
 }
 
 /** One standalone node serves reads and writes. */

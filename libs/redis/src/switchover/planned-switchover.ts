@@ -5,6 +5,7 @@ import { SwitchoverRefusedError } from '../errors/switchover-refused.error';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import type { ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
 import { formatAddress } from '../options/sentinel-address.parser';
+import { REDIS_DEFAULTS } from '../redis.constants';
 
 /** How long a planned switchover may take, and how long writes are held meanwhile. */
 export interface SwitchoverTimings {
@@ -26,7 +27,6 @@ export interface SwitchoverResult {
   oldPrimaryDemoted: boolean;
 }
 
-const DEFAULT_TIMINGS: SwitchoverTimings = { pauseMs: 10_000, catchUpMs: 1000, switchMs: 8000 };
 const POLL_MS = 20;
 
 /**
@@ -45,45 +45,61 @@ const POLL_MS = 20;
  * Never uses the `FAILOVER` command, which a Sentinel-managed group must not run. Opens its own
  * short-lived connections.
  *
+ * @param expectedPrimary when given, refuse unless the sentinels name this primary.
  * @throws SwitchoverRefusedError when a check fails (nothing was changed before step 2; after it
- *   and before step 4, the pause is released before throwing; after step 4 it is left to run out
- *   unless the old primary was demoted, since Sentinel may still complete the switch).
+ *   and before step 4, the pause is released before throwing; after step 4, or when a sentinel
+ *   answers that a failover is already in progress, it is left to run out unless the old primary
+ *   was demoted, since Sentinel may still complete the switch).
  */
 export async function plannedSwitchover(
   options: ResolvedSentinelOptions,
   timings: Partial<SwitchoverTimings> = {},
+  expectedPrimary?: RedisNodeAddress,
 ): Promise<SwitchoverResult> {
-  const { pauseMs, catchUpMs, switchMs } = { ...DEFAULT_TIMINGS, ...timings };
+  const { pauseMs, catchUpMs, switchMs } = { ...REDIS_DEFAULTS.switchoverTimings, ...timings };
   const { masterName } = options.sentinel;
   const sentinels = options.sentinel.sentinels.map((address) => connect(options, address, 'sentinel'));
   let primary: Redis | undefined;
   try {
     const from = await askMaster(sentinels, masterName);
-    if (!from) throw new SwitchoverRefusedError(`no sentinel knows the primary of "${masterName}"`);
+    if (!from) throw new SwitchoverRefusedError('no-primary', `no sentinel majority names the primary of "${masterName}"`);
+    if (expectedPrimary && formatAddress(expectedPrimary) !== formatAddress(from)) {
+      throw new SwitchoverRefusedError(
+        'unexpected-primary',
+        `the primary is ${formatAddress(from)}, not the expected ${formatAddress(expectedPrimary)}; refusing`,
+      );
+    }
     await requireQuorum(sentinels, masterName);
     primary = connect(options, from, 'data');
     const before = parseReplication(String(await primary.call('INFO', 'replication')));
     if (!before.replicas.some((r) => r.online && r.lagSeconds <= 1)) {
-      throw new SwitchoverRefusedError(`no replica of ${formatAddress(from)} is online and in sync; refusing`);
+      throw new SwitchoverRefusedError(
+        'no-replica-in-sync',
+        `no replica of ${formatAddress(from)} is online and in sync; refusing`,
+      );
     }
 
     await primary.call('CLIENT', 'PAUSE', String(pauseMs), 'WRITE');
     const pausedAt = performance.now();
-    let failoverAsked = false;
+    // Once Sentinel was asked, or said a failover is already running, the pause is no longer ours to
+    // lift: CLIENT UNPAUSE lifts every pause, including one that another switchover relies on.
+    let releasable = true;
     try {
       await waitUntil(catchUpMs, async () => {
         const now = parseReplication(String(await primary!.call('INFO', 'replication')));
         return now.replicas.some((r) => r.online && r.offset >= now.offset);
       }).catch(() => {
-        throw new SwitchoverRefusedError(`no replica caught up with the paused primary within ${catchUpMs} ms`);
+        throw new SwitchoverRefusedError(
+          'replica-behind',
+          `no replica caught up with the paused primary within ${catchUpMs} ms`,
+        );
       });
-      await failoverThroughOneSentinel(sentinels, masterName);
-      failoverAsked = true;
+      await failoverThroughOneSentinel(sentinels, masterName, () => (releasable = false));
       const to = await waitUntil(switchMs, async () => {
         const master = await askMaster(sentinels, masterName);
         return master && formatAddress(master) !== formatAddress(from) ? master : undefined;
       }).catch(() => {
-        throw new SwitchoverRefusedError(`the sentinels did not name a new primary within ${switchMs} ms`);
+        throw new SwitchoverRefusedError('not-switched', `the sentinels did not name a new primary within ${switchMs} ms`);
       });
       const writeOutageMs = Math.round(performance.now() - pausedAt);
       await primary.call('REPLICAOF', to.host, String(to.port)).catch(() => undefined);
@@ -91,10 +107,11 @@ export async function plannedSwitchover(
       return { from, to, writeOutageMs, oldPrimaryDemoted: role === 'slave' };
     } finally {
       // Before Sentinel was asked, releasing lets the primary go on. Once it was asked (even if the
-      // switch was not seen in time: Sentinel may still complete it), only a demoted primary is
-      // released, its held writes then refused; otherwise the pause runs out by itself.
-      const [role] = failoverAsked ? ((await primary.call('ROLE').catch(() => [''])) as [string]) : ['master'];
-      if (!failoverAsked || role === 'slave') await primary.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      // switch was not seen in time: Sentinel may still complete it), or refused because a failover
+      // is already running, only a demoted primary is released, its held writes then refused;
+      // otherwise the pause runs out by itself.
+      const [role] = releasable ? ['master'] : ((await primary.call('ROLE').catch(() => [''])) as [string]);
+      if (releasable || role === 'slave') await primary.call('CLIENT', 'UNPAUSE').catch(() => undefined);
     }
   } finally {
     for (const connection of [...sentinels, primary]) connection?.disconnect();
@@ -150,7 +167,7 @@ async function requireQuorum(sentinels: Redis[], masterName: string): Promise<vo
   );
   if (!answers.some((a) => a.ok)) {
     const reason = answers.find((a) => /^NOQUORUM|^ERR/.test(a.message))?.message ?? 'no sentinel answered';
-    throw new SwitchoverRefusedError(`Sentinel quorum is not reached (${reason}); refusing`);
+    throw new SwitchoverRefusedError('no-quorum', `Sentinel quorum is not reached (${reason}); refusing`);
   }
 }
 
@@ -167,20 +184,24 @@ function parseReplication(text: string): ReplicationState {
 /**
  * `SENTINEL FAILOVER` on one sentinel, the next one only if it could not be asked: each sentinel
  * asked would start a failover of its own, and concurrent failovers promote different replicas.
+ * @param onAsked called once a sentinel took the request, or answered that a failover is already
+ *   in progress (`INPROG`): from then on, the primary may be changing under someone else's pause.
  */
-async function failoverThroughOneSentinel(sentinels: Redis[], masterName: string): Promise<void> {
+async function failoverThroughOneSentinel(sentinels: Redis[], masterName: string, onAsked: () => void): Promise<void> {
   let lastError: unknown;
   for (const sentinel of sentinels) {
     try {
       await sentinel.call('SENTINEL', 'FAILOVER', masterName);
+      onAsked();
       return;
     } catch (error) {
       lastError = error;
+      if (error instanceof Error && error.message.startsWith('INPROG')) onAsked();
       // A sentinel that answered (e.g. INPROG, NOGOODSLAVE) has decided: do not ask another.
       if (error instanceof Error && /^[A-Z]+ /.test(error.message)) break;
     }
   }
-  throw new SwitchoverRefusedError(`SENTINEL FAILOVER was refused: ${(lastError as Error).message}`);
+  throw new SwitchoverRefusedError('failover-refused', `SENTINEL FAILOVER was refused: ${(lastError as Error).message}`);
 }
 
 /** Polls `check` until it returns a value, or rejects after `timeoutMs`. */

@@ -75,6 +75,7 @@ export class RedisSessionStore extends Store implements OnModuleInit, OnApplicat
             .readPrimary({
               name: 'express-session.get',
               redis: (client) => client.get(key),
+              memoryNamespace: 'sessions',
               memory: this.inMemory((store, failure) => {
                 const text = store.get(key);
                 if (text === null) throw failure;

@@ -61,6 +61,7 @@ export class DurableWriter {
           ? this.evalAndWait(client, write)
           : client.eval(write.script, write.keys.length, ...write.keys, ...write.args).then(Number),
       memory: write.memory,
+      memoryNamespace: 'sessions',
       memoryAfterUnknown: write.memoryAfterUnknown,
     });
   }

@@ -85,6 +85,7 @@ export class SessionStore implements OnApplicationShutdown {
     const key = this.sessionKey(id);
     const answer = await this.executor.readPrimary({
       ...this.read(id),
+      memoryNamespace: 'sessions',
       memory: this.inMemory((store, failure) => {
         const stored = decodeRecord(store.get(key));
         if (stored || this.signOuts.hides({ id })) return stored;
