@@ -11,6 +11,7 @@ export type {
 } from './policies/rate-limit-algorithm';
 export { slidingWindow, type SlidingWindowState } from './policies/sliding-window';
 export { tokenBucket, type BucketState } from './policies/token-bucket';
+export { clientAddressKey } from './client-address';
 export { parseDuration, parseRateSpec } from './duration';
 export { RATE_LIMIT_DEFAULTS } from './rate-limit.constants';
 export { RateLimit, SkipRateLimit, type RateLimitKey, type RateLimitRule } from './rate-limit.decorator';

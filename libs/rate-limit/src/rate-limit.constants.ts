@@ -7,6 +7,8 @@ export const RATE_LIMIT_DEFAULTS = Object.freeze({
   onRedisFailure: 'memory' as const,
   /** Buckets kept by the in-memory fallback (least recently used go first). */
   memoryMaxKeys: 100_000,
+  /** IPv6 clients share the bucket of their network of this many bits. */
+  ipv6PrefixBits: 64,
   /** Key namespace under the Redis key prefix. */
   keyPrefix: 'rate-limit:',
   /** Keys longer than this are replaced by their SHA-256. */

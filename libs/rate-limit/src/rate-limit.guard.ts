@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { clientAddressKey } from './client-address';
 import { parseDuration } from './duration';
 import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
 import { rateLimiterUnavailableException } from './errors/rate-limiter-unavailable.exception';
@@ -59,7 +60,7 @@ export class RateLimitGuard implements CanActivate {
     const response = http.getResponse<Response>();
     let result;
     try {
-      result = await this.limiter.consume(limit, keyOf(plan.key, request));
+      result = await this.limiter.consume(limit, keyOf(plan.key, request, this.options.ipv6PrefixBits));
     } catch (error) {
       if (!(error instanceof RateLimiterUnavailableError)) throw error;
       throw rateLimiterUnavailableException(error);
@@ -107,10 +108,10 @@ export class RateLimitGuard implements CanActivate {
   }
 }
 
-/** The bucket key of a request: `ip:…`, `user:…` (IP when anonymous) or `custom:…`. */
-function keyOf(key: RateLimitKey, request: Request): string {
+/** The bucket key of a request: `ip:…` (see {@link clientAddressKey}), `user:…` (IP when anonymous) or `custom:…`. */
+function keyOf(key: RateLimitKey, request: Request, ipv6PrefixBits: number): string {
   if (typeof key === 'function') return `custom:${key(request)}`;
   const userId = (request as Request & { user?: { id?: unknown } }).user?.id;
   if (key === 'user' && (typeof userId === 'string' || typeof userId === 'number')) return `user:${userId}`;
-  return `ip:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
+  return `ip:${clientAddressKey(request.ip ?? request.socket.remoteAddress ?? 'unknown', ipv6PrefixBits)}`;
 }

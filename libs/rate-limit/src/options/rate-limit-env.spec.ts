@@ -11,6 +11,7 @@ describe('resolveRateLimitEnv', () => {
       legacyHeaders: true,
       onRedisFailure: 'memory',
       memoryMaxKeys: 100_000,
+      ipv6PrefixBits: 64,
     });
   });
 
@@ -20,8 +21,9 @@ describe('resolveRateLimitEnv', () => {
         RATE_LIMIT_ON_REDIS_FAILURE: ' Closed ',
         RATE_LIMIT_LEGACY_HEADERS: 'no',
         RATE_LIMIT_MEMORY_MAX_KEYS: '500',
+        RATE_LIMIT_IPV6_PREFIX: '56',
       }),
-    ).toMatchObject({ onRedisFailure: 'closed', legacyHeaders: false, memoryMaxKeys: 500 });
+    ).toMatchObject({ onRedisFailure: 'closed', legacyHeaders: false, memoryMaxKeys: 500, ipv6PrefixBits: 56 });
   });
 
   it.each([
@@ -34,6 +36,7 @@ describe('resolveRateLimitEnv', () => {
   });
 
   it.each([
+    [{ RATE_LIMIT_IPV6_PREFIX: '16' }, 'RATE_LIMIT_IPV6_PREFIX: expected an integer from 32 to 128, got "16"'],
     [
       { RATE_LIMIT_ON_REDIS_FAILURE: 'maybe' },
       'RATE_LIMIT_ON_REDIS_FAILURE: expected memory, open or closed, got "maybe"',

@@ -21,6 +21,7 @@ const rateLimitEnvSchema = z
     RATE_LIMIT_FAIL_OPEN: envBoolean.optional(),
     RATE_LIMIT_LEGACY_HEADERS: envBoolean.optional(),
     RATE_LIMIT_MEMORY_MAX_KEYS: envInteger.optional(),
+    RATE_LIMIT_IPV6_PREFIX: envInteger.optional(),
   })
   .superRefine((env, ctx) => {
     const policy = env.RATE_LIMIT_ON_REDIS_FAILURE;
@@ -41,6 +42,7 @@ const ENV_NAMING: ConfigIssueNaming = {
     onRedisFailure: 'RATE_LIMIT_ON_REDIS_FAILURE',
     legacyHeaders: 'RATE_LIMIT_LEGACY_HEADERS',
     memoryMaxKeys: 'RATE_LIMIT_MEMORY_MAX_KEYS',
+    ipv6PrefixBits: 'RATE_LIMIT_IPV6_PREFIX',
   },
 };
 
@@ -58,6 +60,7 @@ export function resolveRateLimitEnv(env: Readonly<Record<string, string | undefi
     onRedisFailure: (e.RATE_LIMIT_FAIL_OPEN ? 'open' : e.RATE_LIMIT_ON_REDIS_FAILURE) as RedisFailurePolicy | undefined,
     legacyHeaders: e.RATE_LIMIT_LEGACY_HEADERS,
     memoryMaxKeys: e.RATE_LIMIT_MEMORY_MAX_KEYS,
+    ipv6PrefixBits: e.RATE_LIMIT_IPV6_PREFIX,
   };
   return resolveRateLimitOptions(options, ENV_NAMING);
 }

@@ -21,6 +21,11 @@ export interface RateLimitModuleOptions {
   onRedisFailure?: RedisFailurePolicy;
   /** Buckets kept by the in-memory fallback. @default 100000 */
   memoryMaxKeys?: number;
+  /**
+   * IPv6 clients share the bucket of their network of this many bits (`ip` keys): one subscriber
+   * usually holds a whole /64. 128 keys each address alone. @default 64
+   */
+  ipv6PrefixBits?: number;
 }
 
 /** Validated, frozen options. */
@@ -30,4 +35,5 @@ export interface ResolvedRateLimitOptions {
   readonly legacyHeaders: boolean;
   readonly onRedisFailure: RedisFailurePolicy;
   readonly memoryMaxKeys: number;
+  readonly ipv6PrefixBits: number;
 }

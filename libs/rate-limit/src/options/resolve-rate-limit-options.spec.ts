@@ -9,6 +9,7 @@ describe('resolveRateLimitOptions', () => {
       legacyHeaders: true,
       onRedisFailure: 'memory',
       memoryMaxKeys: 100_000,
+      ipv6PrefixBits: 64,
     });
   });
 

@@ -19,6 +19,11 @@ const schema = z.strictObject({
     .min(1, 'expected an integer from 1 to 10000000')
     .max(10_000_000, 'expected an integer from 1 to 10000000')
     .optional(),
+  ipv6PrefixBits: z
+    .int('expected an integer')
+    .min(32, 'expected an integer from 32 to 128')
+    .max(128, 'expected an integer from 32 to 128')
+    .optional(),
 });
 
 /**
@@ -38,5 +43,6 @@ export function resolveRateLimitOptions(
     legacyHeaders: parsed.data.legacyHeaders ?? true,
     onRedisFailure: parsed.data.onRedisFailure ?? RATE_LIMIT_DEFAULTS.onRedisFailure,
     memoryMaxKeys: parsed.data.memoryMaxKeys ?? RATE_LIMIT_DEFAULTS.memoryMaxKeys,
+    ipv6PrefixBits: parsed.data.ipv6PrefixBits ?? RATE_LIMIT_DEFAULTS.ipv6PrefixBits,
   });
 }
