@@ -38,7 +38,12 @@ import { ShutdownModule } from './shutdown/shutdown.module';
       inject: [rateLimitEnvConfig.KEY, apiEnvConfig.KEY],
       useFactory: (options: ResolvedRateLimitOptions, api: ConfigType<typeof apiEnvConfig>) => ({
         ...options,
-        rules: { demo: api.demoRateLimit, login: api.loginRateLimit, events: api.eventsRateLimit },
+        rules: {
+          demo: api.demoRateLimit,
+          login: api.loginRateLimit,
+          events: api.eventsRateLimit,
+          auth: api.authRateLimit,
+        },
       }),
     }),
     HealthModule,

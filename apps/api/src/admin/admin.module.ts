@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
 import { AdminController } from './admin.controller';
 
 /** `/admin/*`: operator actions. */
-@Module({ controllers: [AdminController] })
+@Module({ imports: [SessionsModule], controllers: [AdminController] })
 export class AdminModule {}

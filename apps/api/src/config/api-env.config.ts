@@ -14,6 +14,20 @@ export interface ApiConfig {
   loginRateLimit: RateLimitRule;
   /** `POST /events`, per client IP. @default 60 per 60 s */
   eventsRateLimit: RateLimitRule;
+  /** Every request to a token-guarded route (`/admin/*`, `/health/redis`), per client IP, right token or not. @default 30 per 60 s */
+  authRateLimit: RateLimitRule;
+  /** `GET /events` streams open at once on this instance. @default 1000 */
+  eventsMaxStreams: number;
+  /** `GET /events` streams open at once per client (IPv6: per network, like rate limits). @default 20 */
+  eventsMaxStreamsPerClient: number;
+  /** Bytes one stream may have waiting for a slow reader before it is dropped with a `lagged` notice. @default 1048576 */
+  eventsMaxBufferedBytes: number;
+  /** Bearer token that `POST /events` requires; unset: open (still rate limited). A secret, never shown. */
+  eventsPublishToken?: string;
+  /** `Secure` on the session cookie: `auto` (when the request came over TLS, directly or through a trusted proxy), or always/never. @default 'auto' */
+  sessionCookieSecure: 'auto' | 'true' | 'false';
+  /** After a switchover, how long another is refused (409), across every instance. @default 60000 */
+  switchoverCooldownMs: number;
   /** After SIGTERM, how long in-flight requests may take before their connections are cut. @default 10000 */
   shutdownGraceMs: number;
   /** Express' `trust proxy`. @default false */
@@ -39,6 +53,21 @@ const parsedBy = <T>(parse: (text: string) => T) =>
     }
   });
 
+/** An integer variable from `min` to `max`. */
+const integerFrom = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected an integer from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `expected an integer from ${min} to ${max}`);
+
+/** A bearer token: long enough not to be guessed within the rate limits. */
+const secretToken = z.string().trim().min(16, 'expected at least 16 characters');
+
+/** Variables whose values are secrets: never shown, not even in their own error. */
+const SECRET_VARIABLES = ['HEALTH_DETAILS_TOKEN', 'ADMIN_TOKEN', 'EVENTS_PUBLISH_TOKEN'];
+
 const rateSpec = parsedBy((text) => {
   const { points, durationMs } = parseRateSpec(text);
   return { points, duration: durationMs };
@@ -55,6 +84,18 @@ const apiEnvSchema = z.object({
   DEMO_RATE_LIMIT: rateSpec.default({ points: 10, duration: 60_000 }),
   LOGIN_RATE_LIMIT: rateSpec.default({ points: 10, duration: 60_000 }),
   EVENTS_RATE_LIMIT: rateSpec.default({ points: 60, duration: 60_000 }),
+  AUTH_RATE_LIMIT: rateSpec.default({ points: 30, duration: 60_000 }),
+  EVENTS_MAX_STREAMS: integerFrom(1, 1_000_000).default(1000),
+  EVENTS_MAX_STREAMS_PER_IP: integerFrom(1, 1_000_000).default(20),
+  EVENTS_MAX_BUFFER_BYTES: integerFrom(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  EVENTS_PUBLISH_TOKEN: secretToken.optional(),
+  SESSION_COOKIE_SECURE: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['auto', 'true', 'false'], 'expected auto, true or false'))
+    .default('auto'),
+  SWITCHOVER_COOLDOWN_MS: integerFrom(0, 86_400_000).default(60_000),
   SHUTDOWN_GRACE_MS: z
     .string()
     .trim()
@@ -70,8 +111,8 @@ const apiEnvSchema = z.object({
     .transform(Number)
     .refine((mb) => mb >= 16 && mb <= 65536, 'expected an integer from 16 to 65536')
     .default(1024),
-  HEALTH_DETAILS_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
-  ADMIN_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
+  HEALTH_DETAILS_TOKEN: secretToken.optional(),
+  ADMIN_TOKEN: secretToken.optional(),
   LOG_FORMAT: z
     .string()
     .trim()
@@ -84,15 +125,17 @@ const apiEnvSchema = z.object({
 export const API_ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(apiEnvSchema.shape));
 
 /**
- * The sample API's settings from `PORT`, `DEMO_RATE_LIMIT`, `LOGIN_RATE_LIMIT`, `EVENTS_RATE_LIMIT`
- * (`POINTS/DURATION`, e.g. `10/60s`), `SHUTDOWN_GRACE_MS`, `LOG_FORMAT`, `TRUST_PROXY`, `HEALTH_HEAP_MAX_MB`, `HEALTH_DETAILS_TOKEN` and `ADMIN_TOKEN` (secrets: never shown).
+ * The sample API's settings from `PORT`, the `*_RATE_LIMIT` rules (`POINTS/DURATION`, e.g.
+ * `10/60s`), `SHUTDOWN_GRACE_MS`, `LOG_FORMAT`, `TRUST_PROXY`, `HEALTH_HEAP_MAX_MB`, the `EVENTS_*`
+ * stream bounds, `SESSION_COOKIE_SECURE`, `SWITCHOVER_COOLDOWN_MS` and the tokens
+ * `HEALTH_DETAILS_TOKEN`, `ADMIN_TOKEN` and `EVENTS_PUBLISH_TOKEN` (secrets: never shown).
  * @throws RedisConfigError (subject `API`) naming every bad variable and its value.
  */
 export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>): ApiConfig {
   const parsed = apiEnvSchema.safeParse(presentEnv(env), { reportInput: true });
   if (!parsed.success)
     throw new RedisConfigError(
-      formatConfigIssues(parsed.error.issues, { secretPaths: ['HEALTH_DETAILS_TOKEN', 'ADMIN_TOKEN'] }),
+      formatConfigIssues(parsed.error.issues, { secretPaths: SECRET_VARIABLES }),
       'API',
     );
   const e = parsed.data;
@@ -101,6 +144,13 @@ export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>)
     demoRateLimit: { ...e.DEMO_RATE_LIMIT, name: 'demo' },
     loginRateLimit: { ...e.LOGIN_RATE_LIMIT, name: 'login' },
     eventsRateLimit: { ...e.EVENTS_RATE_LIMIT, name: 'events' },
+    authRateLimit: { ...e.AUTH_RATE_LIMIT, name: 'auth' },
+    eventsMaxStreams: e.EVENTS_MAX_STREAMS,
+    eventsMaxStreamsPerClient: e.EVENTS_MAX_STREAMS_PER_IP,
+    eventsMaxBufferedBytes: e.EVENTS_MAX_BUFFER_BYTES,
+    eventsPublishToken: e.EVENTS_PUBLISH_TOKEN,
+    sessionCookieSecure: e.SESSION_COOKIE_SECURE,
+    switchoverCooldownMs: e.SWITCHOVER_COOLDOWN_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
     healthHeapMaxMb: e.HEALTH_HEAP_MAX_MB,

@@ -1,45 +1,125 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Sse, type MessageEvent } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+  type MessageEvent,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { RedisPubSubService, type PublishReceipt } from '@sentinel-kit/redis';
-import { RateLimit } from '@sentinel-kit/rate-limit';
-import { endWith, ignoreElements, interval, map, merge, share, takeUntil, type Observable } from 'rxjs';
+import { RateLimit, clientAddressKey, rateLimitEnvConfig } from '@sentinel-kit/rate-limit';
+import type { Request, Response } from 'express';
+import { endWith, ignoreElements, interval, map, merge, share, takeUntil } from 'rxjs';
+import { TokenGuard } from '../common/token.guard';
 import { ZodBodyPipe } from '../common/zod-body.pipe';
+import { apiEnvConfig } from '../config/api-env.config';
 import { publishEventSchema, type PublishedEvent } from './event.schemas';
-import { toSseEvent } from './sse-event';
+import { EventStreamLimits, type StreamRefusal } from './event-stream.limits';
+import { EventsMetrics } from './events.metrics';
+import { formatSseEvent, toSseEvent } from './sse-event';
 
 /** The pub/sub channel of the sample's events. */
 export const EVENTS_CHANNEL = 'events';
-/** A comment-like `ping` event this often keeps proxies from closing an idle stream. */
+/** A `ping` event this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
+/** A dropped stream's connection is cut after this long if its reader never takes the last bytes. */
+const LAGGED_CLOSE_GRACE_MS = 5000;
+/** `Retry-After` of a stream refused by a cap: streams come and go, so soon. */
+const REFUSED_RETRY_AFTER_SECONDS = 5;
 
 /** Real-time events across every instance: post on one, receive on all. */
 @Controller('events')
 export class EventsController {
-  constructor(private readonly pubsub: RedisPubSubService) {}
+  constructor(
+    private readonly pubsub: RedisPubSubService,
+    private readonly limits: EventStreamLimits,
+    private readonly metrics: EventsMetrics,
+    @Inject(apiEnvConfig.KEY) private readonly api: ConfigType<typeof apiEnvConfig>,
+    @Inject(rateLimitEnvConfig.KEY) private readonly rateLimit: ConfigType<typeof rateLimitEnvConfig>,
+  ) {}
 
   /**
    * `text/event-stream` of every event posted to any instance, plus `interrupted`, `resumed` and
    * `missed` notices when delivery was not complete, and a `ping` every 15 s. Ends at shutdown.
+   * 429 past `EVENTS_MAX_STREAMS` on this instance or `EVENTS_MAX_STREAMS_PER_IP` for this client.
+   * A reader that lets more than `EVENTS_MAX_BUFFER_BYTES` pile up is sent a `lagged` notice and
+   * dropped.
    */
-  @Sse()
-  stream(): Observable<MessageEvent> {
+  @Get()
+  stream(@Req() request: Request, @Res() response: Response): void {
+    const client = clientAddressKey(request.ip ?? request.socket.remoteAddress ?? 'unknown', this.rateLimit.ipv6PrefixBits);
+    const admitted = this.limits.admit(client);
+    if (typeof admitted !== 'function') return this.refuse(response, admitted);
+    response.writeHead(HttpStatus.OK, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-store, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    response.flushHeaders();
     const events = this.pubsub.subscribe<PublishedEvent>(EVENTS_CHANNEL).pipe(map(toSseEvent), share());
     const ended = events.pipe(ignoreElements(), endWith(true));
     const heartbeat = interval(HEARTBEAT_MS).pipe(
       map((): MessageEvent => ({ type: 'ping', data: '' })),
       takeUntil(ended),
     );
-    return merge(events, heartbeat);
+    const subscription = merge(events, heartbeat).subscribe({
+      next: (event) => {
+        if (response.writableLength <= this.api.eventsMaxBufferedBytes) {
+          response.write(formatSseEvent(event));
+          return;
+        }
+        this.metrics.streamLagged();
+        response.end(formatSseEvent({ type: 'lagged', data: { reason: 'the reader fell too far behind' } }));
+        setTimeout(() => response.destroy(), LAGGED_CLOSE_GRACE_MS).unref();
+        subscription.unsubscribe();
+      },
+      // The event stream completes at shutdown: end the response with it.
+      complete: () => response.end(),
+    });
+    response.on('close', () => {
+      subscription.unsubscribe();
+      admitted();
+    });
   }
 
   /**
    * 202 with the receipt: `reach: 'cluster'` (every instance's subscribers got it) or `'local'`
    * (Redis was unreachable; only this instance's). 400 for a bad body, 503 when Redis is down and
-   * the fallback is off. Limited per IP by `EVENTS_RATE_LIMIT`.
+   * the fallback is off. Requires `Authorization: Bearer <EVENTS_PUBLISH_TOKEN>` when that is set.
+   * Limited per client by `EVENTS_RATE_LIMIT`.
    */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @RateLimit('events')
+  @UseGuards(TokenGuard('EVENTS_PUBLISH_TOKEN', 'open'))
   publish(@Body(new ZodBodyPipe(publishEventSchema)) body: PublishedEvent): Promise<PublishReceipt> {
     return this.pubsub.publish(EVENTS_CHANNEL, body);
+  }
+
+  /** 429 with the cap in the RateLimit headers (a quota of concurrent streams, none left). */
+  private refuse(response: Response, refusal: StreamRefusal): void {
+    this.metrics.streamRefused(refusal.scope);
+    const policy = refusal.scope === 'client' ? 'event-streams-per-client' : 'event-streams';
+    response
+      .status(HttpStatus.TOO_MANY_REQUESTS)
+      .setHeader('RateLimit-Policy', `"${policy}";q=${refusal.limit}`)
+      .setHeader('RateLimit', `"${policy}";r=0`)
+      .setHeader('Retry-After', String(REFUSED_RETRY_AFTER_SECONDS))
+      .json({
+        type: 'about:blank',
+        title: 'Too Many Requests',
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        detail:
+          refusal.scope === 'client'
+            ? `at most ${refusal.limit} event streams per client are open at once`
+            : `this instance serves at most ${refusal.limit} event streams at once`,
+      });
   }
 }

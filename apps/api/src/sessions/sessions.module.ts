@@ -1,9 +1,9 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
 import { SessionModule, sessionEnvConfig, type ResolvedSessionOptions } from '@sentinel-kit/session';
-import { SessionsController, UserSessionsController } from './sessions.controller';
+import { SessionsController } from './sessions.controller';
 
-/** `/sessions` and `/users/:userId/sessions`, on `SessionModule` configured from `SESSION_*`. */
+/** `/sessions`, on `SessionModule` configured from `SESSION_*`; exports it for the admin views. */
 @Module({
   imports: [
     SessionModule.forRootAsync({
@@ -11,7 +11,8 @@ import { SessionsController, UserSessionsController } from './sessions.controlle
       useFactory: (options: ResolvedSessionOptions) => options,
     }),
   ],
-  controllers: [SessionsController, UserSessionsController],
+  controllers: [SessionsController],
+  exports: [SessionModule],
 })
 export class SessionsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
