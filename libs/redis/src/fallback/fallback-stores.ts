@@ -18,6 +18,11 @@ export class FallbackStores {
     };
   }
 
+  /** Entries held, in all namespaces. */
+  get size(): number {
+    return this.stores.cache.size + this.stores.sessions.size;
+  }
+
   of(namespace: FallbackNamespace): MemoryStore {
     return this.stores[namespace];
   }

@@ -5,7 +5,7 @@ import { ReplicaReadGate } from '../client/replica-read.gate';
 import type { SentinelConnection } from '../client/sentinel-client.factory';
 import { connectedReplicas, pairsToRecord, parseInfo } from '../common/redis-replies';
 import { FailoverTracker } from '../failover/failover.tracker';
-import { MemoryStore } from '../fallback/memory-store';
+import { FallbackStores } from '../fallback/fallback-stores';
 import { RedisExecutor } from '../fallback/redis-executor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
@@ -31,7 +31,7 @@ export class RedisClusterInspector {
     private readonly connections: RedisConnections,
     private readonly tracker: FailoverTracker,
     private readonly executor: RedisExecutor,
-    private readonly memory: MemoryStore,
+    private readonly memory: FallbackStores,
     private readonly metrics: RedisMetrics,
     private readonly advisor: RedisConfigAdvisor,
     private readonly readGate: ReplicaReadGate,
