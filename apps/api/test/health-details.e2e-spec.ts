@@ -4,6 +4,7 @@ import { SentinelTopology, waitFor } from '@sentinel-kit/testing';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
+import { cookieOf } from './session-cookie';
 import { startApi } from './start-api';
 
 const TOKEN = 'details-token-0123456789';
@@ -82,14 +83,14 @@ describe('GET /health/redis on a Sentinel group', () => {
 
   it('shows a killed replica as down while reads are still served', async () => {
     const [victim] = await topology.replicas();
-    const { id } = (await http().post('/sessions').send({ userId: 'replica-down' }).expect(201)).body as { id: string };
+    const cookie = cookieOf(await http().post('/sessions').send({ userId: 'replica-down' }).expect(201));
     await victim.kill();
     try {
       await waitFor(async () => (await view()).replicas.find((r) => r.port === victim.port)?.linkStatus === 'down', {
         description: 'the killed replica to be shown down',
         timeoutMs: 15_000,
       });
-      await http().get(`/sessions/${id}`).expect(200);
+      await http().get('/sessions/current').set('Cookie', cookie).expect(200);
     } finally {
       await victim.start();
       await topology.waitUntilSettled();

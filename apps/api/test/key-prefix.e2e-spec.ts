@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { sendCommand, startStandaloneRedis, type RedisServerProcess } from '@sentinel-kit/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
+import { cookieOf } from './session-cookie';
 import { startApi } from './start-api';
 
 describe('REDIS_KEY_PREFIX', () => {
@@ -26,7 +27,7 @@ describe('REDIS_KEY_PREFIX', () => {
     expect((await http().get('/demo/cache/profile')).status).toBe(200);
 
     const keys = ((await sendCommand(server.endpoint, 'KEYS', ['*'])) as string[]).sort();
-    const id = (login.body as { id: string }).id;
+    const id = cookieOf(login).slice('sid='.length);
     expect(keys).toEqual(
       expect.arrayContaining([
         `tenant-a:session:${id}`,

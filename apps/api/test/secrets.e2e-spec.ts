@@ -2,13 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import { CapturedLogger, SentinelTopology, waitFor } from '@sentinel-kit/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
+import { cookieOf } from './session-cookie';
 import { startApi } from './start-api';
 
 const DATA_PASSWORD = 'data-node-secret-7f3a';
 const SENTINEL_PASSWORD = 'sentinel-secret-91c2';
 const DETAILS_TOKEN = 'details-token-secret-4d5e';
 const ADMIN_TOKEN = 'admin-token-secret-8b6c';
-const SECRETS = [DATA_PASSWORD, SENTINEL_PASSWORD, DETAILS_TOKEN, ADMIN_TOKEN];
+const PUBLISH_TOKEN = 'publish-token-secret-3e1f';
+const SECRETS = [DATA_PASSWORD, SENTINEL_PASSWORD, DETAILS_TOKEN, ADMIN_TOKEN, PUBLISH_TOKEN];
 
 /**
  * A password-protected group (requirepass on data nodes and sentinels): every endpoint and the
@@ -43,7 +45,9 @@ describe('secrets never leave', () => {
         REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
         HEALTH_DETAILS_TOKEN: DETAILS_TOKEN,
         ADMIN_TOKEN,
+        EVENTS_PUBLISH_TOKEN: PUBLISH_TOKEN,
         LOGIN_RATE_LIMIT: '1000/60s',
+        AUTH_RATE_LIMIT: '1000/60s',
         // With every process frozen, writes would wait out the whole hold; secrets are what this checks.
         REDIS_SENTINEL_WRITE_HOLD_MS: '1000',
       },
@@ -65,13 +69,18 @@ describe('secrets never leave', () => {
         .post('/sessions')
         .send({ userId: 'secret-keeper', data: { a: 1 } }),
     );
-    const { id } = created.body as { id: string };
-    record(await http().get(`/sessions/${id}`));
-    record(await http().patch(`/sessions/${id}`).send({ b: 2 }));
-    record(await http().get('/users/secret-keeper/sessions'));
+    const cookie = cookieOf(created);
+    const admin = `Bearer ${ADMIN_TOKEN}`;
+    record(await http().get('/sessions/current').set('Cookie', cookie));
+    record(await http().patch('/sessions/current').set('Cookie', cookie).send({ b: 2 }));
+    record(await http().get('/sessions').set('Cookie', cookie));
+    record(await http().get('/admin/users/secret-keeper/sessions').set('Authorization', admin));
     record(await http().post('/sessions').send({ wrong: true }));
     record(await http().post('/sessions').set('Content-Type', 'application/json').send('{"broken":'));
-    record(await http().delete(`/sessions/${id}`));
+    record(await http().post('/events').send({ type: 'no-token' }));
+    record(await http().post('/events').set('Authorization', `Bearer ${PUBLISH_TOKEN}`).send({ type: 'with-token' }));
+    record(await http().delete('/sessions/current').set('Cookie', cookie));
+    record(await http().delete('/admin/users/secret-keeper/sessions').set('Authorization', admin));
     record(await http().post('/admin/redis/switchover'));
     record(await http().post('/admin/redis/switchover').set('Authorization', 'Bearer wrong-token-0000000000'));
   };
@@ -88,9 +97,9 @@ describe('secrets never leave', () => {
     await old.kill();
     await waitFor(
       async () => {
-        const response = record(await http().get('/health'));
-        const redis = (response.body as { details: { redis: { sentinel: { failoverCount: number } } } }).details.redis;
-        return redis.sentinel.failoverCount === 2;
+        record(await http().get('/health'));
+        const response = record(await http().get('/health/redis').set('Authorization', `Bearer ${DETAILS_TOKEN}`));
+        return (response.body as { failover?: { count: number } }).failover?.count === 2;
       },
       { description: 'the failover to be seen', timeoutMs: 20_000 },
     );

@@ -9,10 +9,15 @@ import { startApi } from './start-api';
 const WRITERS = 16;
 /** Answers read back at once from the other instance. */
 const READERS = 32;
+const ADMIN_TOKEN = 'admin-token-of-the-failover-suite';
+
+/** The `sid=…` cookie pair a fetch response set. */
+const sidOf = (response: Response): string => String(response.headers.get('set-cookie')).split(';')[0];
 
 /** A login answered 201. */
 interface Login {
-  id: string;
+  /** `sid=…`: the login's cookie. */
+  cookie: string;
   userId: string;
   n: number;
 }
@@ -65,15 +70,17 @@ describe('logins and logouts through failovers and outages, two API instances on
     const result: LoginStorm = { stored: [], inMemory: 0, unavailable: 0, other: {} };
     let running = true;
     const writer = async (w: number) => {
-      const userId = `storm-${w}`;
       for (let n = 0; running; n += 1) {
+        // One user per login: the per-user cap (SESSION_MAX_PER_USER) would sign a storm's oldest logins out.
+        const userId = `storm-${w}-${n}`;
         const response = await fetch(`${base}/sessions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ userId, data: { n } }),
         });
-        const body = (await response.json()) as { id: string; storage: string };
-        if (response.status === 201 && body.storage === 'redis') result.stored.push({ id: body.id, userId, n });
+        const body = (await response.json()) as { storage: string };
+        const cookie = sidOf(response);
+        if (response.status === 201 && body.storage === 'redis') result.stored.push({ cookie, userId, n });
         else if (response.status === 201) result.inMemory += 1;
         else if (response.status === 503 && response.headers.get('retry-after')) result.unavailable += 1;
         else result.other[response.status] = (result.other[response.status] ?? 0) + 1;
@@ -97,7 +104,7 @@ describe('logins and logouts through failovers and outages, two API instances on
     const reader = async () => {
       while (next < logins.length) {
         const login = logins[next++];
-        const response = await fetch(`${base}/sessions/${login.id}`);
+        const response = await fetch(`${base}/sessions/current`, { headers: { cookie: login.cookie } });
         const body = (await response.json()) as { data?: { n?: number } };
         if (response.status !== 200 || body.data?.n !== login.n) missing.push(login);
       }
@@ -198,7 +205,8 @@ describe('logins and logouts through failovers and outages, two API instances on
   });
 
   it('signs out for real, or answers 503, while every Redis process is paused for 2 s: never 404, never a short count', async () => {
-    const [a, b] = await startPods();
+    const [a, b] = await startPods({ ADMIN_TOKEN });
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const create = async (userId: string) => {
       const response = await fetch(`${a}/sessions`, {
         method: 'POST',
@@ -206,7 +214,7 @@ describe('logins and logouts through failovers and outages, two API instances on
         body: JSON.stringify({ userId }),
       });
       expect(response.status).toBe(201);
-      return ((await response.json()) as { id: string }).id;
+      return sidOf(response);
     };
     const logouts: string[] = [];
     for (let i = 0; i < 10; i += 1) logouts.push(await create('dave'));
@@ -214,8 +222,8 @@ describe('logins and logouts through failovers and outages, two API instances on
     const everything = [...topology.dataNodes, ...topology.sentinels];
 
     for (const process of everything) process.pause();
-    const answers = logouts.map((id) => fetch(`${a}/sessions/${id}`, { method: 'DELETE' }));
-    const everywhere = fetch(`${a}/users/carol/sessions`, { method: 'DELETE' });
+    const answers = logouts.map((cookie) => fetch(`${a}/sessions/current`, { method: 'DELETE', headers: { cookie } }));
+    const everywhere = fetch(`${a}/admin/users/carol/sessions`, { method: 'DELETE', headers: admin });
     await sleep(2000);
     for (const process of everything) process.resume();
 
@@ -234,9 +242,11 @@ describe('logins and logouts through failovers and outages, two API instances on
 
     // A sign-out answered as done holds once Redis is back, on the other instance too.
     await topology.waitUntilSettled();
-    for (const [i, id] of logouts.entries()) {
-      if (statuses[i] === 204) expect((await fetch(`${b}/sessions/${id}`)).status).toBe(404);
+    for (const [i, cookie] of logouts.entries()) {
+      if (statuses[i] === 204) expect((await fetch(`${b}/sessions/current`, { headers: { cookie } })).status).toBe(401);
     }
-    if (signOut.status === 200) expect(await (await fetch(`${b}/users/carol/sessions`)).json()).toEqual([]);
+    if (signOut.status === 200) {
+      expect(await (await fetch(`${b}/admin/users/carol/sessions`, { headers: admin })).json()).toEqual([]);
+    }
   });
 });

@@ -27,10 +27,10 @@ export class SseClient {
     response.on('close', () => (this.ended = true));
   }
 
-  /** Opens `GET url` and resolves once the response headers arrived. */
-  static open(url: string): Promise<SseClient> {
+  /** Opens `GET url` (with extra request `headers`) and resolves once the response headers arrived. */
+  static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { headers: { Accept: 'text/event-stream' } }, (response) =>
+      const req = request(url, { headers: { Accept: 'text/event-stream', ...headers } }, (response) =>
         resolve(new SseClient(req, response)),
       );
       req.on('error', reject);
