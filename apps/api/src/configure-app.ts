@@ -15,5 +15,8 @@ export function configureApp(app: INestApplication): void {
   const { trustProxy } = app.get<ConfigType<typeof apiEnvConfig>>(apiEnvConfig.KEY);
   express.set('trust proxy', trustProxy);
   express.disable('x-powered-by');
-  express.useBodyParser('json', { limit: '100kb', verify: (_request: unknown, _response: unknown, body: Buffer) => assertJsonWithinLimits(body) });
+  express.useBodyParser('json', {
+    limit: '100kb',
+    verify: (_request: unknown, _response: unknown, body: Buffer) => assertJsonWithinLimits(body),
+  });
 }

@@ -68,16 +68,24 @@ describe('the sample API under attack', () => {
     const alice = await login('alice');
     const mallory = await login('mallory');
     const aliceId = alice.slice('sid='.length);
-    const [aliceSession] = (await http().get('/sessions').set('Cookie', alice).expect(200)).body as { handle: string }[];
+    const [aliceSession] = (await http().get('/sessions').set('Cookie', alice).expect(200)).body as {
+      handle: string;
+    }[];
 
     // The old id-addressed routes are gone; the listing by user name is an admin view.
     await http().get(`/sessions/${aliceId}`).expect(404);
-    await http().patch(`/sessions/${aliceId}`).send({ roles: ['admin'] }).expect(404);
+    await http()
+      .patch(`/sessions/${aliceId}`)
+      .send({ roles: ['admin'] })
+      .expect(404);
     await http().get('/users/alice/sessions').expect(404);
     await http().get('/admin/users/alice/sessions').expect(401);
     // Without a cookie: 401. With Mallory's: her own session, never Alice's.
     await http().get('/sessions/current').expect(401);
-    await http().patch('/sessions/current').send({ roles: ['admin'] }).expect(401);
+    await http()
+      .patch('/sessions/current')
+      .send({ roles: ['admin'] })
+      .expect(401);
     const mallorys = (await http().get('/sessions').set('Cookie', mallory).expect(200)).body as { handle: string }[];
     expect(mallorys.map((s) => s.handle)).not.toContain(aliceSession.handle);
     // Naming Alice's session by handle or id answers 404, as an unknown one would.
@@ -178,7 +186,9 @@ describe('the sample API under attack', () => {
   it('drops a reader that falls too far behind with a lagged notice, and counts it', async () => {
     const socket = connect(portOf(1), '127.0.0.1');
     sockets.push(socket);
-    socket.write(`GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nX-Forwarded-For: 192.0.2.99\r\n\r\n`);
+    socket.write(
+      `GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nX-Forwarded-For: 192.0.2.99\r\n\r\n`,
+    );
     socket.pause(); // a reader that stops reading
     const primary = await topology.primary();
     const payload = 'x'.repeat(512 * 1024);
@@ -194,7 +204,9 @@ describe('the sample API under attack', () => {
     const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.resume();
     await ended;
-    expect(Buffer.concat(received).toString()).toMatch(/event: lagged\ndata: \{"reason":"the reader fell too far behind"\}\n\n/);
+    expect(Buffer.concat(received).toString()).toMatch(
+      /event: lagged\ndata: \{"reason":"the reader fell too far behind"\}\n\n/,
+    );
   });
 
   it('lets only holders of EVENTS_PUBLISH_TOKEN publish', async () => {
@@ -209,12 +221,21 @@ describe('the sample API under attack', () => {
 
   it('runs one switchover at a time across instances, then answers 409 with Retry-After during the cooldown', async () => {
     const admin = (pod: number) =>
-      http(pod).post('/admin/redis/switchover').set('Authorization', `Bearer ${ADMIN_TOKEN}`).set('X-Forwarded-For', '192.0.2.50');
+      http(pod)
+        .post('/admin/redis/switchover')
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .set('X-Forwarded-For', '192.0.2.50');
     const old = await topology.primary();
     const unexpected = await admin(0).send({ expectedPrimary: '127.0.0.1:1' });
     expect(unexpected.status).toBe(409);
-    expect(unexpected.body).toMatchObject({ reason: 'unexpected-primary', message: 'the primary is not the expected one' });
-    const [first, second] = await Promise.all([admin(0).send({ expectedPrimary: `${old.host}:${old.port}` }), admin(1)]);
+    expect(unexpected.body).toMatchObject({
+      reason: 'unexpected-primary',
+      message: 'the primary is not the expected one',
+    });
+    const [first, second] = await Promise.all([
+      admin(0).send({ expectedPrimary: `${old.host}:${old.port}` }),
+      admin(1),
+    ]);
     expect([first.status, second.status].sort()).toEqual([200, 409]);
     const refused = first.status === 409 ? first : second;
     expect(refused.body).toMatchObject({ error: 'REDIS_SWITCHOVER_REFUSED', reason: 'in-progress' });
@@ -246,7 +267,9 @@ describe('the sample API under attack', () => {
       .set('X-Forwarded-For', '192.0.2.67')
       .expect(200);
     const refusals = logs.lines.filter((line) => line.includes('event=api.token-refused'));
-    expect(refusals.some((line) => line.includes('token=ADMIN_TOKEN') && line.includes('client=192.0.2.66'))).toBe(true);
+    expect(refusals.some((line) => line.includes('token=ADMIN_TOKEN') && line.includes('client=192.0.2.66'))).toBe(
+      true,
+    );
     expect(logs.lines.join('\n')).not.toContain('wrong-guess');
   });
 
@@ -261,7 +284,10 @@ describe('the sample API under attack', () => {
       logs,
     );
     try {
-      const limited = (from: string) => request(pod.getHttpServer() as Server).get('/demo/limited').set('X-Forwarded-For', from);
+      const limited = (from: string) =>
+        request(pod.getHttpServer() as Server)
+          .get('/demo/limited')
+          .set('X-Forwarded-For', from);
       await limited('2001:db8:9:9::1').expect(200);
       await limited('2001:db8:9:9:ffff::2').expect(200);
       await limited('2001:db8:9:9::3').expect(429);

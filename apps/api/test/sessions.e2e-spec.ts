@@ -72,7 +72,8 @@ describe('/sessions', () => {
     const listed = (await http().get('/sessions').set('Cookie', cookie).expect(200)).body as Body[];
     expect(listed.map((s) => s.current)).toEqual([true, false]);
     expect(listed[0].handle).toBe(handle);
-    for (const summary of listed) expect(Object.keys(summary).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'handle']);
+    for (const summary of listed)
+      expect(Object.keys(summary).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'handle']);
 
     await http().delete(`/sessions/${listed[1].handle}`).set('Cookie', cookie).expect(204);
     await http().get('/sessions/current').set('Cookie', second).expect(401);
@@ -90,8 +91,15 @@ describe('/sessions', () => {
 
   it('moves the session to a new id (and cookie) when a privileged key changes', async () => {
     app = await startApi(env());
-    const cookie = cookieOf(await http().post('/sessions').send({ userId: 'erin', data: { roles: ['user'] } }));
-    const promoted = await http().patch('/sessions/current').set('Cookie', cookie).send({ roles: ['editor'] });
+    const cookie = cookieOf(
+      await http()
+        .post('/sessions')
+        .send({ userId: 'erin', data: { roles: ['user'] } }),
+    );
+    const promoted = await http()
+      .patch('/sessions/current')
+      .set('Cookie', cookie)
+      .send({ roles: ['editor'] });
     expect(promoted.status).toBe(200);
     const rotated = cookieOf(promoted);
     expect(rotated).toMatch(/^sid=/);

@@ -158,10 +158,9 @@ describe('planned switchover on a real Sentinel group', () => {
       },
       { description: 'the last sentinel to count its peers out', timeoutMs: 15_000 },
     );
-    await expect(app.app.get(RedisSwitchoverService).switchover()).rejects.toMatchObject({
-      reason: 'no-quorum',
-      message: expect.stringMatching(/Sentinel quorum is not reached \(NOQUORUM/),
-    });
+    const refusal = app.app.get(RedisSwitchoverService).switchover();
+    await expect(refusal).rejects.toMatchObject({ reason: 'no-quorum' });
+    await expect(refusal).rejects.toThrow(/Sentinel quorum is not reached \(NOQUORUM/);
     expect((await topology.primary()).port).toBe(old.port);
   });
 });

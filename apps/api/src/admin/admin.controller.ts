@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { RateLimit } from '@sentinel-kit/rate-limit';
 import { RedisSwitchoverService, type SwitchoverResult } from '@sentinel-kit/redis';

@@ -134,10 +134,7 @@ export const API_ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(ap
 export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>): ApiConfig {
   const parsed = apiEnvSchema.safeParse(presentEnv(env), { reportInput: true });
   if (!parsed.success)
-    throw new RedisConfigError(
-      formatConfigIssues(parsed.error.issues, { secretPaths: SECRET_VARIABLES }),
-      'API',
-    );
+    throw new RedisConfigError(formatConfigIssues(parsed.error.issues, { secretPaths: SECRET_VARIABLES }), 'API');
   const e = parsed.data;
   return {
     port: e.PORT,

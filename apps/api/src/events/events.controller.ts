@@ -53,7 +53,10 @@ export class EventsController {
    */
   @Get()
   stream(@Req() request: Request, @Res() response: Response): void {
-    const client = clientAddressKey(request.ip ?? request.socket.remoteAddress ?? 'unknown', this.rateLimit.ipv6PrefixBits);
+    const client = clientAddressKey(
+      request.ip ?? request.socket.remoteAddress ?? 'unknown',
+      this.rateLimit.ipv6PrefixBits,
+    );
     const admitted = this.limits.admit(client);
     if (typeof admitted !== 'function') return this.refuse(response, admitted);
     response.writeHead(HttpStatus.OK, {

@@ -62,7 +62,8 @@ export async function plannedSwitchover(
   let primary: Redis | undefined;
   try {
     const from = await askMaster(sentinels, masterName);
-    if (!from) throw new SwitchoverRefusedError('no-primary', `no sentinel majority names the primary of "${masterName}"`);
+    if (!from)
+      throw new SwitchoverRefusedError('no-primary', `no sentinel majority names the primary of "${masterName}"`);
     if (expectedPrimary && formatAddress(expectedPrimary) !== formatAddress(from)) {
       throw new SwitchoverRefusedError(
         'unexpected-primary',
@@ -99,7 +100,10 @@ export async function plannedSwitchover(
         const master = await askMaster(sentinels, masterName);
         return master && formatAddress(master) !== formatAddress(from) ? master : undefined;
       }).catch(() => {
-        throw new SwitchoverRefusedError('not-switched', `the sentinels did not name a new primary within ${switchMs} ms`);
+        throw new SwitchoverRefusedError(
+          'not-switched',
+          `the sentinels did not name a new primary within ${switchMs} ms`,
+        );
       });
       const writeOutageMs = Math.round(performance.now() - pausedAt);
       await primary.call('REPLICAOF', to.host, String(to.port)).catch(() => undefined);
@@ -201,7 +205,10 @@ async function failoverThroughOneSentinel(sentinels: Redis[], masterName: string
       if (error instanceof Error && /^[A-Z]+ /.test(error.message)) break;
     }
   }
-  throw new SwitchoverRefusedError('failover-refused', `SENTINEL FAILOVER was refused: ${(lastError as Error).message}`);
+  throw new SwitchoverRefusedError(
+    'failover-refused',
+    `SENTINEL FAILOVER was refused: ${(lastError as Error).message}`,
+  );
 }
 
 /** Polls `check` until it returns a value, or rejects after `timeoutMs`. */
