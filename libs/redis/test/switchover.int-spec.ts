@@ -141,6 +141,19 @@ describe('planned switchover on a real Sentinel group', () => {
     await app.cache.set('still-writable', 'yes');
   });
 
+  it('leaves the pause alone when a sentinel answers that a failover is already running', async () => {
+    const app = await start();
+    const old = await topology.primary();
+    // Someone else's failover, started on the sentinel this switchover asks first.
+    await sendCommand(topology.sentinels[0].endpoint, 'SENTINEL', ['FAILOVER', topology.masterName]);
+    const refusal = app.app.get(RedisSwitchoverService).switchover();
+    await expect(refusal).rejects.toMatchObject({ reason: 'failover-refused' });
+    await expect(refusal).rejects.toThrow(/INPROG/);
+    // Still paused: a write to the old primary waits. CLIENT UNPAUSE would have let it through (or
+    // refused it at once), lifting a pause another switchover may rely on.
+    await expect(sendCommand(old.endpoint, 'SET', ['inprog-probe', '1'], 500)).rejects.toThrow(/timed out/i);
+  });
+
   it('refuses when the sentinels cannot reach quorum', async () => {
     const app = await start();
     const old = await topology.primary();

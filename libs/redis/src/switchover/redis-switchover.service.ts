@@ -89,8 +89,10 @@ export class RedisSwitchoverService {
       this.logger.error(`planned switchover failed: ${(error as Error).message}`);
       throw error;
     } finally {
-      // A lock that cannot be released now expires by itself.
-      await this.release(owner, completed ? (request.cooldownMs ?? 0) : 0).catch(() => undefined);
+      const released = this.release(owner, completed ? (request.cooldownMs ?? 0) : 0).catch(() => undefined);
+      // A completed switchover answers once its cooldown is set. A failed one answers at once: its
+      // primary may still be paused, holding the release, and the lock expires by itself anyway.
+      if (completed) await released;
     }
   }
 
