@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort, sendCommand, startStandaloneRedis, waitFor } from '@sentinel-kit/testing';
 import { SseClient } from './sse-client';
@@ -95,14 +96,20 @@ describe('the README quick start, as a new user runs it', () => {
     // The README's curl lines, as printed (a backgrounded stream aside), against this port.
     const examples = quickStartCommands(1).filter((line) => !line.endsWith('&'));
     expect(examples.length).toBeGreaterThanOrEqual(4);
-    for (const line of examples) {
-      const command = line
-        .replaceAll('localhost:3000', `127.0.0.1:${port}`)
-        .replace(/^curl /, 'curl -sSf --max-time 5 ');
-      expect({ line, output: execFileSync('sh', ['-c', command], { encoding: 'utf8' }).length > 0 }).toEqual({
-        line,
-        output: true,
-      });
+    // In a directory of their own: the session lines keep their cookie in a file.
+    const cwd = mkdtempSync(join(tmpdir(), 'sentinel-kit-quick-start-'));
+    try {
+      for (const line of examples) {
+        const command = line
+          .replaceAll('localhost:3000', `127.0.0.1:${port}`)
+          .replace(/^curl /, 'curl -sSf --max-time 5 ');
+        expect({ line, output: execFileSync('sh', ['-c', command], { encoding: 'utf8', cwd }).length > 0 }).toEqual({
+          line,
+          output: true,
+        });
+      }
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
     }
     const health = (await (await fetch(`${base}/health`)).json()) as { details: { redis: Record<string, unknown> } };
     expect(health.details.redis).toMatchObject({ status: 'up', degraded: true });
