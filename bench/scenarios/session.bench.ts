@@ -29,8 +29,10 @@ export async function sessionSuite(topology: SentinelTopology): Promise<BenchSui
   const durable = durableApp.get(SessionService);
   const fast = fastApp.get(SessionService);
   const raw = new Redis({ sentinels, name: topology.masterName });
+  // A user per session, as in real traffic: one user past SESSION_MAX_PER_USER would evict on every create.
+  let users = 0;
   const ours = (service: SessionService) => async () => {
-    const { id } = await service.create('user-1', DATA);
+    const { id } = await service.create(`user-${(users += 1)}`, DATA);
     await service.get(id);
   };
   const handWritten = (wait: boolean) => async () => {

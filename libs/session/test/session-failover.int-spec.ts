@@ -52,9 +52,10 @@ describe('sessions across real failovers (1 primary, 2 replicas, 3 sentinels)', 
     const result: StormResult = { acknowledged: [], inMemory: 0, failed: 0 };
     let running = true;
     const writer = async (w: number) => {
-      const userId = `storm-${w}`;
       for (let n = 0; running; n += 1) {
         try {
+          // One user per session: the per-user cap (maxPerUser) would sign a storm's oldest sessions out.
+          const userId = `storm-${w}-${n}`;
           const created = await app.sessions.create(userId, { n, writer: w });
           if (created.storage === 'redis') result.acknowledged.push({ id: created.id, userId, n });
           else result.inMemory += 1;
