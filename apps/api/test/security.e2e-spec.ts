@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { CapturedLogger, SentinelTopology, sendCommand, waitFor } from '@sentinel-kit/testing';
+import { CapturedLogger, SentinelTopology, findFreePort, sendCommand, waitFor } from '@sentinel-kit/testing';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -153,6 +153,35 @@ describe('the sample API under attack', () => {
     const metrics = (await http().get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/redis_sentinel_reachable\{sentinel="0"\} 1/);
     for (const port of addresses) expect(metrics).not.toContain(`:${port}`);
+  });
+
+  it('answers a failing probe and a Redis failure without internals: status only, stable messages', async () => {
+    // Nothing listens on this port: standalone mode with the fallback off, so Redis always fails.
+    const port = await findFreePort();
+    const pod = await startApi(
+      {
+        REDIS_HOST: '127.0.0.1',
+        REDIS_PORT: String(port),
+        REDIS_FALLBACK_ENABLED: 'false',
+        HEALTH_DETAILS_TOKEN: DETAILS_TOKEN,
+      },
+      logs,
+    );
+    try {
+      const http = () => request(pod.getHttpServer() as Server);
+      const health = await http().get('/health').expect(503);
+      expect(health.body).toEqual({ status: 'error' });
+      expect((await http().get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
+      const login = await http().post('/sessions').send({ userId: 'nobody' }).expect(503);
+      expect(login.body).toEqual({
+        statusCode: 503,
+        error: 'REDIS_UNAVAILABLE',
+        message: 'Redis is unavailable; nothing was changed; try again',
+      });
+      expect(JSON.stringify([health.body, login.body])).not.toContain(String(port));
+    } finally {
+      await pod.close();
+    }
   });
 
   it('caps event streams per client (IPv6 per /64) and per instance with a 429', async () => {
