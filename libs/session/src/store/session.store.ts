@@ -226,6 +226,7 @@ export class SessionStore implements OnApplicationShutdown {
       if (value >= 0) return { state: 'done', destroyed: value };
     }
   }
+
   /** `answer` as a memory answer when the session fallback is `memory`; none otherwise. */
   private inMemory<T>(
     answer: (store: MemoryStore, failure: RedisModuleError) => T,
