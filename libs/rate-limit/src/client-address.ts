@@ -14,9 +14,5 @@ export function clientAddressKey(address: string, ipv6PrefixBits: number): strin
   if (isIPv4(address)) return address;
   if (!isIPv6(address)) return address;
   if (IPV4_MAPPED.test(address) && isIPv4(address.slice(7))) return address.slice(7);
-  try {
-    return `${ipaddr.IPv6.networkAddressFromCIDR(`${address}/${ipv6PrefixBits}`).toString()}/${ipv6PrefixBits}`;
-  } catch {
-    return address; // a form Node accepts and ipaddr.js does not: keyed alone rather than failing the request
-  }
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${address}/${ipv6PrefixBits}`).toString()}/${ipv6PrefixBits}`;
 }
