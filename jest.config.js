@@ -17,6 +17,9 @@ const shared = {
 module.exports = {
   // Integration suites start clusters and stage failovers; a unit test never comes close.
   testTimeout: 120_000,
+  // Integration suites mostly wait on redis-server processes (each on free ports of its own), so
+  // four of them share two cores well; Jest's default (cores - 1) would run them one at a time.
+  maxWorkers: 4,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {

@@ -112,18 +112,20 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
 
   it('keeps at most maxPerUser sessions per user, evicting the one that expires first, never the new one', async () => {
     const { sessions } = await start({ maxPerUser: 3, ttlSeconds: 600 });
-    const first = await sessions.create('capped');
-    const second = await sessions.create('capped');
-    const third = await sessions.create('capped');
-    const other = await sessions.create('someone-else');
-    const fourth = await sessions.create('capped');
+    // Distinct lifetimes: which session expires first does not depend on the clock's millisecond.
+    const first = await sessions.create('capped', {}, { ttlSeconds: 100 });
+    const second = await sessions.create('capped', {}, { ttlSeconds: 200 });
+    const third = await sessions.create('capped', {}, { ttlSeconds: 300 });
+    const other = await sessions.create('someone-else', {}, { ttlSeconds: 10 });
+    const fourth = await sessions.create('capped', {}, { ttlSeconds: 400 });
+    const idsOf = async () => (await sessions.listForUser('capped')).map((s) => s.id).sort();
     expect(await sessions.get(first.id)).toBeNull();
-    expect((await sessions.listForUser('capped')).map((s) => s.id)).toEqual([second.id, third.id, fourth.id]);
+    expect(await idsOf()).toEqual([second.id, third.id, fourth.id].sort());
     // A new session that would expire first is still the one kept.
     const short = await sessions.create('capped', {}, { ttlSeconds: 5 });
     expect(await sessions.get(short.id)).not.toBeNull();
     expect(await sessions.get(second.id)).toBeNull();
-    expect(await raw('ZCARD', 'app:session-user:capped')).toBe(3);
+    expect(await idsOf()).toEqual([third.id, fourth.id, short.id].sort());
     expect(await sessions.get(other.id)).not.toBeNull();
   });
 
