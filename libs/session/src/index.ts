@@ -5,7 +5,7 @@ export { SessionNotFoundError } from './errors/session-not-found.error';
 export { SessionNotReplicatedError } from './errors/session-not-replicated.error';
 export { SessionTooLargeError } from './errors/session-too-large.error';
 export { isResolvedSessionOptions, resolveSessionOptions } from './options/resolve-session-options';
-export { SESSION_ENV_VARIABLES, resolveSessionEnv, sessionEnvConfig } from './options/session-env';
+export { SESSION_ENV_VARIABLES, parseSessionEnv, resolveSessionEnv, sessionEnvConfig } from './options/session-env';
 export type {
   ResolvedSessionOptions,
   SessionDurability,

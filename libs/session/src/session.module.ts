@@ -15,7 +15,7 @@ import { TokenRevocationService } from './token-revocation.service';
  * Sessions and token revocation on the global `RedisModule` (import that first).
  *
  * @example
- * SessionModule.forRootAsync({ inject: [sessionEnvConfig.KEY], useFactory: (options: ResolvedSessionOptions) => options })
+ * SessionModule.forRootAsync({ inject: [sessionEnvConfig.KEY], useFactory: (options: SessionModuleOptions) => options })
  */
 @Module({
   providers: [

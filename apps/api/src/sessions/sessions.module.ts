@@ -1,6 +1,6 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
-import { SessionModule, sessionEnvConfig, type ResolvedSessionOptions } from '@sentinel-kit/session';
+import { SessionModule, sessionEnvConfig, type SessionModuleOptions } from '@sentinel-kit/session';
 import { SessionsController } from './sessions.controller';
 
 /** `/sessions`, on `SessionModule` configured from `SESSION_*`; exports it for the admin views. */
@@ -8,7 +8,7 @@ import { SessionsController } from './sessions.controller';
   imports: [
     SessionModule.forRootAsync({
       inject: [sessionEnvConfig.KEY],
-      useFactory: (options: ResolvedSessionOptions) => options,
+      useFactory: (options: SessionModuleOptions) => options,
     }),
   ],
   controllers: [SessionsController],

@@ -30,6 +30,13 @@ export const sessionOptionsSchema = z.strictObject({
 
 /** Marks objects made by {@link resolveSessionOptions}. */
 const RESOLVED = Symbol('ResolvedSessionOptions');
+/** How problems with these options name them (e.g. as environment variables), when not as option paths. */
+const NAMING = Symbol('SessionOptionsNaming');
+
+/** `options`, carrying `naming` for the problems {@link resolveSessionOptions} finds in them. */
+export function withNaming(options: SessionModuleOptions, naming: ConfigIssueNaming): SessionModuleOptions {
+  return Object.defineProperty(options, NAMING, { value: naming, enumerable: false });
+}
 
 /** Whether `value` came out of {@link resolveSessionOptions}. */
 export function isResolvedSessionOptions(value: unknown): value is ResolvedSessionOptions {
@@ -40,12 +47,14 @@ export function isResolvedSessionOptions(value: unknown): value is ResolvedSessi
  * Validates session options against each other and against the Redis options, applies defaults
  * and freezes them.
  *
+ * @param naming how problems name the options. @default the naming `options` carry (see
+ *   {@link withNaming}), else their paths
  * @throws RedisConfigError (subject `session`) listing every problem.
  */
 export function resolveSessionOptions(
   options: SessionModuleOptions,
   redis: ResolvedRedisOptions,
-  naming: ConfigIssueNaming = {},
+  naming: ConfigIssueNaming = (options as { [NAMING]?: ConfigIssueNaming })[NAMING] ?? {},
 ): ResolvedSessionOptions {
   const parsed = sessionOptionsSchema.safeParse(options, { reportInput: true });
   if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues, naming), 'session');

@@ -1,5 +1,7 @@
 import { configIssues } from '@sentinel-kit/testing';
-import { resolveSessionEnv } from './session-env';
+import { resolveRedisOptions } from '@sentinel-kit/redis';
+import { resolveSessionOptions } from './resolve-session-options';
+import { parseSessionEnv, resolveSessionEnv } from './session-env';
 
 const SENTINEL_ENV = { REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: 'a:1,b:2,c:3' };
 
@@ -81,5 +83,21 @@ describe('resolveSessionEnv', () => {
 
   it('says which configuration is wrong', () => {
     expect(() => resolveSessionEnv({ SESSION_TTL_SECONDS: 'x' })).toThrow(/^Invalid session configuration:/);
+  });
+
+  it('checks the variables against Redis options configured in code, still naming the variables', () => {
+    const redis = resolveRedisOptions({
+      sentinel: { sentinels: [1, 2, 3].map((n) => ({ host: `sentinel-${n}`, port: 26379 })) },
+      commandTimeoutMs: 200,
+    });
+    // REDIS_COMMAND_TIMEOUT_MS is unset (500 ms): the check must use the 200 ms the app configured.
+    const options = parseSessionEnv({ SESSION_REPLICATION_TIMEOUT_MS: '250' });
+    expect(configIssues(() => resolveSessionOptions(options, redis))).toEqual([
+      'SESSION_REPLICATION_TIMEOUT_MS: must be below the Redis command timeout (200 ms), got "250"',
+    ]);
+    expect(resolveSessionOptions(parseSessionEnv({ SESSION_REPLICATION_TIMEOUT_MS: '150' }), redis)).toMatchObject({
+      replicationTimeoutMs: 150,
+      durability: 'replicated',
+    });
   });
 });

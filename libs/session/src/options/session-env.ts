@@ -9,7 +9,7 @@ import {
   type ConfigIssueNaming,
 } from '@sentinel-kit/redis';
 import { z } from 'zod';
-import { resolveSessionOptions } from './resolve-session-options';
+import { resolveSessionOptions, withNaming } from './resolve-session-options';
 import type { ResolvedSessionOptions, SessionModuleOptions } from './session-options.interface';
 
 const sessionEnvSchema = z.object({
@@ -45,16 +45,17 @@ const ENV_NAMING: ConfigIssueNaming = {
 };
 
 /**
- * Validated, frozen session options from the `SESSION_*` variables (checked against the `REDIS_*`
- * ones, e.g. the replication timeout against the command timeout).
+ * Session options from the `SESSION_*` variables, checked for form only. They carry the variables'
+ * names, so that checks against the Redis options (made where those are known: `SessionModule`,
+ * with the Redis options it is given, however they were configured) name the variables too.
  *
- * @throws RedisConfigError naming every bad variable.
+ * @throws RedisConfigError naming every malformed variable.
  */
-export function resolveSessionEnv(env: Readonly<Record<string, string | undefined>>): ResolvedSessionOptions {
+export function parseSessionEnv(env: Readonly<Record<string, string | undefined>>): SessionModuleOptions {
   const parsed = sessionEnvSchema.safeParse(presentEnv(env), { reportInput: true });
   if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues, ENV_NAMING), 'session');
   const e = parsed.data;
-  return resolveSessionOptions(
+  return withNaming(
     {
       ttlSeconds: e.SESSION_TTL_SECONDS,
       absoluteTtlSeconds: e.SESSION_ABSOLUTE_TTL_SECONDS,
@@ -67,15 +68,26 @@ export function resolveSessionEnv(env: Readonly<Record<string, string | undefine
       onUnreplicated: e.SESSION_ON_UNREPLICATED as SessionModuleOptions['onUnreplicated'],
       fallback: e.SESSION_FALLBACK as SessionModuleOptions['fallback'],
     },
-    resolveRedisEnv(env),
     ENV_NAMING,
   );
 }
 
 /**
- * `@nestjs/config` namespace `session`: the `SESSION_*` variables, validated at startup.
+ * Validated, frozen session options from the `SESSION_*` variables, checked against the Redis
+ * options that the `REDIS_*` variables of the same environment give (e.g. the replication timeout
+ * against the command timeout).
+ *
+ * @throws RedisConfigError naming every bad variable.
+ */
+export function resolveSessionEnv(env: Readonly<Record<string, string | undefined>>): ResolvedSessionOptions {
+  return resolveSessionOptions(parseSessionEnv(env), resolveRedisEnv(env));
+}
+
+/**
+ * `@nestjs/config` namespace `session`: the `SESSION_*` variables ({@link parseSessionEnv}), checked
+ * for form at startup and against the Redis options by `SessionModule`.
  *
  * @example
- * SessionModule.forRootAsync({ inject: [sessionEnvConfig.KEY], useFactory: (options: ResolvedSessionOptions) => options })
+ * SessionModule.forRootAsync({ inject: [sessionEnvConfig.KEY], useFactory: (options: SessionModuleOptions) => options })
  */
-export const sessionEnvConfig = registerAs('session', () => resolveSessionEnv(process.env));
+export const sessionEnvConfig = registerAs('session', () => parseSessionEnv(process.env));
