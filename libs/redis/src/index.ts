@@ -1,5 +1,5 @@
 export { RedisCacheService } from './cache/redis-cache.service';
-export { RedisMetrics, type CommandClass, type CommandRole, type RedisMetricsSnapshot } from './cache/redis-metrics';
+export { RedisMetrics, type CommandClass, type CommandRole, type RedisMetricsSnapshot } from './metrics/redis-metrics';
 export { RedisConnections } from './client/redis-connections';
 export type { ReplicaReadStatus } from './client/replica-read.gate';
 export { RedisScript } from './client/redis-script';
@@ -50,7 +50,7 @@ export type {
 export { REDIS_DEFAULTS, REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from './redis.constants';
 export { RedisModule } from './redis.module';
 export { FixedHistogram, counterReadAtScrape, type HistogramSeries } from './metrics/scraped-metrics';
-export { RedisStateMetrics } from './metrics/redis-state.metrics';
+export { RedisStateMetrics } from './health/redis-state.metrics';
 export { RedisClusterInspector } from './health/redis-cluster.inspector';
 export { RedisConfigAdvisor } from './health/redis-config.advisor';
 export type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './health/redis-cluster.view';

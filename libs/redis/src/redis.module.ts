@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { RedisCacheService } from './cache/redis-cache.service';
-import { RedisMetrics } from './cache/redis-metrics';
+import { RedisMetrics } from './metrics/redis-metrics';
 import { RedisConnections } from './client/redis-connections';
 import { ReplicaReadGate } from './client/replica-read.gate';
 import { FailoverTracker } from './failover/failover.tracker';
@@ -9,7 +9,7 @@ import { SentinelMonitor } from './failover/sentinel-monitor.service';
 import { FallbackStores } from './fallback/fallback-stores';
 import { RedisClusterInspector } from './health/redis-cluster.inspector';
 import { RedisConfigAdvisor } from './health/redis-config.advisor';
-import { RedisStateMetrics } from './metrics/redis-state.metrics';
+import { RedisStateMetrics } from './health/redis-state.metrics';
 import { RedisPubSubService } from './pubsub/redis-pubsub.service';
 import { RedisSwitchoverService } from './switchover/redis-switchover.service';
 import { RedisExecutor } from './fallback/redis-executor';

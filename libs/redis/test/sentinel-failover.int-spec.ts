@@ -334,7 +334,9 @@ describe('RedisModule against a real Sentinel group (1 primary, 2 replicas, 3 se
       (error: unknown) => error,
     );
     // Well before the failover (down-after is 2 s): the write is waiting for a primary.
-    await waitFor(() => app.app.get(RedisMetrics).heldWrites === 1, { description: 'the write to be held' });
+    const heldWrites = async () =>
+      (await app.app.get(RedisMetrics).registry.getSingleMetric('redis_held_writes_total')?.get())?.values[0]?.value;
+    await waitFor(async () => (await heldWrites()) === 1, { description: 'the write to be held' });
     const { value, ms } = await timed(async () => {
       apps.splice(apps.indexOf(app), 1);
       await app.app.close();

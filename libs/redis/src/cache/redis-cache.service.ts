@@ -3,7 +3,7 @@ import type { MemoryStore } from '../fallback/memory-store';
 import { RedisExecutor } from '../fallback/redis-executor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
-import { RedisMetrics } from './redis-metrics';
+import { RedisMetrics } from '../metrics/redis-metrics';
 
 /**
  * Cache operations on Redis that survive its failures: reads from a replica when enabled, writes to
@@ -67,7 +67,7 @@ export class RedisCacheService {
         ttlSeconds === undefined ? client.set(stored, value) : client.set(stored, value, 'EX', ttlSeconds),
       memory: this.inMemory((store) => store.set(stored, value, ttlSeconds)),
     });
-    this.metrics.sets += 1;
+    this.metrics.cacheSet();
   }
 
   /** @returns how many of the keys existed. */
@@ -80,7 +80,7 @@ export class RedisCacheService {
       redis: (client) => client.del(stored),
       memory: this.inMemory((store) => store.del(stored)),
     });
-    this.metrics.deletes += 1;
+    this.metrics.cacheDelete();
     return removed;
   }
 
@@ -165,8 +165,8 @@ export class RedisCacheService {
   }
 
   private countRead(hit: boolean): void {
-    if (hit) this.metrics.hits += 1;
-    else this.metrics.misses += 1;
+    if (hit) this.metrics.cacheHit();
+    else this.metrics.cacheMiss();
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
-import { RedisMetrics } from '../cache/redis-metrics';
+import { RedisMetrics } from '../metrics/redis-metrics';
 import { logEvent } from '../common/log-event';
 import { RedisConnections, waitForReady } from '../client/redis-connections';
 import { ReplicaReadGate } from '../client/replica-read.gate';
@@ -228,7 +228,7 @@ export class RedisExecutor implements OnApplicationShutdown {
     // Once a write may have been applied, a later "not sent" does not make it a definite failure.
     let uncertain = kind === 'write' && first instanceof RedisOutcomeUnknownError;
     let pauseMs = RETRY_PAUSE_MS;
-    this.metrics.heldWrites += 1;
+    this.metrics.callHeld();
     const { closed } = this.connections;
     while (!closed.aborted && this.canHold()) {
       const client = operation.primary ?? this.connections.write;
@@ -295,7 +295,7 @@ export class RedisExecutor implements OnApplicationShutdown {
     if (!operation.memory || !isAvailabilityFailure(failure)) throw failure;
     if (kind === 'write' && failure instanceof RedisOutcomeUnknownError && !operation.memoryAfterUnknown) throw failure;
     const value = operation.memory(this.memory.of(operation.memoryNamespace ?? 'cache'), failure);
-    this.metrics.fallbackOperations += 1;
+    this.metrics.fallbackAnswered();
     return { value, source: 'memory' };
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RedisMetrics } from '../cache/redis-metrics';
+import { RedisMetrics } from '../metrics/redis-metrics';
 import { RedisConnections } from '../client/redis-connections';
 import { ReplicaReadGate } from '../client/replica-read.gate';
 import type { SentinelConnection } from '../client/sentinel-client.factory';

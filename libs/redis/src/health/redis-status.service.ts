@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import type { RedisMetricsSnapshot } from '../cache/redis-metrics';
+import type { RedisMetricsSnapshot } from '../metrics/redis-metrics';
 import { RedisConnections } from '../client/redis-connections';
 import type { FailoverRecord, SentinelEvent } from '../failover/failover.interfaces';
 import { FailoverTracker } from '../failover/failover.tracker';

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Subscription } from 'rxjs';
-import { RedisMetrics } from '../cache/redis-metrics';
+import { RedisMetrics } from '../metrics/redis-metrics';
 import { FailoverTracker } from '../failover/failover.tracker';
 import { FallbackStores } from '../fallback/fallback-stores';
 import { RedisExecutor } from '../fallback/redis-executor';
-import { RedisClusterInspector } from '../health/redis-cluster.inspector';
+import { RedisClusterInspector } from './redis-cluster.inspector';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { formatAddress } from '../options/sentinel-address.parser';

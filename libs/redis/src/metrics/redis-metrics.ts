@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { FixedHistogram, counterReadAtScrape, type HistogramSeries } from '../metrics/scraped-metrics';
+import { FixedHistogram, counterReadAtScrape, type HistogramSeries } from './scraped-metrics';
 import { REDIS_DEFAULTS } from '../redis.constants';
 
 /** Counters as reported by health and status. */
@@ -43,14 +43,14 @@ const COMMAND_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  * when scraped.
  */
 export class RedisMetrics {
-  hits = 0;
-  misses = 0;
-  sets = 0;
-  deletes = 0;
-  errors = 0;
-  fallbackOperations = 0;
+  private hits = 0;
+  private misses = 0;
+  private sets = 0;
+  private deletes = 0;
+  private errors = 0;
+  private fallbackOperations = 0;
   /** Writes that waited for the primary during a failover (`sentinel.writeHoldMs`). */
-  heldWrites = 0;
+  private heldWrites = 0;
   /** One registry per application (never the global one), so several apps can share a process. */
   readonly registry = new Registry();
   /** The latest `sampleSize` latencies of each command class; the overall window merges them. */
@@ -108,6 +108,36 @@ export class RedisMetrics {
       },
       () => [[{}, this.heldWrites]],
     );
+  }
+
+  /** A cache read found a value. */
+  cacheHit(): void {
+    this.hits += 1;
+  }
+
+  /** A cache read found nothing. */
+  cacheMiss(): void {
+    this.misses += 1;
+  }
+
+  /** A cache write. */
+  cacheSet(): void {
+    this.sets += 1;
+  }
+
+  /** A cache delete. */
+  cacheDelete(): void {
+    this.deletes += 1;
+  }
+
+  /** A call was answered by the in-memory fallback. */
+  fallbackAnswered(): void {
+    this.fallbackOperations += 1;
+  }
+
+  /** A write (or primary read) waited for the primary, which could not be reached. */
+  callHeld(): void {
+    this.heldWrites += 1;
   }
 
   /** One Redis call of `ms` milliseconds. */
