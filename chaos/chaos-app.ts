@@ -6,7 +6,7 @@ import {
   RedisModule,
   RedisOutcomeUnknownError,
   RedisSwitchoverService,
-  REDIS_DEFAULTS,
+  RedisKeyspace,
   type RedisModuleOptions,
 } from '@sentinel-kit/redis';
 import {
@@ -70,13 +70,15 @@ export async function startChaosApp(topology: SentinelTopology): Promise<{
   const inspector = app.get(RedisClusterInspector);
   const switchover = app.get(RedisSwitchoverService);
   const sessions = app.get(SessionService);
+  const keyspace = app.get(RedisKeyspace);
+  const sessionIndexes = keyspace.namespace(SESSION_DEFAULTS.userIndexKeyPrefix);
   return {
     app,
     targets: {
       cache: {
         write: (key, value) => cache.set(key, value),
         classify: (error) => (error instanceof RedisOutcomeUnknownError ? 'unknown' : 'failed'),
-        storedKey: (key) => `${REDIS_DEFAULTS.keyPrefix}${key}`,
+        storedKey: (key) => keyspace.key(key),
       },
       sessions: {
         // A login of a user of its own: the user's index exists once the session was stored (a login
@@ -87,7 +89,7 @@ export async function startChaosApp(topology: SentinelTopology): Promise<{
           error instanceof RedisOutcomeUnknownError || error instanceof SessionNotReplicatedError
             ? 'unknown'
             : 'failed',
-        storedKey: (key) => `${REDIS_DEFAULTS.keyPrefix}${SESSION_DEFAULTS.userIndexKeyPrefix}${key}`,
+        storedKey: (key) => sessionIndexes.key(key),
       },
     },
     context: {

@@ -10,7 +10,7 @@ export const RATE_LIMIT_DEFAULTS = Object.freeze({
   /** IPv6 clients share the bucket of their network of this many bits. */
   ipv6PrefixBits: 64,
   /** Key namespace under the Redis key prefix. */
-  keyPrefix: 'rate-limit:',
+  keyNamespace: 'rate-limit:',
   /** Keys longer than this are replaced by their SHA-256. */
   maxKeyLength: 200,
 });

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   MemoryStore,
-  REDIS_RESOLVED_OPTIONS,
   RedisExecutor,
+  RedisKeyspace,
   RedisModuleError,
   isAvailabilityFailure,
-  type ResolvedRedisOptions,
+  type KeyNamespace,
 } from '@sentinel-kit/redis';
 import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
 import { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
@@ -62,17 +62,17 @@ export class RateLimiterService {
    * `memoryMaxKeys`), so that other data answered from memory cannot evict them.
    */
   private readonly buckets: MemoryStore;
-  /** `REDIS_KEY_PREFIX` and `rate-limit:`. */
-  private readonly keyPrefix: string;
+  /** `<REDIS_KEY_PREFIX>rate-limit:…`. */
+  private readonly limits: KeyNamespace;
 
   constructor(
     @Inject(RATE_LIMIT_RESOLVED_OPTIONS) private readonly options: ResolvedRateLimitOptions,
-    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
+    keyspace: RedisKeyspace,
     private readonly executor: RedisExecutor,
     private readonly metrics: RateLimitMetrics,
   ) {
     this.buckets = new MemoryStore(options.memoryMaxKeys);
-    this.keyPrefix = `${redisOptions.keyPrefix}${RATE_LIMIT_DEFAULTS.keyPrefix}`;
+    this.limits = keyspace.namespace(RATE_LIMIT_DEFAULTS.keyNamespace);
   }
 
   /**
@@ -150,7 +150,7 @@ export class RateLimiterService {
   private redisKey(algorithm: RateLimitAlgorithm<unknown>, name: string, key: string): string {
     const part =
       key.length > RATE_LIMIT_DEFAULTS.maxKeyLength ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
-    return `${this.keyPrefix}${algorithm.keyTag}:${name}:${part}`;
+    return this.limits.key(`${algorithm.keyTag}:${name}:${part}`);
   }
 }
 

@@ -48,6 +48,7 @@ export type {
   ResolvedStandaloneOptions,
 } from './options/resolved-redis-options.interface';
 export { REDIS_DEFAULTS, REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from './redis.constants';
+export { RedisKeyspace, type KeyNamespace } from './keyspace/redis-keyspace';
 export { RedisModule } from './redis.module';
 export { FixedHistogram, counterReadAtScrape, type HistogramSeries } from './metrics/scraped-metrics';
 export { RedisStateMetrics } from './health/redis-state.metrics';

@@ -7,6 +7,7 @@ import { FailoverTracker } from './failover/failover.tracker';
 import { RedisEventLog } from './failover/redis-event.log';
 import { SentinelMonitor } from './failover/sentinel-monitor.service';
 import { FallbackStores } from './fallback/fallback-stores';
+import { RedisKeyspace } from './keyspace/redis-keyspace';
 import { RedisClusterInspector } from './health/redis-cluster.inspector';
 import { RedisConfigAdvisor } from './health/redis-config.advisor';
 import { RedisStateMetrics } from './health/redis-state.metrics';
@@ -37,6 +38,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
         isResolvedRedisOptions(options) ? options : resolveRedisOptions(options),
     },
     RedisConnections,
+    RedisKeyspace,
     { provide: REDIS_WRITE_CLIENT, inject: [RedisConnections], useFactory: (c: RedisConnections) => c.write },
     { provide: REDIS_READ_CLIENT, inject: [RedisConnections], useFactory: (c: RedisConnections) => c.read },
     {
@@ -66,6 +68,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
   ],
   exports: [
     REDIS_RESOLVED_OPTIONS,
+    RedisKeyspace,
     REDIS_WRITE_CLIENT,
     REDIS_READ_CLIENT,
     RedisConnections,

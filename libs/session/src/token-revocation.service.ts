@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { REDIS_RESOLVED_OPTIONS, RedisExecutor, type ResolvedRedisOptions } from '@sentinel-kit/redis';
+import { Injectable } from '@nestjs/common';
+import { RedisExecutor, RedisKeyspace, type KeyNamespace } from '@sentinel-kit/redis';
 import { InvalidSessionInputError } from './errors/invalid-session-input.error';
 import { SESSION_DEFAULTS } from './session.constants';
 import { DurableWriter } from './store/durable-writer';
@@ -19,15 +19,15 @@ const MAX_JTI_LENGTH = 512;
  */
 @Injectable()
 export class TokenRevocationService {
-  /** `<REDIS_KEY_PREFIX>revoked-token:`. */
-  private readonly keyPrefix: string;
+  /** `<REDIS_KEY_PREFIX>revoked-token:<jti>`. */
+  private readonly revoked: KeyNamespace;
 
   constructor(
     private readonly writer: DurableWriter,
     private readonly executor: RedisExecutor,
-    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
+    keyspace: RedisKeyspace,
   ) {
-    this.keyPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.revokedTokenKeyPrefix}`;
+    this.revoked = keyspace.namespace(SESSION_DEFAULTS.revokedTokenKeyPrefix);
   }
 
   /**
@@ -43,7 +43,7 @@ export class TokenRevocationService {
     await this.writer.run({
       name: 'token.revoke',
       script: REVOKE,
-      keys: [this.keyPrefix + jti],
+      keys: [this.revoked.key(jti)],
       args: [expiresAt.getTime()],
       durable: true,
     });
@@ -57,7 +57,7 @@ export class TokenRevocationService {
     assertJti(jti);
     const { value } = await this.executor.readPrimary({
       name: 'token.isRevoked',
-      redis: async (client) => (await client.exists(this.keyPrefix + jti)) === 1,
+      redis: async (client) => (await client.exists(this.revoked.key(jti))) === 1,
     });
     return value;
   }

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import {
   MemoryStore,
-  REDIS_RESOLVED_OPTIONS,
   RedisExecutor,
+  RedisKeyspace,
   RedisModuleError,
   RedisScript,
   isAvailabilityFailure,
-  type ResolvedRedisOptions,
+  type KeyNamespace,
 } from '@sentinel-kit/redis';
 import { RateLimiterUnavailableError } from '../errors/rate-limiter-unavailable.error';
 import { rateLimiterUnavailableException } from '../errors/rate-limiter-unavailable.exception';
@@ -73,16 +73,16 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 export class RedisThrottlerStorage implements ThrottlerStorage {
   /** Per-process counts for the `memory` policy, bounded by `memoryMaxKeys`. */
   private readonly counts: MemoryStore;
-  /** `REDIS_KEY_PREFIX` and `rate-limit:throttler:`. */
-  private readonly keyPrefix: string;
+  /** `<REDIS_KEY_PREFIX>rate-limit:throttler:…`. */
+  private readonly throttlers: KeyNamespace;
 
   constructor(
     @Inject(RATE_LIMIT_RESOLVED_OPTIONS) private readonly options: ResolvedRateLimitOptions,
-    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
+    keyspace: RedisKeyspace,
     private readonly executor: RedisExecutor,
     private readonly metrics: RateLimitMetrics,
   ) {
-    this.keyPrefix = `${redisOptions.keyPrefix}${RATE_LIMIT_DEFAULTS.keyPrefix}throttler:`;
+    this.throttlers = keyspace.namespace(`${RATE_LIMIT_DEFAULTS.keyNamespace}throttler:`);
     this.counts = new MemoryStore(options.memoryMaxKeys);
   }
 
@@ -97,7 +97,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
-    const base = `${this.keyPrefix}${throttlerName}:${key}`;
+    const base = this.throttlers.key(`${throttlerName}:${key}`);
     const keys = [`${base}:hits`, `${base}:block`] as const;
     try {
       const { value: reply, source } = await this.executor.write<ThrottlerReply>({

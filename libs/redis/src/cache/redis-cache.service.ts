@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryStore } from '../fallback/memory-store';
 import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { RedisMetrics } from '../metrics/redis-metrics';
@@ -18,22 +19,21 @@ import { RedisMetrics } from '../metrics/redis-metrics';
 @Injectable()
 export class RedisCacheService {
   private readonly inFlight = new Map<string, Promise<unknown>>();
-  private readonly keyPrefix: string;
   /** Passes `answer` on as a memory answer when the fallback is on; none when it is off. */
   private readonly inMemory: <T>(answer: (store: MemoryStore) => T) => ((store: MemoryStore) => T) | undefined;
 
   constructor(
     private readonly executor: RedisExecutor,
     private readonly metrics: RedisMetrics,
+    private readonly keyspace: RedisKeyspace,
     @Inject(REDIS_RESOLVED_OPTIONS) options: ResolvedRedisOptions,
   ) {
-    this.keyPrefix = options.keyPrefix;
     this.inMemory = options.fallback.enabled ? (answer) => answer : () => undefined;
   }
 
   /** The value, or null when absent. Counts a hit or a miss. */
   async get(key: string): Promise<string | null> {
-    const stored = this.keyPrefix + key;
+    const stored = this.keyspace.key(key);
     const { value } = await this.executor.read({
       name: 'get',
       redis: (client) => client.get(stored),
@@ -46,7 +46,7 @@ export class RedisCacheService {
   /** Values of several keys, null for the absent ones. */
   async mget(keys: readonly string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
-    const stored = keys.map((key) => this.keyPrefix + key);
+    const stored = keys.map((key) => this.keyspace.key(key));
     const { value: values } = await this.executor.read({
       name: 'mget',
       redis: (client) => client.mget(stored),
@@ -59,7 +59,7 @@ export class RedisCacheService {
   /** @param ttlSeconds expiry in whole seconds; none when omitted. */
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     assertTtl(ttlSeconds);
-    const stored = this.keyPrefix + key;
+    const stored = this.keyspace.key(key);
     await this.executor.write<unknown>({
       name: 'set',
       idempotent: true,
@@ -73,7 +73,7 @@ export class RedisCacheService {
   /** @returns how many of the keys existed. */
   async del(...keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    const stored = keys.map((key) => this.keyPrefix + key);
+    const stored = keys.map((key) => this.keyspace.key(key));
     const { value: removed } = await this.executor.write({
       name: 'del',
       idempotent: true,
@@ -85,7 +85,7 @@ export class RedisCacheService {
   }
 
   async exists(key: string): Promise<boolean> {
-    const stored = this.keyPrefix + key;
+    const stored = this.keyspace.key(key);
     const { value } = await this.executor.read({
       name: 'exists',
       redis: async (client) => (await client.exists(stored)) === 1,
@@ -96,7 +96,7 @@ export class RedisCacheService {
 
   /** Seconds left: -2 when the key is missing, -1 when it has no expiry. */
   async ttl(key: string): Promise<number> {
-    const stored = this.keyPrefix + key;
+    const stored = this.keyspace.key(key);
     const { value } = await this.executor.read({
       name: 'ttl',
       redis: (client) => client.ttl(stored),
@@ -111,7 +111,7 @@ export class RedisCacheService {
    */
   async incr(key: string, by = 1): Promise<number> {
     if (!Number.isSafeInteger(by)) throw new RangeError(`incr: "by" must be a safe integer, got ${by}`);
-    const stored = this.keyPrefix + key;
+    const stored = this.keyspace.key(key);
     const { value } = await this.executor.write({
       name: 'incr',
       redis: (client) => client.incrby(stored, by),
@@ -123,7 +123,7 @@ export class RedisCacheService {
   /** @returns whether the key existed. */
   async expire(key: string, ttlSeconds: number): Promise<boolean> {
     assertTtl(ttlSeconds);
-    const stored = this.keyPrefix + key;
+    const stored = this.keyspace.key(key);
     const { value } = await this.executor.write({
       name: 'expire',
       idempotent: true,

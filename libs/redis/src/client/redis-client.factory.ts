@@ -34,7 +34,7 @@ export function stalledSocketTimeout(options: ResolvedRedisOptions): number {
  * - a `+switch-master` moves the write client at once (done by `SentinelMonitor`).
  *
  * No ioredis `keyPrefix`: finding the keys of every command to prefix them costs about a sixth of
- * a client's throughput, so the services add `keyPrefix` to the keys they build themselves.
+ * a client's throughput, so the services build their keys through `RedisKeyspace` instead.
  */
 export function buildClientOptions(
   options: ResolvedRedisOptions,

@@ -12,6 +12,7 @@ import { RedisUnavailableError } from '../errors/redis-unavailable.error';
 import { toRedisModuleError } from '../errors/to-redis-module-error';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 import { FallbackStores } from './fallback-stores';
 import { scanPrimaryKeys } from './primary-scan';
@@ -63,10 +64,11 @@ export class RedisExecutor implements OnApplicationShutdown {
     private readonly memory: FallbackStores,
     readonly metrics: RedisMetrics,
     private readonly readGate: ReplicaReadGate,
+    keyspace: RedisKeyspace,
   ) {
     this.breaker = new CircuitBreaker(options.circuit.failureThreshold, (state) => this.onCircuitChange(state));
     this.holdMs = connections.failoverHoldMs;
-    this.probeKey = `${options.keyPrefix}${REDIS_DEFAULTS.writeProbeKey}`;
+    this.probeKey = keyspace.key(REDIS_DEFAULTS.writeProbeKey);
     // A primary connection that comes back (a reconnect, or a move to a new primary) is probed at once.
     connections.write.on('ready', () => {
       if (this.breaker.isOpen) void this.probe();

@@ -16,7 +16,7 @@ export interface Answer<T> {
 export interface ResilientOperation<T> {
   /** Name for errors and logs, e.g. `get`. Never include values. */
   name: string;
-  /** The call against a client. Keys go as given: add `REDIS_RESOLVED_OPTIONS.keyPrefix` yourself. */
+  /** The call against a client. Keys go as given: build them with `RedisKeyspace`. */
   redis: (client: Redis) => Promise<T>;
   /**
    * The answer this instance's memory gives while Redis cannot answer (it is given the failure). Omit

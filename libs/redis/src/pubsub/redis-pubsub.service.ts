@@ -6,6 +6,7 @@ import { RedisConnections } from '../client/redis-connections';
 import { logEvent } from '../common/log-event';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error';
 import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { DeliveryTracker } from './delivery-tracker';
@@ -64,6 +65,7 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
     private readonly connections: RedisConnections,
     private readonly executor: RedisExecutor,
+    private readonly keyspace: RedisKeyspace,
   ) {}
 
   /**
@@ -280,7 +282,7 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
   }
 
   private wireName(channel: string): string {
-    return `${this.options.keyPrefix}${channel}`;
+    return this.keyspace.key(channel);
   }
 }
 

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RedisScript } from '../client/redis-script';
 import { SwitchoverRefusedError } from '../errors/switchover-refused.error';
 import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { formatAddress } from '../options/sentinel-address.parser';
@@ -59,9 +60,10 @@ export class RedisSwitchoverService {
   constructor(
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
     private readonly executor: RedisExecutor,
+    keyspace: RedisKeyspace,
   ) {
-    this.lockKey = `${options.keyPrefix}${REDIS_DEFAULTS.switchoverLockKey}`;
-    this.cooldownKey = `${options.keyPrefix}${REDIS_DEFAULTS.switchoverCooldownKey}`;
+    this.lockKey = keyspace.key(REDIS_DEFAULTS.switchoverLockKey);
+    this.cooldownKey = keyspace.key(REDIS_DEFAULTS.switchoverCooldownKey);
   }
 
   /**

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
-  REDIS_RESOLVED_OPTIONS,
   RedisConnections,
   RedisExecutor,
+  RedisKeyspace,
   type MemoryStore,
   type RedisModuleError,
-  type ResolvedRedisOptions,
+  type KeyNamespace,
 } from '@sentinel-kit/redis';
 import { Store, type SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
@@ -38,20 +38,20 @@ type MemoryAnswer<T> = ((store: MemoryStore, failure: RedisModuleError) => T) | 
  */
 @Injectable()
 export class RedisSessionStore extends Store implements OnModuleInit, OnApplicationShutdown {
-  /** `<REDIS_KEY_PREFIX>express-session:`. */
-  private readonly keyPrefix: string;
+  /** `<REDIS_KEY_PREFIX>express-session:<sid>`. */
+  private readonly sessions: KeyNamespace;
   private readonly memoryFallback: boolean;
   private readonly signOuts: PendingSignOuts;
 
   constructor(
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
-    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
+    keyspace: RedisKeyspace,
     private readonly writer: DurableWriter,
     private readonly executor: RedisExecutor,
     private readonly connections: RedisConnections,
   ) {
     super();
-    this.keyPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.expressSessionKeyPrefix}`;
+    this.sessions = keyspace.namespace(SESSION_DEFAULTS.expressSessionKeyPrefix);
     this.memoryFallback = options.fallback === 'memory';
     this.signOuts = new PendingSignOuts(new Logger('SessionModule'));
   }
@@ -166,7 +166,7 @@ export class RedisSessionStore extends Store implements OnModuleInit, OnApplicat
   }
 
   private key(sid: string): string {
-    return this.keyPrefix + sid;
+    return this.sessions.key(sid);
   }
 
   private removal(sid: string): ScriptedWrite {
@@ -185,8 +185,9 @@ export class RedisSessionStore extends Store implements OnModuleInit, OnApplicat
 
   /** Ids of every stored session (SCAN on the primary; needs Redis), less those signed out here. */
   private async scanIds(): Promise<string[]> {
-    const keys = await this.executor.scanKeys(`${escapeGlob(this.keyPrefix)}*`, SCAN_COUNT);
-    return keys.map((key) => key.slice(this.keyPrefix.length)).filter((sid) => !this.signOuts.hides({ id: sid }));
+    const { prefix } = this.sessions;
+    const keys = await this.executor.scanKeys(`${escapeGlob(prefix)}*`, SCAN_COUNT);
+    return keys.map((key) => key.slice(prefix.length)).filter((sid) => !this.signOuts.hides({ id: sid }));
   }
 
   private async scanSessions(): Promise<[string, SessionData][]> {

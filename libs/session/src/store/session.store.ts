@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
-  REDIS_RESOLVED_OPTIONS,
   RedisExecutor,
+  RedisKeyspace,
   RedisModuleError,
   isAvailabilityFailure,
   type Answer,
+  type KeyNamespace,
   type AnswerSource,
   type MemoryStore,
   type ResilientOperation,
-  type ResolvedRedisOptions,
 } from '@sentinel-kit/redis';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from '../session.constants';
@@ -49,14 +49,14 @@ const OUTCOMES: Record<number, SaveOutcome> = { 1: 'saved', 0: 'exists', [-1]: '
  */
 @Injectable()
 export class SessionStore implements OnApplicationShutdown {
-  /** `<REDIS_KEY_PREFIX>session:`, the prefix of every session key. */
-  private readonly sessionPrefix: string;
-  /** `<REDIS_KEY_PREFIX>session-user:`, the prefix of every per-user index. */
-  private readonly indexPrefix: string;
-  /** `<REDIS_KEY_PREFIX>session-sign-out:`, the prefix of the keys remembering a sign-out-everywhere's count. */
-  private readonly signOutResultPrefix: string;
-  private readonly sessionKey = (id: string): string => this.sessionPrefix + id;
-  private readonly indexKey = (userId: string): string => this.indexPrefix + userId;
+  /** `<REDIS_KEY_PREFIX>session:<id>`: the sessions. */
+  private readonly sessions: KeyNamespace;
+  /** `<REDIS_KEY_PREFIX>session-user:<userId>`: the per-user indexes. */
+  private readonly indexes: KeyNamespace;
+  /** `<REDIS_KEY_PREFIX>session-sign-out:<random>`: the progress of each sign-out-everywhere. */
+  private readonly signOutProgress: KeyNamespace;
+  private readonly sessionKey = (id: string): string => this.sessions.key(id);
+  private readonly indexKey = (userId: string): string => this.indexes.key(userId);
   private readonly memoryFallback: boolean;
   private readonly signOuts: PendingSignOuts;
 
@@ -64,11 +64,11 @@ export class SessionStore implements OnApplicationShutdown {
     private readonly writer: DurableWriter,
     private readonly executor: RedisExecutor,
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
-    @Inject(REDIS_RESOLVED_OPTIONS) redisOptions: ResolvedRedisOptions,
+    keyspace: RedisKeyspace,
   ) {
-    this.sessionPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.sessionKeyPrefix}`;
-    this.indexPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.userIndexKeyPrefix}`;
-    this.signOutResultPrefix = `${redisOptions.keyPrefix}${SESSION_DEFAULTS.signOutResultKeyPrefix}`;
+    this.sessions = keyspace.namespace(SESSION_DEFAULTS.sessionKeyPrefix);
+    this.indexes = keyspace.namespace(SESSION_DEFAULTS.userIndexKeyPrefix);
+    this.signOutProgress = keyspace.namespace(SESSION_DEFAULTS.signOutResultKeyPrefix);
     this.memoryFallback = options.fallback === 'memory';
     this.signOuts = new PendingSignOuts(new Logger('SessionModule'));
   }
@@ -133,7 +133,7 @@ export class SessionStore implements OnApplicationShutdown {
       name: expected === null ? 'session.create' : 'session.update',
       script: SAVE_SESSION,
       keys: [this.sessionKey(record.id), this.indexKey(record.userId)],
-      args: [expected ?? '', json, record.id, record.expiresAt, now, this.options.maxPerUser, this.sessionPrefix],
+      args: [expected ?? '', json, record.id, record.expiresAt, now, this.options.maxPerUser, this.sessions.prefix],
       durable,
       memory: this.inMemory((store) => {
         const current = store.get(this.sessionKey(record.id));
@@ -256,13 +256,13 @@ export class SessionStore implements OnApplicationShutdown {
    * run answers -1 while sessions remain, then how many were deleted (see `REMOVE_USER_SESSIONS`).
    */
   private userRemoval(userId: string, createdUpTo: number): ScriptedWrite {
-    const progress = this.signOutResultPrefix + randomBytes(16).toString('base64url');
+    const progress = this.signOutProgress.key(randomBytes(16).toString('base64url'));
     return {
       name: 'session.destroyAllForUser',
       script: REMOVE_USER_SESSIONS,
       keys: [this.indexKey(userId), progress, `${progress}:to-do`],
       args: [
-        this.sessionPrefix,
+        this.sessions.prefix,
         Date.now(),
         createdUpTo,
         SESSION_DEFAULTS.signOutResultTtlMs,
