@@ -9,7 +9,13 @@ import { RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
 import { RATE_LIMIT_RULE, SKIP_RATE_LIMIT, type RateLimitKey, type RateLimitRule } from './rate-limit.decorator';
 import { setRateLimitHeaders } from './rate-limit-headers';
 import type { ResolvedRateLimitOptions } from './options/rate-limit-options.interface';
-import { RateLimiterService, type RateLimitSpec } from './rate-limiter.service';
+import { RateLimiterService, type RateLimitResult, type RateLimitSpec } from './rate-limiter.service';
+
+/** What the guard does for one route, worked out once: the limit and whose requests share it. */
+interface RoutePlan {
+  limit: RateLimitSpec;
+  key: RateLimitKey;
+}
 
 /**
  * Applies `@RateLimit()` (or the module's `defaultRule`) to HTTP routes: sets the RateLimit headers
@@ -17,15 +23,12 @@ import { RateLimiterService, type RateLimitSpec } from './rate-limiter.service';
  * Redis cannot answer under the `closed` policy. Client IPs come from Express' `req.ip`, so set
  * Express' `trust proxy` to honour `X-Forwarded-For` from your proxies only.
  *
+ * Extend it as `@nestjs/throttler`'s guard: override {@link getTracker} (who the client is),
+ * {@link getKey} (whose requests share a bucket) or {@link throwRateLimited} (the refusal).
+ *
  * @example
  * providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }]
  */
-/** What the guard does for one route, worked out once: the limit and whose requests share it. */
-interface RoutePlan {
-  limit: RateLimitSpec;
-  key: RateLimitKey;
-}
-
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   /**
@@ -60,13 +63,41 @@ export class RateLimitGuard implements CanActivate {
     const response = http.getResponse<Response>();
     let result;
     try {
-      result = await this.limiter.consume(limit, keyOf(plan.key, request, this.options.ipv6PrefixBits));
+      result = await this.limiter.consume(limit, this.getKey(plan.key, request));
     } catch (error) {
       if (!(error instanceof RateLimiterUnavailableError)) throw error;
       throw rateLimiterUnavailableException(error);
     }
     setRateLimitHeaders(response, limit, result, this.options.legacyHeaders);
     if (result.allowed) return true;
+    return this.throwRateLimited(context, limit, result);
+  }
+
+  /**
+   * Who the client is, for `ip` keys: its address as Express' `req.ip` gives it (honouring `trust
+   * proxy`), an IPv6 client as its network ({@link clientAddressKey}). Override it to key clients
+   * otherwise (a header set by your gateway, say).
+   */
+  protected getTracker(request: Request): string {
+    return clientAddressKey(request.ip ?? request.socket.remoteAddress ?? 'unknown', this.options.ipv6PrefixBits);
+  }
+
+  /**
+   * The bucket of a request under a rule's `key`: `ip:<tracker>`, `user:<id>` (the tracker when
+   * anonymous) or `custom:<your function's answer>`.
+   */
+  protected getKey(key: RateLimitKey, request: Request): string {
+    if (typeof key === 'function') return `custom:${key(request)}`;
+    const userId = (request as Request & { user?: { id?: unknown } }).user?.id;
+    if (key === 'user' && (typeof userId === 'string' || typeof userId === 'number')) return `user:${userId}`;
+    return `ip:${this.getTracker(request)}`;
+  }
+
+  /**
+   * Refuses a request over its limit (the RateLimit headers and `Retry-After` are already set):
+   * a 429 with the RFC 9457 problem fields. Override it to answer otherwise.
+   */
+  protected throwRateLimited(_context: ExecutionContext, limit: RateLimitSpec, result: RateLimitResult): never {
     throw new HttpException(
       {
         type: 'about:blank',
@@ -106,12 +137,4 @@ export class RateLimitGuard implements CanActivate {
     if (!named) throw new Error(`@RateLimit('${declared}'): no rule of that name in RateLimitModule options`);
     return { name: declared, ...named };
   }
-}
-
-/** The bucket key of a request: `ip:…` (see {@link clientAddressKey}), `user:…` (IP when anonymous) or `custom:…`. */
-function keyOf(key: RateLimitKey, request: Request, ipv6PrefixBits: number): string {
-  if (typeof key === 'function') return `custom:${key(request)}`;
-  const userId = (request as Request & { user?: { id?: unknown } }).user?.id;
-  if (key === 'user' && (typeof userId === 'string' || typeof userId === 'number')) return `user:${userId}`;
-  return `ip:${clientAddressKey(request.ip ?? request.socket.remoteAddress ?? 'unknown', ipv6PrefixBits)}`;
 }
