@@ -10,6 +10,7 @@ export { startStandaloneRedis } from './standalone-redis';
 export { TcpProxy } from './tcp-proxy';
 export { timed } from './timed';
 export { waitFor, type WaitForOptions } from './wait-for';
+export { exportedNames } from './exported-names';
 export {
   CHAOS_SCENARIOS,
   longestOutage,

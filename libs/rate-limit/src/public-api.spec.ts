@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { exportedNames } from '@sentinel-kit/testing';
+
+/**
+ * Every name `@sentinel-kit/rate-limit` exports, values and types. Widening the public API is a decision: make
+ * it here, in the same change.
+ */
+const PUBLIC_API = [
+  'BucketState',
+  'GcraState',
+  'LimitParameters',
+  'MemoryDecision',
+  'RATE_LIMIT_ALGORITHMS',
+  'RATE_LIMIT_DEFAULTS',
+  'RATE_LIMIT_ENV_VARIABLES',
+  'RateLimit',
+  'RateLimitAlgorithm',
+  'RateLimitAlgorithmName',
+  'RateLimitDecision',
+  'RateLimitGuard',
+  'RateLimitKey',
+  'RateLimitModule',
+  'RateLimitModuleOptions',
+  'RateLimitResult',
+  'RateLimitRule',
+  'RateLimitSpec',
+  'RateLimiterService',
+  'RateLimiterUnavailableError',
+  'RedisFailurePolicy',
+  'RedisThrottlerStorage',
+  'ResolvedRateLimitOptions',
+  'SkipRateLimit',
+  'SlidingWindowState',
+  'clientAddressKey',
+  'gcra',
+  'parseDuration',
+  'parseRateSpec',
+  'rateLimitEnvConfig',
+  'rateLimiterUnavailableException',
+  'resolveRateLimitEnv',
+  'resolveRateLimitOptions',
+  'setRateLimitHeaders',
+  'slidingWindow',
+  'tokenBucket',
+];
+
+describe('@sentinel-kit/rate-limit', () => {
+  it('exports exactly its public API', () => {
+    expect(exportedNames(join(__dirname, 'index.ts'))).toEqual(PUBLIC_API);
+  });
+});
