@@ -77,6 +77,8 @@ export const REDIS_DEFAULTS = Object.freeze({
   quorumCheckIntervalMs: 5000,
   /** How long the detailed cluster view is reused, so a burst of probes costs one collection. */
   clusterViewCacheMs: 1000,
+  /** Metrics scrapes read the cluster view at most this old (plus one scrape interval), collected in the background. */
+  metricsViewMaxAgeMs: 10_000,
   /** How often the pub/sub subscriber connection is pinged to find a connection that died silently. */
   pubsubPingIntervalMs: 5000,
   /** Largest pub/sub message, encoded, in bytes. */

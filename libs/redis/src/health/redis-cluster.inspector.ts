@@ -15,14 +15,16 @@ import { RedisConfigAdvisor } from './redis-config.advisor';
 
 /**
  * Collects the detailed view of the Redis group for `GET /health/redis` (with the advisor's
- * `warnings`) and the replication and
- * sentinel gauges: every question asked in parallel, each bounded (never longer than 750 ms), and
- * the answer cached for a second with concurrent callers sharing one collection, so a burst of
- * probes costs the cluster one round of questions.
+ * `warnings`) and the replication and sentinel gauges: every question asked in parallel, each
+ * bounded (never longer than 750 ms). `inspect()` reuses a view for a second, concurrent callers
+ * sharing one collection, so a burst of probes costs the cluster one round of questions; metrics
+ * read `latest()`, which never waits on a collection once there is a view.
  */
 @Injectable()
 export class RedisClusterInspector {
+  /** The latest collection started, and the latest one completed. */
   private cached?: { at: number; view: Promise<RedisClusterView> };
+  private completed?: { at: number; view: Promise<RedisClusterView> };
   private lastRate = { at: Date.now(), calls: 0, opsPerSecond: 0 };
   private readonly timeoutMs: number;
 
@@ -39,13 +41,32 @@ export class RedisClusterInspector {
     this.timeoutMs = Math.min(options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
   }
 
-  /** The view, at most `clusterViewCacheMs` old. Never throws: what did not answer is shown as such. */
-  inspect(): Promise<RedisClusterView> {
-    const now = Date.now();
-    if (!this.cached || now - this.cached.at >= REDIS_DEFAULTS.clusterViewCacheMs) {
-      this.cached = { at: now, view: this.collect() };
-    }
-    return this.cached.view;
+  /**
+   * The view, at most `maxAgeMs` old (0: a fresh one); concurrent callers share one collection.
+   * Never throws: what did not answer is shown as such.
+   */
+  inspect(maxAgeMs: number = REDIS_DEFAULTS.clusterViewCacheMs): Promise<RedisClusterView> {
+    if (!this.cached || Date.now() - this.cached.at >= maxAgeMs) this.collectNow();
+    return this.cached!.view;
+  }
+
+  /**
+   * The latest complete view, without waiting once there is one: when it is older than `maxAgeMs`,
+   * a fresh one is collected for later callers. So metrics scrapes read a view at most `maxAgeMs`
+   * plus one scrape interval old, and a scrape never waits on a fan-out to every node.
+   */
+  latest(maxAgeMs: number): Promise<RedisClusterView> {
+    if (!this.completed) return this.inspect(maxAgeMs);
+    if (Date.now() - this.cached!.at >= maxAgeMs) this.collectNow();
+    return this.completed.view;
+  }
+
+  private collectNow(): void {
+    const collection = { at: Date.now(), view: this.collect() };
+    this.cached = collection;
+    void collection.view.then(() => {
+      if (!this.completed || this.completed.at < collection.at) this.completed = collection;
+    });
   }
 
   private async collect(): Promise<RedisClusterView> {

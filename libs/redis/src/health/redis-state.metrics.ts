@@ -9,7 +9,7 @@ import { RedisClusterInspector } from './redis-cluster.inspector';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { formatAddress } from '../options/sentinel-address.parser';
-import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 
 /** Seconds; a Sentinel failover takes down-after plus a few seconds. */
 const FAILOVER_BUCKETS = [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60];
@@ -69,7 +69,7 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
       help: 'Replicas connected to the primary, as the primary reports them (absent when it does not answer).',
       registers: [registry],
       async collect() {
-        const { primary } = await inspector.inspect();
+        const { primary } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
         this.reset();
         if (primary) this.set(primary.connectedReplicas);
       },
@@ -80,7 +80,7 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
       labelNames: ['replica'] as const,
       registers: [registry],
       async collect() {
-        const { replicas } = await inspector.inspect();
+        const { replicas } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
         this.reset();
         replicas.forEach((replica, position) => {
           if (replica.lagSeconds !== null) this.set({ replica: nodeLabel(replica, position) }, replica.lagSeconds);
@@ -93,7 +93,7 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
       labelNames: ['sentinel'] as const,
       registers: [registry],
       async collect() {
-        const { sentinels } = await inspector.inspect();
+        const { sentinels } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
         this.reset();
         sentinels.forEach((s, position) => this.set({ sentinel: nodeLabel(s, position) }, s.reachable ? 1 : 0));
       },
