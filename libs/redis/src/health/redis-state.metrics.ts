@@ -17,8 +17,9 @@ const FAILOVER_BUCKETS = [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60];
 /**
  * Adds the state of the Redis layer to {@link RedisMetrics.registry}: failovers (count and
  * duration, as the failover tracker saw them), the fallback (active, entries), and replication and
- * sentinel reachability (from the inspector's cached view). Values are read when scraped, so they
- * always agree with `RedisStatusService` and `/health/redis`.
+ * sentinel reachability (from the inspector's latest view, at most 10 s plus one scrape interval
+ * old: a scrape never asks every node itself). Failover and fallback values are read when scraped,
+ * so they always agree with `RedisStatusService`.
  */
 @Injectable()
 export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
