@@ -41,7 +41,14 @@ describe('GET /health/redis on a Sentinel group', () => {
     const primary = await topology.primary();
     const replicas = await topology.replicas();
     await http().post('/sessions').send({ userId: 'details' }).expect(201);
-    const details = await view();
+    // A group just started may still be linking its replicas: wait for that state, not a fixed time.
+    const details = await waitFor(
+      async () => {
+        const fresh = await view();
+        return fresh.replicas.length === 2 && fresh.replicas.every((r) => r.linkStatus === 'up') ? fresh : false;
+      },
+      { description: 'both replicas to be linked', timeoutMs: 10_000 },
+    );
     expect(details).toMatchObject({
       mode: 'sentinel',
       primary: { host: primary.host, port: primary.port, role: 'master', connectedReplicas: 2 },

@@ -27,7 +27,7 @@ function fakeLimiter(result: Partial<RateLimitResult> = {}) {
         remaining: 4,
         resetMs: 12_000,
         retryAfterMs: 0,
-        store: 'redis',
+        source: 'redis',
         ...result,
       });
     },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RedisMetrics, counterReadAtScrape } from '@sentinel-kit/redis';
 
 /** Who decided: Redis, this process's memory, or nobody (fail open). */
-type DecisionStore = 'redis' | 'memory' | 'none';
+export type DecisionSource = 'redis' | 'memory' | 'none';
 
 /**
  * `rate_limit_decisions_total{result, store}` in the application's metrics registry: requests
@@ -11,8 +11,8 @@ type DecisionStore = 'redis' | 'memory' | 'none';
  */
 @Injectable()
 export class RateLimitMetrics {
-  /** `[allowed, rejected]` per store. */
-  private readonly counts: Record<DecisionStore, [number, number]> = { redis: [0, 0], memory: [0, 0], none: [0, 0] };
+  /** `[allowed, rejected]` per source (the `store` label). */
+  private readonly counts: Record<DecisionSource, [number, number]> = { redis: [0, 0], memory: [0, 0], none: [0, 0] };
 
   constructor(metrics: RedisMetrics) {
     counterReadAtScrape(
@@ -30,7 +30,8 @@ export class RateLimitMetrics {
     );
   }
 
-  record(allowed: boolean, store: DecisionStore): void {
-    this.counts[store][allowed ? 0 : 1] += 1;
+  /** A request was allowed (or rejected) by `source`. */
+  decided(result: 'allowed' | 'rejected', source: DecisionSource): void {
+    this.counts[source][result === 'allowed' ? 0 : 1] += 1;
   }
 }

@@ -12,7 +12,7 @@ import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.e
 import { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
 import type { LimitParameters, RateLimitAlgorithm, RateLimitAlgorithmName } from './policies/rate-limit-algorithm';
 import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
-import { RateLimitMetrics } from './rate-limit.metrics';
+import { RateLimitMetrics, type DecisionSource } from './rate-limit.metrics';
 import type { ResolvedRateLimitOptions } from './options/rate-limit-options.interface';
 import { RULE_NAME_PATTERN } from './options/rate-limit-rule.schema';
 
@@ -42,7 +42,7 @@ export interface RateLimitResult {
   /** Until the request would be allowed (0 when allowed). */
   retryAfterMs: number;
   /** Who answered: Redis (shared by every pod), this process's memory, or nobody (fail open). */
-  store: 'redis' | 'memory' | 'none';
+  source: DecisionSource;
 }
 
 /**
@@ -102,9 +102,9 @@ export class RateLimiterService {
       });
       const allowed = reply.length === 2;
       const [remaining, resetMs, retryAfterMs = 0] = reply;
-      const store = source === 'redis' ? 'redis' : this.options.onRedisFailure === 'open' ? 'none' : 'memory';
-      this.metrics.record(allowed, store);
-      return { allowed, limit: capacity, remaining, resetMs, retryAfterMs, store };
+      const decidedBy = source === 'redis' ? 'redis' : this.options.onRedisFailure === 'open' ? 'none' : 'memory';
+      this.metrics.decided(allowed ? 'allowed' : 'rejected', decidedBy);
+      return { allowed, limit: capacity, remaining, resetMs, retryAfterMs, source: decidedBy };
     } catch (error) {
       if (error instanceof RedisModuleError && isAvailabilityFailure(error)) {
         throw new RateLimiterUnavailableError(`rate limiter: Redis cannot answer (${error.code}); refusing`, {

@@ -58,7 +58,7 @@ describe('RateLimiterService on a standalone redis-server', () => {
       Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).consume(limit, 'client-1')),
     );
     expect(results.filter((r) => r.allowed)).toHaveLength(50);
-    expect(results.every((r) => r.store === 'redis')).toBe(true);
+    expect(results.every((r) => r.source === 'redis')).toBe(true);
     const denied = results.find((r) => !r.allowed)!;
     expect(denied).toMatchObject({ limit: 50, remaining: 0 });
     expect(denied.retryAfterMs).toBeGreaterThan(0);
@@ -149,7 +149,7 @@ describe('RateLimiterService on a standalone redis-server', () => {
       await server.kill();
       const results = [];
       for (let i = 0; i < 5; i += 1) results.push(await limiter.consume(limit, 'k'));
-      expect(results.map((r) => [r.allowed, r.store])).toEqual([
+      expect(results.map((r) => [r.allowed, r.source])).toEqual([
         [true, 'memory'],
         [true, 'memory'],
         [true, 'memory'],
@@ -157,7 +157,7 @@ describe('RateLimiterService on a standalone redis-server', () => {
         [false, 'memory'],
       ]);
       await server.start();
-      await waitFor(async () => (await limiter.consume(limit, 'other')).store === 'redis', {
+      await waitFor(async () => (await limiter.consume(limit, 'other')).source === 'redis', {
         description: 'Redis-backed limiting to resume',
         timeoutMs: 10_000,
       });
@@ -170,7 +170,7 @@ describe('RateLimiterService on a standalone redis-server', () => {
     const limit: RateLimitSpec = { name: 'policy', points: 1, durationMs: 600_000 };
     await server.kill();
     for (let i = 0; i < 3; i += 1)
-      expect(await open.consume(limit, 'k')).toMatchObject({ allowed: true, store: 'none' });
+      expect(await open.consume(limit, 'k')).toMatchObject({ allowed: true, source: 'none' });
     const refused = await timed(() => closed.consume(limit, 'k'));
     expect(refused.error).toBeInstanceOf(RateLimiterUnavailableError);
     expect(refused.ms).toBeLessThan(300 + 700);

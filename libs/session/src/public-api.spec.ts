@@ -23,7 +23,6 @@ const PUBLIC_API = [
   'SessionNotFoundError',
   'SessionNotReplicatedError',
   'SessionService',
-  'SessionStorage',
   'SessionTooLargeError',
   'SignOutEverywhereResult',
   'SignOutOutcome',

@@ -27,7 +27,7 @@ class FakeSessionStore {
   }
 
   // Async like the real store: a failure is a rejected promise.
-  async save(record: SessionRecord, expected: string | null): Promise<Answer<SaveOutcome>> {
+  async save(record: SessionRecord, { expected }: { expected: string | null }): Promise<Answer<SaveOutcome>> {
     await Promise.resolve();
     this.saves += 1;
     this.beforeSave?.(record);

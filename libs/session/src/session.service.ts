@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RedisModuleError, isAvailabilityFailure } from '@sentinel-kit/redis';
+import { RedisModuleError, isAvailabilityFailure, type AnswerSource } from '@sentinel-kit/redis';
 import { InvalidSessionInputError } from './errors/invalid-session-input.error';
 import { SessionConflictError } from './errors/session-conflict.error';
 import { SessionNotFoundError } from './errors/session-not-found.error';
@@ -10,12 +10,7 @@ import { SessionMetrics } from './session.metrics';
 import { assertSessionId, newSessionId } from './session-id';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SessionRecord, StoredSession } from './store/session-record';
-import {
-  SessionStore,
-  type SessionStorage,
-  type SignOutEverywhereResult,
-  type SignOutOutcome,
-} from './store/session.store';
+import { SessionStore, type SignOutEverywhereResult, type SignOutOutcome } from './store/session.store';
 
 /** A session as callers see it. */
 export interface Session<T extends Record<string, unknown> = Record<string, unknown>> {
@@ -27,18 +22,19 @@ export interface Session<T extends Record<string, unknown> = Record<string, unkn
   expiresAt: Date;
   absoluteExpiresAt: Date;
   /**
-   * `redis`, or `memory` when Redis could not answer and the session fallback (`memory`) did: such a
-   * session lives only in this instance and is not carried back to Redis.
+   * Which store answered (the same field as the Redis layer's `Answer`): `redis`, or `memory` when
+   * Redis could not answer and the session fallback (`memory`) did: such a session lives only in
+   * this instance and is not carried back to Redis.
    */
-  storage: SessionStorage;
+  source: AnswerSource;
 }
 
 /** A new (or rotated) session's id and expiry, and where it is stored. */
 export interface SessionHandle {
   id: string;
   expiresAt: Date;
-  /** See {@link Session.storage}. */
-  storage: SessionStorage;
+  /** See {@link Session.source}. */
+  source: AnswerSource;
 }
 
 /** Per-session choices at creation. */
@@ -100,10 +96,10 @@ export class SessionService {
         ttlMs,
       };
       // 'exists' would take a 192-bit collision; draw again rather than overwrite.
-      const saved = await this.store.save(record, null, true, now);
+      const saved = await this.store.save(record, { expected: null, durable: true, now });
       if (saved.value === 'saved') {
         this.metrics.sessionCreated(saved.source);
-        return { id: record.id, expiresAt: new Date(record.expiresAt), storage: saved.source };
+        return { id: record.id, expiresAt: new Date(record.expiresAt), source: saved.source };
       }
     }
   }
@@ -125,7 +121,9 @@ export class SessionService {
     // the session, which keeps 90% of the sliding window. A lost race means someone else renewed it.
     if (renewed - stored.record.expiresAt >= stored.record.ttlMs / 10) {
       const record = { ...stored.record, expiresAt: renewed };
-      const saved = await this.store.save(record, stored.json, false, now).catch(skipUnavailable);
+      const saved = await this.store
+        .save(record, { expected: stored.json, durable: false, now })
+        .catch(skipUnavailable);
       if (saved?.value === 'saved') return toSession(record, saved.source);
     }
     return toSession(stored.record, source);
@@ -225,7 +223,7 @@ export class SessionService {
       const now = Date.now();
       const stored = await this.loadLive(id, now);
       const record = { ...change(stored.record), expiresAt: this.renewedExpiry(stored.record, now) };
-      const saved = await this.store.save(record, stored.json, true, now);
+      const saved = await this.store.save(record, { expected: stored.json, durable: true, now });
       if (saved.value === 'saved') return toSession(record, saved.source);
       await backOff(attempt);
     }
@@ -273,7 +271,7 @@ function backOff(attempt: number): Promise<void> {
   return sleep(Math.random() * 2 * (attempt + 1));
 }
 
-function toSession(record: SessionRecord, storage: SessionStorage): Session {
+function toSession(record: SessionRecord, source: AnswerSource): Session {
   return {
     id: record.id,
     userId: record.userId,
@@ -281,7 +279,7 @@ function toSession(record: SessionRecord, storage: SessionStorage): Session {
     createdAt: new Date(record.createdAt),
     expiresAt: new Date(record.expiresAt),
     absoluteExpiresAt: new Date(record.absoluteExpiresAt),
-    storage,
+    source,
   };
 }
 

@@ -59,7 +59,7 @@ describe('sessions across real failovers (1 primary, 2 replicas, 3 sentinels)', 
         const userId = `storm-${stormId}-${w}-${n}`;
         try {
           const created = await app.sessions.create(userId, { n, writer: w });
-          if (created.storage === 'redis') result.acknowledged.push({ id: created.id, userId, n });
+          if (created.source === 'redis') result.acknowledged.push({ id: created.id, userId, n });
           else result.inMemory += 1;
         } catch {
           result.failed += 1;

@@ -105,7 +105,7 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     const { sessions } = await start();
     const { id } = await sessions.create('user-3b', { roles: ['user'], theme: 'dark' });
     const rotated = await sessions.rotate(id, { roles: ['admin'], theme: null });
-    expect(rotated).toMatchObject({ userId: 'user-3b', data: { roles: ['admin'] }, storage: 'redis' });
+    expect(rotated).toMatchObject({ userId: 'user-3b', data: { roles: ['admin'] }, source: 'redis' });
     expect(await sessions.get(id)).toBeNull();
     expect((await sessions.get(rotated.id))!.data).toEqual({ roles: ['admin'] });
   });
@@ -205,12 +205,12 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     const stored = await sessions.create('user-7');
     const elsewhere = await sessions.create('user-7b');
     const everywhere = await sessions.create('user-7c');
-    expect(stored.storage).toBe('redis');
+    expect(stored.source).toBe('redis');
     await server.kill();
     await waitFor(() => status.getStatus().degraded, { description: 'the client to see the connection gone' });
-    const { id, storage } = await sessions.create('user-7', { offline: true });
-    expect(storage).toBe('memory');
-    expect(await sessions.get(id)).toMatchObject({ data: { offline: true }, storage: 'memory' });
+    const { id, source } = await sessions.create('user-7', { offline: true });
+    expect(source).toBe('memory');
+    expect(await sessions.get(id)).toMatchObject({ data: { offline: true }, source: 'memory' });
     await sessions.update(id, { more: 1 });
     expect(status.getStatus().degraded).toBe(true);
     // Memory does not know what Redis holds: a stored session is unknown here, not absent, and a

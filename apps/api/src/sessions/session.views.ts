@@ -8,7 +8,7 @@ export interface CurrentSessionView {
   data: Record<string, unknown>;
   createdAt: string;
   expiresAt: string;
-  storage: Session['storage'];
+  storage: Session['source'];
 }
 
 /** One session in a listing: metadata and its handle, never its id or data. */
@@ -40,7 +40,7 @@ export function toCurrentView(session: Session): CurrentSessionView {
     data: session.data,
     createdAt: session.createdAt.toISOString(),
     expiresAt: session.expiresAt.toISOString(),
-    storage: session.storage,
+    storage: session.source,
   };
 }
 

@@ -56,10 +56,10 @@ export class SessionsController {
     @Body(new ZodBodyPipe(createSessionSchema)) body: z.output<typeof createSessionSchema>,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<{ handle: string; expiresAt: string; storage: Session['storage'] }> {
+  ): Promise<{ handle: string; expiresAt: string; storage: Session['source'] }> {
     const created = await this.sessions.create(body.userId, body.data ?? {});
     this.setCookie(request, response, created.id, created.expiresAt);
-    return { handle: sessionHandle(created.id), expiresAt: created.expiresAt.toISOString(), storage: created.storage };
+    return { handle: sessionHandle(created.id), expiresAt: created.expiresAt.toISOString(), storage: created.source };
   }
 
   /** Your session. */

@@ -108,8 +108,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
         memoryAfterUnknown: true,
       });
       const [totalHits, expireMs, isBlocked, blockMs] = reply;
-      const store = source === 'redis' ? 'redis' : this.options.onRedisFailure === 'open' ? 'none' : 'memory';
-      this.metrics.record(isBlocked !== 1, store);
+      const decidedBy = source === 'redis' ? 'redis' : this.options.onRedisFailure === 'open' ? 'none' : 'memory';
+      this.metrics.decided(isBlocked === 1 ? 'rejected' : 'allowed', decidedBy);
       return {
         totalHits,
         timeToExpire: Math.ceil(expireMs / 1000),

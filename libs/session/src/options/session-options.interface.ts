@@ -8,7 +8,7 @@ export type SessionDurability = 'replicated' | 'primary';
  * What sessions do while Redis cannot answer. `none`: calls wait out a failover, then fail
  * (`RedisUnavailableError` / `RedisOutcomeUnknownError`, a 503); nothing is answered from one
  * instance's memory. `memory`: sessions created meanwhile live in this instance only
- * (`storage: 'memory'`), and sign-outs are honoured here at once and replayed to Redis when it is
+ * (`source: 'memory'`), and sign-outs are honoured here at once and replayed to Redis when it is
  * back; sessions stored in Redis read as unavailable, never as absent.
  */
 export type SessionFallback = 'memory' | 'none';

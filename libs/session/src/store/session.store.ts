@@ -7,7 +7,6 @@ import {
   isAvailabilityFailure,
   type Answer,
   type KeyNamespace,
-  type AnswerSource,
   type MemoryStore,
   type ResilientOperation,
 } from '@sentinel-kit/redis';
@@ -21,9 +20,6 @@ import { REMOVE_SESSION, REMOVE_USER_SESSIONS, ROTATE_SESSION, SAVE_SESSION } fr
 
 /** Outcome of a compare-and-set write. */
 export type SaveOutcome = 'saved' | 'exists' | 'changed';
-
-/** Where an answer came from: Redis, or this instance's in-memory fallback (degraded, not shared). */
-export type SessionStorage = AnswerSource;
 
 /**
  * What a sign-out did: `destroyed` in Redis (or, for a session that only ever lived in this
@@ -44,7 +40,7 @@ const OUTCOMES: Record<number, SaveOutcome> = { 1: 'saved', 0: 'exists', [-1]: '
  * - with `fallback: 'none'` nothing is answered from memory: while Redis cannot answer, calls fail
  *   with the executor's typed errors (a 503), never "not found";
  * - with `fallback: 'memory'`, sessions created while Redis cannot answer live in this instance's
- *   memory (`storage: 'memory'`); a session that may exist in Redis is never reported absent; and a
+ *   memory (`source: 'memory'`); a session that may exist in Redis is never reported absent; and a
  *   sign-out is kept as a pending sign-out, honoured here at once and replayed to Redis.
  */
 @Injectable()
@@ -120,13 +116,11 @@ export class SessionStore implements OnApplicationShutdown {
 
   /**
    * Writes `record` if the stored text is still `expected` (null: only if absent).
-   * @param durable wait for replicas (false for expiry renewals).
+   * `durable`: wait for replicas (false for expiry renewals).
    */
   async save(
     record: SessionRecord,
-    expected: string | null,
-    durable: boolean,
-    now: number,
+    { expected, durable, now }: { expected: string | null; durable: boolean; now: number },
   ): Promise<Answer<SaveOutcome>> {
     const json = encodeRecord(record);
     const { value, source } = await this.writer.run({
