@@ -17,8 +17,8 @@ export type {
   SentinelEventChannel,
 } from './failover/failover.interfaces';
 export { MemoryStore } from './fallback/memory-store';
-export { RedisExecutor, isAvailabilityFailure } from './fallback/redis-executor';
-export type { Answer, AnswerSource, ResilientOperation } from './fallback/resilient-operation';
+export { RedisExecutor, isAvailabilityFailure } from './executor/redis-executor';
+export type { Answer, AnswerSource, ResilientOperation } from './executor/resilient-operation';
 export { RedisHealthIndicator } from './health/redis-health.indicator';
 export { RedisHealthModule } from './health/redis-health.module';
 export {

@@ -13,7 +13,7 @@ import { RedisConfigAdvisor } from './health/redis-config.advisor';
 import { RedisStateMetrics } from './health/redis-state.metrics';
 import { RedisPubSubService } from './pubsub/redis-pubsub.service';
 import { RedisSwitchoverService } from './switchover/redis-switchover.service';
-import { RedisExecutor } from './fallback/redis-executor';
+import { RedisExecutor } from './executor/redis-executor';
 import { RedisStatusService } from './health/redis-status.service';
 import { isResolvedRedisOptions, resolveRedisOptions } from './options/resolve-redis-options';
 import type { RedisModuleOptions } from './options/redis-module-options.interface';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryStore } from '../fallback/memory-store';
-import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisExecutor } from '../executor/redis-executor';
 import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';

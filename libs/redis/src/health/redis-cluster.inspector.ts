@@ -6,7 +6,7 @@ import type { SentinelConnection } from '../client/sentinel-client.factory';
 import { connectedReplicas, pairsToRecord, parseInfo } from '../common/redis-replies';
 import { FailoverTracker } from '../failover/failover.tracker';
 import { FallbackStores } from '../fallback/fallback-stores';
-import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisExecutor } from '../executor/redis-executor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { askNode } from '../common/ask-node';

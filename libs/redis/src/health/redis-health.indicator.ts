@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { withTimeout } from '../common/with-timeout';
-import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisExecutor } from '../executor/redis-executor';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { RedisStatusService } from './redis-status.service';

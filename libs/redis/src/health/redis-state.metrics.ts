@@ -4,7 +4,7 @@ import type { Subscription } from 'rxjs';
 import { RedisMetrics } from '../metrics/redis-metrics';
 import { FailoverTracker } from '../failover/failover.tracker';
 import { FallbackStores } from '../fallback/fallback-stores';
-import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisExecutor } from '../executor/redis-executor';
 import { RedisClusterInspector } from './redis-cluster.inspector';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';

@@ -4,7 +4,7 @@ import type { RedisMetricsSnapshot } from '../metrics/redis-metrics';
 import { RedisConnections } from '../client/redis-connections';
 import type { FailoverRecord, SentinelEvent } from '../failover/failover.interfaces';
 import { FailoverTracker } from '../failover/failover.tracker';
-import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisExecutor } from '../executor/redis-executor';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';

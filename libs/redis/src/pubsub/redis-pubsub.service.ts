@@ -5,7 +5,7 @@ import { Observable, Subject } from 'rxjs';
 import { RedisConnections } from '../client/redis-connections';
 import { logEvent } from '../common/log-event';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error';
-import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisExecutor } from '../executor/redis-executor';
 import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';

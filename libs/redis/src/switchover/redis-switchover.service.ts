@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RedisScript } from '../client/redis-script';
 import { SwitchoverRefusedError } from '../errors/switchover-refused.error';
-import { RedisExecutor } from '../fallback/redis-executor';
+import { RedisExecutor } from '../executor/redis-executor';
 import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { RedisModuleError } from '../errors/redis-module.error';
-import type { FallbackNamespace } from './fallback-stores';
-import type { MemoryStore } from './memory-store';
+import type { FallbackNamespace } from '../fallback/fallback-stores';
+import type { MemoryStore } from '../fallback/memory-store';
 
 /** Which store answered: Redis (shared by every instance), or this instance's memory (degraded, not shared). */
 export type AnswerSource = 'redis' | 'memory';

@@ -9,7 +9,7 @@ import { SecretRedactor } from '../errors/secret-redactor';
 import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import { RedisMetrics } from '../metrics/redis-metrics';
 import { resolveRedisOptions } from '../options/resolve-redis-options';
-import { FallbackStores } from './fallback-stores';
+import { FallbackStores } from '../fallback/fallback-stores';
 import { RedisExecutor } from './redis-executor';
 import type { ResilientOperation } from './resilient-operation';
 

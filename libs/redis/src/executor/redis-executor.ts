@@ -14,7 +14,7 @@ import type { ResolvedRedisOptions } from '../options/resolved-redis-options.int
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
-import { FallbackStores } from './fallback-stores';
+import { FallbackStores } from '../fallback/fallback-stores';
 import { scanPrimaryKeys } from './primary-scan';
 import type { Answer, ResilientOperation } from './resilient-operation';
 
