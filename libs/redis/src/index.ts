@@ -51,9 +51,7 @@ export { REDIS_DEFAULTS, REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_
 export { RedisKeyspace, type KeyNamespace } from './keyspace/redis-keyspace';
 export { RedisModule } from './redis.module';
 export { FixedHistogram, counterReadAtScrape, type HistogramSeries } from './metrics/scraped-metrics';
-export { RedisStateMetrics } from './health/redis-state.metrics';
 export { RedisClusterInspector } from './health/redis-cluster.inspector';
-export { RedisConfigAdvisor } from './health/redis-config.advisor';
 export type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './health/redis-cluster.view';
 export { SwitchoverRefusedError, type SwitchoverRefusalReason } from './errors/switchover-refused.error';
 export { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './switchover/planned-switchover';

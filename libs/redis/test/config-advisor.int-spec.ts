@@ -1,4 +1,4 @@
-import { RedisConfigAdvisor } from '@sentinel-kit/redis';
+import { RedisConfigAdvisor } from '../src/health/redis-config.advisor';
 import {
   CapturedLogger,
   RedisServerProcess,
