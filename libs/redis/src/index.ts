@@ -32,7 +32,7 @@ export { envBoolean, envInteger, presentEnv } from './options/env-parsers';
 export { parseRedisEnv, resolveRedisEnv } from './options/redis-env';
 export { redisEnvConfig } from './options/redis-env.config';
 export { REDIS_ENV_VARIABLES } from './options/redis-env.schema';
-export { formatAddress, parseSentinelEntry, type SentinelEntryResult } from './options/sentinel-address.parser';
+export { parseSentinelEntry } from './options/sentinel-address.parser';
 export type {
   RedisCircuitOptions,
   RedisFallbackOptions,

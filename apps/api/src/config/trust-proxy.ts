@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 
 const EXPRESS_SUBNET_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 /** Most proxy hops accepted: more than the proxies really in front lets clients choose their IP. */
-export const MAX_TRUSTED_HOPS = 5;
+const MAX_TRUSTED_HOPS = 5;
 
 /**
  * Express' `trust proxy` from `TRUST_PROXY`: `false` (default: the client is the socket peer), a

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { SecretRedactor } from '../errors/secret-redactor';
-import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import type { ResolvedRedisOptions, ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 import { createPrimaryClient, createRedisClients } from './redis-client.factory';
 import { createSentinelConnections, type SentinelConnection } from './sentinel-client.factory';
@@ -28,6 +28,8 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
    * (`sentinel.writeHoldMs`); 0 in standalone mode, where no failover comes.
    */
   readonly failoverHoldMs: number;
+  /** The options of the Sentinel group these connections follow; null in standalone mode. */
+  readonly sentinelGroup: ResolvedSentinelOptions | null;
   private readonly extraPrimaries = new Map<string, Redis>();
   private connecting?: Promise<void>;
   private readonly closing = new AbortController();
@@ -42,6 +44,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     this.read = clients.read;
     this.sentinels = options.mode === 'sentinel' ? createSentinelConnections(options, this.logger, this.redactor) : [];
     this.failoverHoldMs = options.mode === 'sentinel' ? options.sentinel.writeHoldMs : 0;
+    this.sentinelGroup = options.mode === 'sentinel' ? options : null;
     // Every call held through a failover waits on these (see waitForReady): as many listeners as
     // calls in flight, which is no leak.
     setMaxListeners(0, this.closing.signal);

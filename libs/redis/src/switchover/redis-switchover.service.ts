@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { RedisConnections } from '../client/redis-connections';
 import { RedisScript } from '../client/redis-script';
 import { SwitchoverRefusedError } from '../errors/switchover-refused.error';
 import { RedisExecutor } from '../executor/redis-executor';
 import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
-import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { formatAddress } from '../options/sentinel-address.parser';
-import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import { REDIS_DEFAULTS } from '../redis.constants';
 import { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './planned-switchover';
 
 /** What one switchover asks for. */
@@ -58,7 +58,7 @@ export class RedisSwitchoverService {
   private readonly cooldownKey: string;
 
   constructor(
-    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
+    private readonly connections: RedisConnections,
     private readonly executor: RedisExecutor,
     keyspace: RedisKeyspace,
   ) {
@@ -72,15 +72,14 @@ export class RedisSwitchoverService {
    * @throws the executor's typed errors when Redis cannot take the lock.
    */
   async switchover(request: SwitchoverRequest = {}): Promise<SwitchoverResult> {
-    if (this.options.mode !== 'sentinel') {
-      throw new SwitchoverRefusedError('not-sentinel', 'a switchover needs Sentinel mode');
-    }
+    const group = this.connections.sentinelGroup;
+    if (!group) throw new SwitchoverRefusedError('not-sentinel', 'a switchover needs Sentinel mode');
     const owner = randomBytes(16).toString('base64url');
     await this.lock(owner, request.timings);
     let completed = false;
     try {
       this.logger.warn('planned switchover: starting');
-      const result = await plannedSwitchover(this.options, request.timings, request.expectedPrimary);
+      const result = await plannedSwitchover(group, request.timings, request.expectedPrimary);
       completed = true;
       this.logger.warn(
         `planned switchover: primary ${formatAddress(result.from)} -> ${formatAddress(result.to)}, ` +
