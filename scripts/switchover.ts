@@ -1,15 +1,23 @@
 /**
  * `npm run switchover`: a planned primary change of the Sentinel group named by the `REDIS_*`
- * variables (the same as the app's), without losing acknowledged writes. Prints the result as
- * JSON; exits 1 with the reason when refused (no quorum, no replica in sync, not Sentinel mode).
+ * variables (the same as the app's), without losing acknowledged writes. It runs through
+ * `RedisSwitchoverService`, so it takes the same lock as every app instance and respects a running
+ * cooldown. Prints the result as JSON; exits 1 with the reason when refused (another switchover
+ * runs, no quorum, no replica in sync, not Sentinel mode…).
  */
-import { RedisConfigError, plannedSwitchover, resolveRedisEnv } from '@sentinel-kit/redis';
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { RedisConfigError, RedisModule, RedisSwitchoverService, resolveRedisEnv } from '@sentinel-kit/redis';
 
 async function main(): Promise<void> {
   const options = resolveRedisEnv(process.env);
-  if (options.mode !== 'sentinel') throw new Error('a switchover needs Sentinel mode (REDIS_SENTINEL_ENABLED=true)');
-  const result = await plannedSwitchover(options);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  const app = await NestFactory.createApplicationContext(RedisModule.forRoot(options), { logger: ['error'] });
+  try {
+    const result = await app.get(RedisSwitchoverService).switchover();
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await app.close();
+  }
 }
 
 main().catch((error: unknown) => {

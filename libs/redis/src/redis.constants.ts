@@ -51,6 +51,8 @@ export const REDIS_DEFAULTS = Object.freeze({
   maxRetryPauseMs: 500,
   /** Upper bound on opening one connection (including the sentinel lookup). */
   connectTimeoutMs: 2000,
+  /** The least command timeout of a connection pinned to one node for a short task (the planned switchover). */
+  nodeClientMinCommandTimeoutMs: 1000,
   /** How long a closing socket may linger before it is destroyed (ioredis `disconnectTimeout`). */
   disconnectTimeoutMs: 200,
   /** Consecutive Redis failures that open the circuit. */

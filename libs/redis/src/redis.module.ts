@@ -3,9 +3,11 @@ import { RedisCacheService } from './cache/redis-cache.service';
 import { RedisMetrics } from './metrics/redis-metrics';
 import { RedisConnections } from './client/redis-connections';
 import { ReplicaReadGate } from './client/replica-read.gate';
+import { createRedisTopology } from './client/topology/create-redis-topology';
+import { RedisTopology } from './client/topology/redis-topology';
 import { FailoverTracker } from './failover/failover.tracker';
 import { RedisEventLog } from './failover/redis-event.log';
-import { SentinelMonitor } from './failover/sentinel-monitor.service';
+import { FailoverMonitor } from './failover/failover.monitor';
 import { FallbackStores } from './fallback/fallback-stores';
 import { RedisKeyspace } from './keyspace/redis-keyspace';
 import { RedisClusterInspector } from './health/redis-cluster.inspector';
@@ -41,13 +43,13 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisKeyspace,
     { provide: REDIS_WRITE_CLIENT, inject: [RedisConnections], useFactory: (c: RedisConnections) => c.write },
     { provide: REDIS_READ_CLIENT, inject: [RedisConnections], useFactory: (c: RedisConnections) => c.read },
+    { provide: RedisTopology, inject: [REDIS_RESOLVED_OPTIONS, RedisConnections], useFactory: createRedisTopology },
     {
       provide: FailoverTracker,
-      inject: [REDIS_RESOLVED_OPTIONS],
-      useFactory: (options: ResolvedRedisOptions) =>
-        new FailoverTracker(options.mode === 'sentinel' ? options.sentinel.masterName : ''),
+      inject: [RedisTopology],
+      useFactory: (topology: RedisTopology) => new FailoverTracker(topology.groupName),
     },
-    SentinelMonitor,
+    FailoverMonitor,
     ReplicaReadGate,
     {
       provide: FallbackStores,

@@ -1,24 +1,17 @@
 import type { LoggerService } from '@nestjs/common';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { SecretRedactor } from '../errors/secret-redactor';
-import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import type { RedisNodeAddress } from '../options/redis-module-options.interface';
+import type { ResolvedRedisOptions, ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS } from '../redis.constants';
 import { attachConnectionStateLogging } from './connection-state.logger';
+import { reconnectDelay, stalledSocketTimeout } from './reconnect-policy';
+import { createSentinelConnections, type SentinelConnection } from './sentinel-client.factory';
 
 /** The write client and the read client; the same instance in standalone mode. */
 export interface RedisClientPair {
   write: Redis;
   read: Redis;
-}
-
-/** Reconnect quickly at first, then every second at most, and never give up. */
-export function reconnectDelay(attempt: number): number {
-  return Math.min(50 * 2 ** Math.max(0, attempt - 1), 1000);
-}
-
-/** How long a connection may wait for any byte while commands are pending before it is torn down. */
-export function stalledSocketTimeout(options: ResolvedRedisOptions): number {
-  return options.commandTimeoutMs * REDIS_DEFAULTS.stalledSocketTimeouts;
 }
 
 /**
@@ -31,7 +24,7 @@ export function stalledSocketTimeout(options: ResolvedRedisOptions): number {
  * - unanswered commands are not resent after a reconnect (they are reported as unknown outcome);
  * - a `READONLY` reply (we are talking to a demoted primary) triggers a reconnect;
  * - reconnection never stops, and neither does the search through the sentinels;
- * - a `+switch-master` moves the write client at once (done by `SentinelMonitor`).
+ * - a `+switch-master` moves the write client at once (done by the Sentinel topology's watch).
  *
  * No ioredis `keyPrefix`: finding the keys of every command to prefix them costs about a sixth of
  * a client's throughput, so the services build their keys through `RedisKeyspace` instead.
@@ -71,7 +64,7 @@ export function buildClientOptions(
     enableTLSForSentinelMode: options.tls,
     sentinelCommandTimeout: options.commandTimeoutMs,
     sentinelRetryStrategy: reconnectDelay,
-    // Failover detection is done by SentinelMonitor on every sentinel, not by ioredis' detector:
+    // Failover detection is done by SentinelWatch on every sentinel, not by ioredis' detector:
     // the detector's sentinel connections have no error listener, so a single dead sentinel makes
     // ioredis print "Unhandled error event" on every retry, and nothing outside ioredis can see them.
     failoverDetector: false,
@@ -110,3 +103,56 @@ export function createPrimaryClient(
   attachConnectionStateLogging(client, `${purpose} client`, logger, redactor);
   return client;
 }
+
+/**
+ * A connection to one node at a fixed address that never reconnects, for a short task that must
+ * stay on that node whatever the sentinels say (the planned switchover's old primary). The caller
+ * disconnects it.
+ */
+export function createNodeClient(
+  options: ResolvedRedisOptions,
+  address: RedisNodeAddress,
+  purpose: string,
+): Redis {
+  return new Redis({
+    host: address.host,
+    port: address.port,
+    username: options.username,
+    password: options.password,
+    tls: options.tls ? {} : undefined,
+    commandTimeout: Math.max(options.commandTimeoutMs, REDIS_DEFAULTS.nodeClientMinCommandTimeoutMs),
+    connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectionName: `sentinel-kit:${purpose}`,
+  }).on('error', () => undefined);
+}
+
+/** Creates the module's ioredis connections; replaced in unit specs by fakes (see `REDIS_CLIENT_FACTORY`). */
+export interface RedisClientFactory {
+  clients(options: ResolvedRedisOptions, logger: LoggerService, redactor: SecretRedactor): RedisClientPair;
+  primaryClient(
+    options: ResolvedRedisOptions,
+    purpose: string,
+    logger: LoggerService,
+    redactor: SecretRedactor,
+    overrides: Partial<RedisOptions>,
+  ): Redis;
+  sentinelConnections(
+    options: ResolvedSentinelOptions,
+    logger: LoggerService,
+    redactor: SecretRedactor,
+  ): SentinelConnection[];
+  nodeClient(options: ResolvedRedisOptions, address: RedisNodeAddress, purpose: string): Redis;
+}
+
+/** The factory `RedisConnections` uses unless `REDIS_CLIENT_FACTORY` is provided: real ioredis clients. */
+export const IOREDIS_CLIENT_FACTORY: RedisClientFactory = {
+  clients: createRedisClients,
+  primaryClient: createPrimaryClient,
+  sentinelConnections: createSentinelConnections,
+  nodeClient: createNodeClient,
+};
+
+/** Injection token for a {@link RedisClientFactory} replacing {@link IOREDIS_CLIENT_FACTORY}. */
+export const REDIS_CLIENT_FACTORY = Symbol('REDIS_CLIENT_FACTORY');

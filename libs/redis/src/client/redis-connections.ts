@@ -1,12 +1,13 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import type Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { SecretRedactor } from '../errors/secret-redactor';
-import type { ResolvedRedisOptions, ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
+import type { RedisNodeAddress } from '../options/redis-module-options.interface';
+import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
-import { createPrimaryClient, createRedisClients } from './redis-client.factory';
-import { createSentinelConnections, type SentinelConnection } from './sentinel-client.factory';
+import { IOREDIS_CLIENT_FACTORY, REDIS_CLIENT_FACTORY, type RedisClientFactory } from './redis-client.factory';
+import type { SentinelConnection } from './sentinel-client.factory';
 import { logEvent } from '../common/log-event';
 
 /**
@@ -21,30 +22,25 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   readonly redactor: SecretRedactor;
   readonly write: Redis;
   readonly read: Redis;
-  /** Empty in standalone mode. */
+  /** Empty in standalone mode. Read only inside `client/`: the topology is the seam to them. */
   readonly sentinels: readonly SentinelConnection[];
-  /**
-   * How long a call that cannot reach the primary may wait for a failover to bring one back
-   * (`sentinel.writeHoldMs`); 0 in standalone mode, where no failover comes.
-   */
-  readonly failoverHoldMs: number;
-  /** The options of the Sentinel group these connections follow; null in standalone mode. */
-  readonly sentinelGroup: ResolvedSentinelOptions | null;
   private readonly extraPrimaries = new Map<string, Redis>();
+  private readonly nodeClients = new Set<Redis>();
   private connecting?: Promise<void>;
   private readonly closing = new AbortController();
 
-  constructor(@Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions) {
+  constructor(
+    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
+    @Optional() @Inject(REDIS_CLIENT_FACTORY) private readonly factory: RedisClientFactory = IOREDIS_CLIENT_FACTORY,
+  ) {
     this.redactor = new SecretRedactor([
       options.password,
       options.mode === 'sentinel' ? options.sentinel.password : undefined,
     ]);
-    const clients = createRedisClients(options, this.logger, this.redactor);
+    const clients = factory.clients(options, this.logger, this.redactor);
     this.write = clients.write;
     this.read = clients.read;
-    this.sentinels = options.mode === 'sentinel' ? createSentinelConnections(options, this.logger, this.redactor) : [];
-    this.failoverHoldMs = options.mode === 'sentinel' ? options.sentinel.writeHoldMs : 0;
-    this.sentinelGroup = options.mode === 'sentinel' ? options : null;
+    this.sentinels = options.mode === 'sentinel' ? factory.sentinelConnections(options, this.logger, this.redactor) : [];
     // Every call held through a failover waits on these (see waitForReady): as many listeners as
     // calls in flight, which is no leak.
     setMaxListeners(0, this.closing.signal);
@@ -74,11 +70,23 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   primaryClient(purpose: string, overrides: Partial<RedisOptions> = {}): Redis {
     let client = this.extraPrimaries.get(purpose);
     if (!client) {
-      client = createPrimaryClient(this.options, purpose, this.logger, this.redactor, overrides);
+      client = this.factory.primaryClient(this.options, purpose, this.logger, this.redactor, overrides);
       client.setMaxListeners(0);
       this.extraPrimaries.set(purpose, client);
       if (this.connecting) client.connect().catch(() => undefined);
     }
+    return client;
+  }
+
+  /**
+   * A connection to the node at `address` that stays there (it never reconnects, nor follows a
+   * failover), for a short task on that node. Disconnect it when done; one still open at shutdown
+   * is closed with the others.
+   */
+  nodeClient(address: RedisNodeAddress, purpose: string): Redis {
+    const client = this.factory.nodeClient(this.options, address, purpose);
+    this.nodeClients.add(client);
+    client.once('end', () => this.nodeClients.delete(client));
     return client;
   }
 
@@ -104,6 +112,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   /** Closes every connection, each within `shutdownTimeoutMs`. */
   async close(): Promise<void> {
     this.closing.abort();
+    for (const client of this.nodeClients) client.disconnect();
     await Promise.all(this.allClients().map((client) => closeWithin(client, REDIS_DEFAULTS.shutdownTimeoutMs)));
   }
 

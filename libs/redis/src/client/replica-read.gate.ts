@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { askNode } from '../common/ask-node';
+import { askNode } from './ask-node';
 import { logEvent } from '../common/log-event';
 import { parseInfo } from '../common/redis-replies';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';

@@ -6,7 +6,7 @@ import type { ResolvedSentinelOptions } from '../options/resolved-redis-options.
 import { formatAddress } from '../options/sentinel-address.parser';
 import { REDIS_DEFAULTS } from '../redis.constants';
 import { attachConnectionStateLogging } from './connection-state.logger';
-import { reconnectDelay, stalledSocketTimeout } from './redis-client.factory';
+import { reconnectDelay, stalledSocketTimeout } from './reconnect-policy';
 
 /** Our own two connections to one sentinel. */
 export interface SentinelConnection {
@@ -52,7 +52,7 @@ export function createSentinelConnections(
     });
     attachConnectionStateLogging(commands, `sentinel ${label}`, logger, redactor);
     // The subscriber queues SUBSCRIBE until it is connected; a silent listener keeps errors handled.
-    // SentinelMonitor resubscribes after each reconnect itself: ioredis' own resubscription leaves
+    // SentinelWatch resubscribes after each reconnect itself: ioredis' own resubscription leaves
     // a refused SUBSCRIBE (NOPERM) as an unhandled promise rejection.
     const events = new Redis({
       ...base,

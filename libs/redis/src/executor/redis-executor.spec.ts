@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type Redis from 'ioredis';
 import type { RedisConnections } from '../client/redis-connections';
 import type { ReplicaReadGate } from '../client/replica-read.gate';
+import type { RedisTopology } from '../client/topology/redis-topology';
 import { RedisCommandRejectedError } from '../errors/redis-command-rejected.error';
 import { RedisOutcomeUnknownError } from '../errors/redis-outcome-unknown.error';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error';
@@ -30,15 +31,14 @@ function executorOver(primary = new FakePrimary()) {
   const options = resolveRedisOptions({ circuit: { failureThreshold: 3, probeIntervalMs: 60_000 } });
   const connections = {
     write: primary,
-    failoverHoldMs: 0,
-    sentinels: [],
     closed: new AbortController().signal,
     redactor: new SecretRedactor([]),
   } as unknown as RedisConnections;
   const stores = new FallbackStores(100, 1024 * 1024);
   const metrics = new RedisMetrics();
   const readGate = { replica: () => null } as unknown as ReplicaReadGate;
-  const executor = new RedisExecutor(options, connections, stores, metrics, readGate, new RedisKeyspace(options));
+  const topology = { failoverHoldMs: 0, failoverPossible: () => false } as unknown as RedisTopology;
+  const executor = new RedisExecutor(options, connections, stores, metrics, readGate, new RedisKeyspace(options), topology);
   return { executor, stores, metrics, primary };
 }
 

@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { RedisMetrics } from '../metrics/redis-metrics';
 import { logEvent } from '../common/log-event';
 import { RedisConnections, waitForReady } from '../client/redis-connections';
+import { RedisTopology } from '../client/topology/redis-topology';
 import { ReplicaReadGate } from '../client/replica-read.gate';
 import { RedisCommandRejectedError } from '../errors/redis-command-rejected.error';
 import type { RedisModuleError } from '../errors/redis-module.error';
@@ -65,9 +66,10 @@ export class RedisExecutor implements OnApplicationShutdown {
     readonly metrics: RedisMetrics,
     private readonly readGate: ReplicaReadGate,
     keyspace: RedisKeyspace,
+    private readonly topology: RedisTopology,
   ) {
     this.breaker = new CircuitBreaker(options.circuit.failureThreshold, (state) => this.onCircuitChange(state));
-    this.holdMs = connections.failoverHoldMs;
+    this.holdMs = topology.failoverHoldMs;
     this.probeKey = keyspace.key(REDIS_DEFAULTS.writeProbeKey);
     // A primary connection that comes back (a reconnect, or a move to a new primary) is probed at once.
     connections.write.on('ready', () => {
@@ -216,7 +218,7 @@ export class RedisExecutor implements OnApplicationShutdown {
 
   /**
    * A call that could not reach the primary: wait until the primary connection is ready again
-   * (SentinelMonitor moves it as soon as the sentinels name a new primary), or for the circuit to
+   * (the topology's watch moves it as soon as a new primary is named), or for the circuit to
    * close, and send it again, as long as each failure leaves it safe to, until `deadline`. Then
    * fail or fall back as usual.
    */
@@ -266,11 +268,11 @@ export class RedisExecutor implements OnApplicationShutdown {
   }
 
   /**
-   * Whether holding a call can help: Sentinel mode with a hold, and a sentinel that answers, so that
-   * a new primary can be named.
+   * Whether holding a call can help: a hold is configured, and a failover could name a new primary
+   * now (a sentinel answers).
    */
   private canHold(): boolean {
-    return this.holdMs > 0 && this.connections.sentinels.some((sentinel) => sentinel.commands.status === 'ready');
+    return this.holdMs > 0 && this.topology.failoverPossible();
   }
 
   /** Resolves true when the circuit closes within `timeoutMs`, false otherwise or at shutdown. */

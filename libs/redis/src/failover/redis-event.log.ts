@@ -1,11 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { RedisConnections } from '../client/redis-connections';
+import { RedisTopology } from '../client/topology/redis-topology';
 import { logEvent } from '../common/log-event';
-import { withTimeout } from '../common/with-timeout';
-import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 import { formatAddress } from '../options/sentinel-address.parser';
-import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
+import { REDIS_DEFAULTS } from '../redis.constants';
 import type { SentinelEvent } from './failover.interfaces';
 import { FailoverTracker } from './failover.tracker';
 
@@ -27,14 +25,13 @@ export class RedisEventLog implements OnModuleInit, OnApplicationShutdown {
   private quorumOk?: boolean;
 
   constructor(
-    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
     private readonly tracker: FailoverTracker,
-    private readonly connections: RedisConnections,
+    private readonly topology: RedisTopology,
   ) {}
 
+  /** Standalone mode has no events, failovers or quorum, so nothing is ever logged there. */
   onModuleInit(): void {
-    if (this.options.mode !== 'sentinel') return;
-    const master = this.options.sentinel.masterName;
+    const master = this.topology.groupName;
     this.subscriptions.push(
       this.tracker.events$.subscribe((event) => this.logSentinelEvent(event)),
       this.tracker.failovers$.subscribe((failover) =>
@@ -72,27 +69,15 @@ export class RedisEventLog implements OnModuleInit, OnApplicationShutdown {
     else this.logger.log(line);
   }
 
-  /** Asks every sentinel; logs only when the answer changes. */
+  /** Asks the sentinels; logs only when the answer changes. */
   private async checkQuorum(): Promise<void> {
-    if (this.options.mode !== 'sentinel') return;
-    const master = this.options.sentinel.masterName;
-    const timeoutMs = Math.min(this.options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
-    const answers = await Promise.all(
-      this.connections.sentinels
-        .filter((s) => s.commands.status === 'ready')
-        .map((s) =>
-          withTimeout(s.commands.call('SENTINEL', 'CKQUORUM', master), timeoutMs).then(
-            () => ({ ok: true, reason: '' }),
-            (error: Error) => ({ ok: false, reason: error.message }),
-          ),
-        ),
-    );
-    const ok = answers.some((answer) => answer.ok);
-    if (ok === this.quorumOk) return;
+    const quorum = await this.topology.quorum();
+    if (!quorum || quorum.ok === this.quorumOk) return;
+    const master = this.topology.groupName;
     const first = this.quorumOk === undefined;
-    this.quorumOk = ok;
-    if (!ok) {
-      const reason = answers.find((a) => /^NOQUORUM|^ERR/.test(a.reason))?.reason ?? 'no sentinel answered';
+    this.quorumOk = quorum.ok;
+    if (!quorum.ok) {
+      const reason = quorum.message;
       this.logger.warn(
         logEvent(
           'sentinel.quorum-lost',

@@ -1,16 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { RedisMetrics } from '../metrics/redis-metrics';
-import { RedisConnections } from '../client/redis-connections';
 import { ReplicaReadGate } from '../client/replica-read.gate';
-import type { SentinelConnection } from '../client/sentinel-client.factory';
-import { connectedReplicas, pairsToRecord, parseInfo } from '../common/redis-replies';
+import { RedisTopology } from '../client/topology/redis-topology';
+import type { SentinelView } from '../client/topology/topology-views';
 import { FailoverTracker } from '../failover/failover.tracker';
 import { FallbackStores } from '../fallback/fallback-stores';
 import { RedisExecutor } from '../executor/redis-executor';
-import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
-import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
-import { askNode } from '../common/ask-node';
-import type { PrimaryView, RedisClusterView, ReplicaView, SentinelView } from './redis-cluster.view';
+import { REDIS_DEFAULTS } from '../redis.constants';
+import type { RedisClusterView } from './redis-cluster.view';
 import { RedisConfigAdvisor } from './redis-config.advisor';
 
 /**
@@ -26,20 +23,16 @@ export class RedisClusterInspector {
   private cached?: { at: number; view: Promise<RedisClusterView> };
   private completed?: { at: number; view: Promise<RedisClusterView> };
   private lastRate = { at: Date.now(), calls: 0, opsPerSecond: 0 };
-  private readonly timeoutMs: number;
 
   constructor(
-    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
-    private readonly connections: RedisConnections,
+    private readonly topology: RedisTopology,
     private readonly tracker: FailoverTracker,
     private readonly executor: RedisExecutor,
     private readonly memory: FallbackStores,
     private readonly metrics: RedisMetrics,
     private readonly advisor: RedisConfigAdvisor,
     private readonly readGate: ReplicaReadGate,
-  ) {
-    this.timeoutMs = Math.min(options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
-  }
+  ) {}
 
   /**
    * The view, at most `maxAgeMs` old (0: a fresh one); concurrent callers share one collection.
@@ -70,23 +63,23 @@ export class RedisClusterInspector {
   }
 
   private async collect(): Promise<RedisClusterView> {
-    const sentinelMode = this.options.mode === 'sentinel';
-    const [info, sentinels, sentinelReplicas, quorum, warnings] = await Promise.all([
-      askNode(this.connections.write, this.timeoutMs, 'INFO', 'replication'),
-      Promise.all(this.connections.sentinels.map((sentinel) => this.pingSentinel(sentinel))),
-      sentinelMode ? this.askSentinels('REPLICAS') : Promise.resolve(null),
-      sentinelMode ? this.checkQuorum() : Promise.resolve(null),
+    const [replication, sentinels, quorum, warnings] = await Promise.all([
+      this.topology.replication(),
+      this.topology.askSentinels('PING'),
+      this.topology.quorum(),
       this.advisor.advise(),
     ]);
-    const replication = typeof info === 'string' ? parseInfo(info) : null;
     const snapshot = this.tracker.snapshot();
     return {
-      mode: this.options.mode,
+      mode: this.topology.mode,
       collectedAt: new Date().toISOString(),
-      primary: replication ? this.primaryView(replication) : null,
-      replicas: mergeReplicas(replication, sentinelReplicas),
+      primary: replication.primary,
+      replicas: replication.replicas,
       reads: this.readGate.status(),
-      sentinels,
+      sentinels: sentinels.map(({ address, answer, latencyMs }): SentinelView => {
+        const reachable = answer === 'PONG';
+        return { host: address.host, port: address.port, reachable, latencyMs: reachable ? latencyMs : null };
+      }),
       quorum,
       failover: {
         count: snapshot.failoverCount,
@@ -108,58 +101,6 @@ export class RedisClusterInspector {
     };
   }
 
-  private primaryView(replication: Record<string, string>): PrimaryView {
-    const address =
-      this.options.mode === 'standalone'
-        ? this.options.node
-        : (this.tracker.snapshot().currentMaster ?? { host: '', port: 0 });
-    return {
-      host: address.host,
-      port: address.port,
-      role: replication.role ?? 'unknown',
-      connectedReplicas: Number(replication.connected_slaves ?? 0),
-      replicationOffset: Number(replication.master_repl_offset ?? 0),
-    };
-  }
-
-  private async pingSentinel({ address, commands }: SentinelConnection): Promise<SentinelView> {
-    const started = performance.now();
-    const answer = await askNode(commands, this.timeoutMs, 'PING');
-    const reachable = answer === 'PONG';
-    return {
-      host: address.host,
-      port: address.port,
-      reachable,
-      latencyMs: reachable ? Math.round((performance.now() - started) * 1000) / 1000 : null,
-    };
-  }
-
-  /** `SENTINEL <subcommand> <master>` from the first sentinel that answers. */
-  private async askSentinels(subcommand: string): Promise<unknown> {
-    const answers = await Promise.all(
-      this.connections.sentinels.map((s) =>
-        askNode(s.commands, this.timeoutMs, 'SENTINEL', subcommand, this.masterName()),
-      ),
-    );
-    return answers.find((answer) => answer !== null && !(answer instanceof Error)) ?? null;
-  }
-
-  private async checkQuorum(): Promise<{ ok: boolean; message: string }> {
-    const answers = await Promise.all(
-      this.connections.sentinels.map((s) =>
-        askNode(s.commands, this.timeoutMs, 'SENTINEL', 'CKQUORUM', this.masterName()),
-      ),
-    );
-    const ok = answers.find((answer) => typeof answer === 'string');
-    if (ok) return { ok: true, message: String(ok) };
-    const refusal = answers.find((answer): answer is Error => answer instanceof Error);
-    return { ok: false, message: refusal?.message ?? 'no sentinel answered' };
-  }
-
-  private masterName(): string {
-    return this.options.mode === 'sentinel' ? this.options.sentinel.masterName : '';
-  }
-
   /** Redis calls per second since the previous collection. */
   private opsPerSecond(): number {
     const now = Date.now();
@@ -170,44 +111,4 @@ export class RedisClusterInspector {
     }
     return this.lastRate.opsPerSecond;
   }
-}
-
-/** Replicas as sentinels list them (Sentinel mode) or as the primary lists them, with the primary's lag figures. */
-function mergeReplicas(replication: Record<string, string> | null, fromSentinel: unknown): ReplicaView[] {
-  const primaryOffset = Number(replication?.master_repl_offset ?? 0);
-  const connected = new Map(
-    connectedReplicas(replication ?? {}).map((r) => [
-      `${r.host}:${r.port}`,
-      { lag: r.lagSeconds, offset: r.offset, online: r.online },
-    ]),
-  );
-  const listed = Array.isArray(fromSentinel)
-    ? (fromSentinel as string[][]).map((flat) => {
-        const fields = pairsToRecord(flat);
-        const flags = (fields.flags ?? '').split(',');
-        return {
-          host: fields.ip,
-          port: Number(fields.port),
-          up:
-            fields['master-link-status'] === 'ok' &&
-            !flags.some((f) => ['s_down', 'o_down', 'disconnected'].includes(f)),
-          priority: fields['slave-priority'] === undefined ? null : Number(fields['slave-priority']),
-        };
-      })
-    : [...connected.keys()].map((key) => {
-        const [host, port] = key.split(':');
-        return { host, port: Number(port), up: true, priority: null };
-      });
-  return listed.map(({ host, port, up, priority }) => {
-    const seen = connected.get(`${host}:${port}`);
-    return {
-      host,
-      port,
-      role: 'replica',
-      linkStatus: up && seen?.online !== false ? 'up' : 'down',
-      lagSeconds: seen ? seen.lag : null,
-      offsetLagBytes: seen ? Math.max(0, primaryOffset - seen.offset) : null,
-      priority,
-    };
-  });
 }

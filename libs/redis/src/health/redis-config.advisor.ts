@@ -1,11 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { RedisConnections } from '../client/redis-connections';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { RedisTopology } from '../client/topology/redis-topology';
 import { logEvent } from '../common/log-event';
 import { pairsToRecord } from '../common/redis-replies';
-import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
-import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
-import { askNode } from '../common/ask-node';
 
 /** Below this, a loaded machine sees spurious failovers (see docs/failover.md). */
 const MIN_DOWN_AFTER_MS = 2000;
@@ -21,14 +17,8 @@ const MIN_DOWN_AFTER_MS = 2000;
 @Injectable()
 export class RedisConfigAdvisor implements OnApplicationBootstrap {
   private readonly logger = new Logger('RedisModule');
-  private readonly timeoutMs: number;
 
-  constructor(
-    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
-    private readonly connections: RedisConnections,
-  ) {
-    this.timeoutMs = Math.min(options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
-  }
+  constructor(private readonly topology: RedisTopology) {}
 
   /** Logs every warning once, without holding up startup. */
   onApplicationBootstrap(): void {
@@ -39,19 +29,18 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
 
   /** Every warning that applies now; each question bounded by 750 ms, asked in parallel. */
   async advise(): Promise<string[]> {
-    const sentinelMode = this.options.mode === 'sentinel';
     const [persistence, minReplicas, sentinels] = await Promise.all([
       this.checkPersistence(),
-      sentinelMode ? this.checkMinReplicasToWrite() : Promise.resolve([]),
-      sentinelMode ? this.checkSentinels() : Promise.resolve([]),
+      this.checkMinReplicasToWrite(),
+      this.checkSentinels(),
     ]);
     return [...persistence, ...minReplicas, ...sentinels];
   }
 
   private async checkPersistence(): Promise<string[]> {
     const [appendonly, save] = await Promise.all([
-      this.configGet(this.connections.write, 'appendonly'),
-      this.configGet(this.connections.write, 'save'),
+      this.configGet('appendonly'),
+      this.configGet('save'),
     ]);
     if (appendonly !== 'no' || save !== '') return [];
     return [
@@ -59,28 +48,28 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
     ];
   }
 
+  /** Only where a failover can replace the primary: elsewhere, no failover discards writes. */
   private async checkMinReplicasToWrite(): Promise<string[]> {
-    const value = await this.configGet(this.connections.write, 'min-replicas-to-write');
+    if (!this.topology.failsOver) return [];
+    const value = await this.configGet('min-replicas-to-write');
     if (value !== '0') return [];
     return [
       'min-replicas-to-write is 0 on the primary: cut off from its replicas, it keeps acknowledging writes that a failover then discards',
     ];
   }
 
+  /** None without sentinels. */
   private async checkSentinels(): Promise<string[]> {
-    if (this.options.mode !== 'sentinel') return [];
-    const { masterName } = this.options.sentinel;
-    const answers = await Promise.all(
-      this.connections.sentinels.map(async ({ label, commands }) => ({
-        label,
-        master: await askNode(commands, this.timeoutMs, 'SENTINEL', 'MASTER', masterName),
-        info: await askNode(commands, this.timeoutMs, 'INFO'),
-        myId: await askNode(commands, this.timeoutMs, 'SENTINEL', 'MYID'),
-      })),
-    );
+    const [masters, infos, myIds] = await Promise.all([
+      this.topology.askSentinels('SENTINEL', 'MASTER', this.topology.groupName),
+      this.topology.askSentinels('INFO'),
+      this.topology.askSentinels('SENTINEL', 'MYID'),
+    ]);
     const warnings: string[] = [];
     const ids = new Map<string, string[]>();
-    for (const { label, master, info, myId } of answers) {
+    for (const [index, { label, answer: master }] of masters.entries()) {
+      const info = infos[index].answer;
+      const myId = myIds[index].answer;
       if (Array.isArray(master)) {
         const fields = pairsToRecord(master as string[]);
         const downAfter = Number(fields['down-after-milliseconds']);
@@ -105,8 +94,8 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
     return warnings;
   }
 
-  private async configGet(client: Redis, parameter: string): Promise<string | undefined> {
-    const reply = await askNode(client, this.timeoutMs, 'CONFIG', 'GET', parameter);
+  private async configGet(parameter: string): Promise<string | undefined> {
+    const reply = await this.topology.askPrimary('CONFIG', 'GET', parameter);
     return Array.isArray(reply) && reply.length >= 2 ? String(reply[1]) : undefined;
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { RedisMetricsSnapshot } from '../metrics/redis-metrics';
 import { RedisConnections } from '../client/redis-connections';
+import { RedisTopology } from '../client/topology/redis-topology';
 import type { FailoverRecord, SentinelEvent } from '../failover/failover.interfaces';
 import { FailoverTracker } from '../failover/failover.tracker';
 import { RedisExecutor } from '../executor/redis-executor';
@@ -55,6 +56,7 @@ export interface RedisStatus {
 export class RedisStatusService {
   constructor(
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
+    private readonly topology: RedisTopology,
     private readonly connections: RedisConnections,
     private readonly executor: RedisExecutor,
     private readonly tracker: FailoverTracker,
@@ -72,18 +74,19 @@ export class RedisStatusService {
 
   getStatus(): RedisStatus {
     const status: RedisStatus = {
-      mode: this.options.mode,
+      mode: this.topology.mode,
       connected: this.connections.write.status === 'ready',
       degraded: this.executor.degraded,
       fallbackEnabled: this.options.fallback.enabled,
       metrics: this.executor.metrics.snapshot(),
     };
-    if (this.options.mode === 'sentinel') {
+    const group = this.topology.describe();
+    if (group) {
       const snapshot = this.tracker.snapshot();
       status.sentinel = {
         enabled: true,
-        masterName: this.options.sentinel.masterName,
-        sentinels: this.options.sentinel.sentinels.map(({ host, port }) => ({ host, port })),
+        masterName: group.masterName,
+        sentinels: group.sentinels,
         currentMaster: snapshot.currentMaster,
         failoverCount: snapshot.failoverCount,
         lastFailover: snapshot.lastFailover?.at.toISOString() ?? null,

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { RedisConnections } from '../client/redis-connections';
 import { RedisScript } from '../client/redis-script';
+import type { SwitchoverResult, SwitchoverTimings } from '../client/topology/planned-switchover';
+import { RedisTopology } from '../client/topology/redis-topology';
 import { SwitchoverRefusedError } from '../errors/switchover-refused.error';
 import { RedisExecutor } from '../executor/redis-executor';
 import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import { formatAddress } from '../options/sentinel-address.parser';
 import { REDIS_DEFAULTS } from '../redis.constants';
-import { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './planned-switchover';
 
 /** What one switchover asks for. */
 export interface SwitchoverRequest {
@@ -46,7 +46,7 @@ return 1
 `);
 
 /**
- * Planned switchover of the Sentinel group this application uses (see {@link plannedSwitchover}):
+ * Planned switchover of the Sentinel group this application uses (see `RedisTopology.switchover`):
  * no acknowledged write lost, writes held for the switch only. One at a time across every
  * instance: a lock in Redis (`SET NX PX` with an owner token, released by its owner only), and an
  * optional cooldown after each completed switchover.
@@ -58,7 +58,7 @@ export class RedisSwitchoverService {
   private readonly cooldownKey: string;
 
   constructor(
-    private readonly connections: RedisConnections,
+    private readonly topology: RedisTopology,
     private readonly executor: RedisExecutor,
     keyspace: RedisKeyspace,
   ) {
@@ -72,14 +72,13 @@ export class RedisSwitchoverService {
    * @throws the executor's typed errors when Redis cannot take the lock.
    */
   async switchover(request: SwitchoverRequest = {}): Promise<SwitchoverResult> {
-    const group = this.connections.sentinelGroup;
-    if (!group) throw new SwitchoverRefusedError('not-sentinel', 'a switchover needs Sentinel mode');
+    if (!this.topology.failsOver) throw new SwitchoverRefusedError('not-sentinel', 'a switchover needs Sentinel mode');
     const owner = randomBytes(16).toString('base64url');
     await this.lock(owner, request.timings);
     let completed = false;
     try {
       this.logger.warn('planned switchover: starting');
-      const result = await plannedSwitchover(group, request.timings, request.expectedPrimary);
+      const result = await this.topology.switchover(request.timings, request.expectedPrimary);
       completed = true;
       this.logger.warn(
         `planned switchover: primary ${formatAddress(result.from)} -> ${formatAddress(result.to)}, ` +

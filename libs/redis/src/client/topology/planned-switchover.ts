@@ -1,11 +1,15 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectedReplicas, parseInfo, type ConnectedReplica } from '../common/redis-replies';
-import { SwitchoverRefusedError } from '../errors/switchover-refused.error';
-import type { RedisNodeAddress } from '../options/redis-module-options.interface';
-import type { ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
-import { formatAddress } from '../options/sentinel-address.parser';
-import { REDIS_DEFAULTS } from '../redis.constants';
+import { connectedReplicas, parseInfo, type ConnectedReplica } from '../../common/redis-replies';
+import { SwitchoverRefusedError } from '../../errors/switchover-refused.error';
+import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
+import { formatAddress } from '../../options/sentinel-address.parser';
+import { REDIS_DEFAULTS } from '../../redis.constants';
+import { askNode } from '../ask-node';
+import { reconnectNow } from '../reconnect-now';
+import { waitForReady } from '../redis-connections';
+import type { SentinelConnection } from '../sentinel-client.factory';
+import { majorityPrimary, quorumFrom } from './sentinel-votes';
 
 /** How long a planned switchover may take, and how long writes are held meanwhile. */
 export interface SwitchoverTimings {
@@ -29,6 +33,17 @@ export interface SwitchoverResult {
 
 const POLL_MS = 20;
 
+/** The Sentinel group a switchover acts on, through the module's own connections. */
+export interface SwitchoverGroup {
+  masterName: string;
+  /** The module's query connections to the sentinels. */
+  sentinels: readonly SentinelConnection[];
+  /** Bound on each question to a sentinel. */
+  probeTimeoutMs: number;
+  /** Opens a connection that stays on the node at `address` (the old primary), closed by the caller. */
+  openNode(address: RedisNodeAddress): Redis;
+}
+
 /**
  * A planned primary change that loses no acknowledged write. `SENTINEL FAILOVER` alone does not
  * stop the old primary from acknowledging writes until Sentinel demotes it (about ten seconds), and
@@ -42,8 +57,10 @@ const POLL_MS = 20;
  *    later; `REPLICAOF` is not held by the pause), then `CLIENT UNPAUSE`: the writes it held are
  *    refused (`READONLY`), never applied.
  *
- * Never uses the `FAILOVER` command, which a Sentinel-managed group must not run. Opens its own
- * short-lived connections.
+ * Never uses the `FAILOVER` command, which a Sentinel-managed group must not run. Asks the
+ * sentinels through the module's query connections, and the old primary through one connection
+ * pinned to it (the write client would follow the failover, and its queued writes would hold up
+ * the checks behind the pause).
  *
  * @param expectedPrimary when given, refuse unless the sentinels name this primary.
  * @throws SwitchoverRefusedError when a check fails (nothing was changed before step 2; after it
@@ -52,16 +69,16 @@ const POLL_MS = 20;
  *   was demoted, since Sentinel may still complete the switch).
  */
 export async function plannedSwitchover(
-  options: ResolvedSentinelOptions,
+  group: SwitchoverGroup,
   timings: Partial<SwitchoverTimings> = {},
   expectedPrimary?: RedisNodeAddress,
 ): Promise<SwitchoverResult> {
   const { pauseMs, catchUpMs, switchMs } = { ...REDIS_DEFAULTS.switchoverTimings, ...timings };
-  const { masterName } = options.sentinel;
-  const sentinels = options.sentinel.sentinels.map((address) => connect(options, address, 'sentinel'));
+  const { masterName } = group;
   let primary: Redis | undefined;
   try {
-    const from = await askMaster(sentinels, masterName);
+    await sentinelsReachable(group);
+    const from = await askMaster(group);
     if (!from)
       throw new SwitchoverRefusedError('no-primary', `no sentinel majority names the primary of "${masterName}"`);
     if (expectedPrimary && formatAddress(expectedPrimary) !== formatAddress(from)) {
@@ -70,8 +87,8 @@ export async function plannedSwitchover(
         `the primary is ${formatAddress(from)}, not the expected ${formatAddress(expectedPrimary)}; refusing`,
       );
     }
-    await requireQuorum(sentinels, masterName);
-    primary = connect(options, from, 'data');
+    await requireQuorum(group);
+    primary = group.openNode(from);
     const before = parseReplication(String(await primary.call('INFO', 'replication')));
     if (!before.replicas.some((r) => r.online && r.lagSeconds <= 1)) {
       throw new SwitchoverRefusedError(
@@ -95,9 +112,9 @@ export async function plannedSwitchover(
           `no replica caught up with the paused primary within ${catchUpMs} ms`,
         );
       });
-      await failoverThroughOneSentinel(sentinels, masterName, () => (releasable = false));
+      await failoverThroughOneSentinel(group, () => (releasable = false));
       const to = await waitUntil(switchMs, async () => {
-        const master = await askMaster(sentinels, masterName);
+        const master = await askMaster(group);
         return master && formatAddress(master) !== formatAddress(from) ? master : undefined;
       }).catch(() => {
         throw new SwitchoverRefusedError(
@@ -118,60 +135,38 @@ export async function plannedSwitchover(
       if (releasable || role === 'slave') await primary.call('CLIENT', 'UNPAUSE').catch(() => undefined);
     }
   } finally {
-    for (const connection of [...sentinels, primary]) connection?.disconnect();
+    primary?.disconnect();
   }
 }
 
-function connect(options: ResolvedSentinelOptions, address: RedisNodeAddress, kind: 'sentinel' | 'data'): Redis {
-  return new Redis({
-    host: address.host,
-    port: address.port,
-    username: kind === 'sentinel' ? options.sentinel.username : options.username,
-    password: kind === 'sentinel' ? options.sentinel.password : options.password,
-    tls: options.tls ? {} : undefined,
-    commandTimeout: Math.max(options.commandTimeoutMs, 1000),
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectionName: 'sentinel-kit:switchover',
-    lazyConnect: false,
-  }).on('error', () => undefined);
+/**
+ * Gives every sentinel connection that is down a prompt chance to come back (a sentinel restarted
+ * a moment ago is otherwise still in its reconnect back-off), at most `connectTimeoutMs`: a vote
+ * counts only the sentinels that answer.
+ */
+async function sentinelsReachable({ sentinels }: SwitchoverGroup): Promise<void> {
+  await Promise.all(
+    sentinels.map(({ commands }) => {
+      reconnectNow(commands);
+      return waitForReady(commands, REDIS_DEFAULTS.connectTimeoutMs);
+    }),
+  );
 }
 
-/** The primary most answering sentinels name. */
-async function askMaster(sentinels: Redis[], masterName: string): Promise<RedisNodeAddress | undefined> {
+/** The primary a majority of the answering sentinels name. */
+async function askMaster({ sentinels, probeTimeoutMs, masterName }: SwitchoverGroup): Promise<RedisNodeAddress | undefined> {
   const answers = await Promise.all(
-    sentinels.map((s) =>
-      s.call('SENTINEL', 'get-master-addr-by-name', masterName).then(
-        (reply) => (Array.isArray(reply) ? `${String(reply[0])} ${String(reply[1])}` : null),
-        () => null,
-      ),
-    ),
+    sentinels.map((s) => askNode(s.commands, probeTimeoutMs, 'SENTINEL', 'get-master-addr-by-name', masterName)),
   );
-  const votes = new Map<string, number>();
-  for (const answer of answers) if (answer) votes.set(answer, (votes.get(answer) ?? 0) + 1);
-  const answered = answers.filter(Boolean).length;
-  for (const [key, count] of votes) {
-    if (count * 2 > answered) {
-      const [host, port] = key.split(' ');
-      return { host, port: Number(port) };
-    }
-  }
-  return undefined;
+  return majorityPrimary(answers);
 }
 
-async function requireQuorum(sentinels: Redis[], masterName: string): Promise<void> {
-  const answers = await Promise.all(
-    sentinels.map((s) =>
-      s.call('SENTINEL', 'CKQUORUM', masterName).then(
-        (reply) => ({ ok: true, message: String(reply) }),
-        (error: Error) => ({ ok: false, message: error.message }),
-      ),
-    ),
+async function requireQuorum({ sentinels, probeTimeoutMs, masterName }: SwitchoverGroup): Promise<void> {
+  const quorum = quorumFrom(
+    await Promise.all(sentinels.map((s) => askNode(s.commands, probeTimeoutMs, 'SENTINEL', 'CKQUORUM', masterName))),
   );
-  if (!answers.some((a) => a.ok)) {
-    const reason = answers.find((a) => /^NOQUORUM|^ERR/.test(a.message))?.message ?? 'no sentinel answered';
-    throw new SwitchoverRefusedError('no-quorum', `Sentinel quorum is not reached (${reason}); refusing`);
+  if (!quorum.ok) {
+    throw new SwitchoverRefusedError('no-quorum', `Sentinel quorum is not reached (${quorum.message}); refusing`);
   }
 }
 
@@ -191,11 +186,11 @@ function parseReplication(text: string): ReplicationState {
  * @param onAsked called once a sentinel took the request, or answered that a failover is already
  *   in progress (`INPROG`): from then on, the primary may be changing under someone else's pause.
  */
-async function failoverThroughOneSentinel(sentinels: Redis[], masterName: string, onAsked: () => void): Promise<void> {
+async function failoverThroughOneSentinel({ sentinels, masterName }: SwitchoverGroup, onAsked: () => void): Promise<void> {
   let lastError: unknown;
   for (const sentinel of sentinels) {
     try {
-      await sentinel.call('SENTINEL', 'FAILOVER', masterName);
+      await sentinel.commands.call('SENTINEL', 'FAILOVER', masterName);
       onAsked();
       return;
     } catch (error) {

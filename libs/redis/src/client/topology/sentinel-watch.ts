@@ -1,83 +1,81 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from '@nestjs/common';
 import { isIP } from 'node:net';
 import type Redis from 'ioredis';
-import type { Subscription } from 'rxjs';
-import { RedisConnections, waitForReady } from '../client/redis-connections';
-import { reconnectNow } from '../client/reconnect-now';
-import type { SentinelConnection } from '../client/sentinel-client.factory';
-import { RedisPermissionError } from '../errors/redis-permission.error';
-import type { RedisNodeAddress } from '../options/redis-module-options.interface';
-import type { ResolvedRedisOptions, ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
-import { formatAddress } from '../options/sentinel-address.parser';
-import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS, SENTINEL_EVENT_CHANNELS } from '../redis.constants';
-import type { SentinelEventChannel } from './failover.interfaces';
-import { FailoverTracker } from './failover.tracker';
-import { withTimeout } from '../common/with-timeout';
+import { withTimeout } from '../../common/with-timeout';
+import { RedisPermissionError } from '../../errors/redis-permission.error';
+import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
+import type { ResolvedSentinelOptions } from '../../options/resolved-redis-options.interface';
+import { formatAddress } from '../../options/sentinel-address.parser';
+import { REDIS_DEFAULTS, SENTINEL_EVENT_CHANNELS } from '../../redis.constants';
+import { askNode } from '../ask-node';
+import { reconnectNow } from '../reconnect-now';
+import { type RedisConnections, waitForReady } from '../redis-connections';
+import type { SentinelConnection } from '../sentinel-client.factory';
+import { majorityPrimary } from './sentinel-votes';
+import type { TopologyObserver } from './topology-views';
 
 /**
  * Keeps the module's view of a Sentinel group true, and the write client on the primary:
- * - subscribes to the sentinels' events on every configured sentinel; on a change of primary the
- *   write client is moved at once, before the old primary can acknowledge writes that the
- *   failover discards (the ioredis failover detector's job, done here with error handling);
+ * - subscribes to the sentinels' events on every configured sentinel and reports them; on a
+ *   change of primary the observer calls {@link followPrimary}, which moves the write client at
+ *   once, before the old primary can acknowledge writes that the failover discards (the ioredis
+ *   failover detector's job, done here with error handling);
  * - checks at startup that the group and our permissions are sound;
  * - every `masterCheckIntervalMs` asks the sentinels who the master is, in case a `+switch-master`
  *   was lost, and moves the write client when it is not on that master.
- * Does nothing in standalone mode.
  */
-@Injectable()
-export class SentinelMonitor implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('RedisModule');
+export class SentinelWatch {
   private pollTimer?: NodeJS.Timeout;
   private polling = false;
-  private failoverSubscription?: Subscription;
+  private primary: RedisNodeAddress | null = null;
 
   constructor(
-    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
+    private readonly options: ResolvedSentinelOptions,
     private readonly connections: RedisConnections,
-    private readonly tracker: FailoverTracker,
+    private readonly logger: Logger,
+    private readonly probeTimeoutMs: number,
   ) {}
 
-  /**
-   * @throws RedisPermissionError when a sentinel refuses a command we depend on (`NOPERM`).
-   */
-  async onModuleInit(): Promise<void> {
-    if (this.options.mode !== 'sentinel') return;
-    const options = this.options;
-    this.failoverSubscription = this.tracker.failovers$.subscribe((failover) => {
-      void this.ensurePrimariesOn(failover.to);
-    });
-    const subscriptions = this.connections.sentinels.map((sentinel) => this.subscribe(sentinel));
+  /** The primary last named by the sentinels or followed; null before the first answer. */
+  get knownPrimary(): RedisNodeAddress | null {
+    return this.primary;
+  }
+
+  /** @throws RedisPermissionError when a sentinel refuses a command we depend on (`NOPERM`). */
+  async start(observer: TopologyObserver): Promise<void> {
+    const subscriptions = this.connections.sentinels.map((sentinel) => this.subscribe(sentinel, observer));
     await this.connections.connect();
     const problems = (
-      await Promise.all([
-        ...subscriptions,
-        ...this.connections.sentinels.map((sentinel) => this.checkSentinel(sentinel, options)),
-      ])
+      await Promise.all([...subscriptions, ...this.connections.sentinels.map((sentinel) => this.checkSentinel(sentinel))])
     ).flat();
     if (problems.length > 0) {
       // Nest runs no shutdown hook after a failed start: close here so nothing keeps retrying.
       await this.connections.close();
       throw new RedisPermissionError(`Sentinel permissions missing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
-    await this.pollMaster();
+    await this.pollMaster(observer);
     await this.checkDiscoveredMasterRole();
-    this.pollTimer = setInterval(() => void this.pollMaster(), options.sentinel.masterCheckIntervalMs);
+    this.pollTimer = setInterval(() => void this.pollMaster(observer), this.options.sentinel.masterCheckIntervalMs);
     this.pollTimer.unref();
   }
 
-  onApplicationShutdown(): void {
+  stop(): void {
     clearInterval(this.pollTimer);
-    this.failoverSubscription?.unsubscribe();
-    this.tracker.close();
+  }
+
+  /** Moves every client that should be on the primary (the write client and any extra one) to `master`. */
+  async followPrimary(master: RedisNodeAddress): Promise<void> {
+    this.primary = master;
+    await Promise.all(this.connections.primaries().map((client) => this.ensureOn(client, master)));
   }
 
   /**
    * Subscribes to every event channel, now and after each reconnect; resolves to the permission
    * problems found at startup (a `NOPERM`).
    */
-  private async subscribe(sentinel: SentinelConnection): Promise<string[]> {
+  private async subscribe(sentinel: SentinelConnection, observer: TopologyObserver): Promise<string[]> {
     sentinel.events.on('message', (channel: string, message: string) => {
-      this.tracker.handleEvent(channel as SentinelEventChannel, message, sentinel.address);
+      observer.sentinelEvent(channel, message, sentinel.address);
     });
     // Subscribing twice to a channel is harmless, so the first 'ready' may repeat the call below.
     sentinel.events.on('ready', () => {
@@ -108,8 +106,8 @@ export class SentinelMonitor implements OnModuleInit, OnApplicationShutdown {
    * `sentinels` and (for the read client) `slaves`: refused, they surface later only as
    * "All sentinels are unreachable".
    */
-  private async checkSentinel(sentinel: SentinelConnection, options: ResolvedSentinelOptions): Promise<string[]> {
-    const name = options.sentinel.masterName;
+  private async checkSentinel(sentinel: SentinelConnection): Promise<string[]> {
+    const name = this.options.sentinel.masterName;
     if (!(await waitForReady(sentinel.commands, REDIS_DEFAULTS.connectTimeoutMs))) {
       this.logger.warn(`sentinel ${sentinel.label}: unreachable at startup`);
       return [];
@@ -125,7 +123,7 @@ export class SentinelMonitor implements OnModuleInit, OnApplicationShutdown {
     const needed: [string, string[]][] = [
       ['GET-MASTER-ADDR-BY-NAME', [name]],
       ['SENTINELS', [name]],
-      ...(options.sentinel.readFromReplicas ? [['SLAVES', [name]] as [string, string[]]] : []),
+      ...(this.options.sentinel.readFromReplicas ? [['SLAVES', [name]] as [string, string[]]] : []),
       ['REPLICAS', [name]],
       ['MASTER', [name]],
       ['MYID', []],
@@ -153,30 +151,23 @@ export class SentinelMonitor implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Asks every sentinel for the master; acts on the address most of the answering sentinels give. */
-  private async pollMaster(): Promise<void> {
-    if (this.options.mode !== 'sentinel' || this.polling) return;
+  private async pollMaster(observer: TopologyObserver): Promise<void> {
+    if (this.polling) return;
     this.polling = true;
     try {
       const name = this.options.sentinel.masterName;
       const answers = await Promise.all(
         this.connections.sentinels.map((s) =>
-          s.commands.status === 'ready'
-            ? s.commands.call('SENTINEL', 'get-master-addr-by-name', name).catch(() => null)
-            : Promise.resolve(null),
+          askNode(s.commands, this.probeTimeoutMs, 'SENTINEL', 'get-master-addr-by-name', name),
         ),
       );
-      const master = majority(answers);
+      const master = majorityPrimary(answers);
       if (!master) return;
-      // A change noticed here (a lost +switch-master) reaches the failover subscription above.
-      if (!this.tracker.observeMaster(master)) await this.ensurePrimariesOn(master);
+      // A change is the observer's to handle: it records the failover and calls followPrimary.
+      if (!observer.primaryNamed(master)) await this.followPrimary(master);
     } finally {
       this.polling = false;
     }
-  }
-
-  /** Moves every client that should be on the primary (the write client and any extra one) to `master`. */
-  private async ensurePrimariesOn(master: RedisNodeAddress): Promise<void> {
-    await Promise.all(this.connections.primaries().map((client) => this.ensureOn(client, master)));
   }
 
   /**
@@ -216,23 +207,4 @@ export class SentinelMonitor implements OnModuleInit, OnApplicationShutdown {
 
 function isNoPerm(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOPERM');
-}
-
-/** The `[host, port]` answer given by more than half of the sentinels that answered. */
-function majority(answers: unknown[]): RedisNodeAddress | undefined {
-  const votes = new Map<string, number>();
-  let answered = 0;
-  for (const answer of answers) {
-    if (!Array.isArray(answer) || answer.length < 2) continue;
-    answered += 1;
-    const key = `${String(answer[0])} ${String(answer[1])}`;
-    votes.set(key, (votes.get(key) ?? 0) + 1);
-  }
-  for (const [key, count] of votes) {
-    if (count * 2 > answered) {
-      const [host, port] = key.split(' ');
-      return { host, port: Number(port) };
-    }
-  }
-  return undefined;
 }

@@ -1,0 +1,71 @@
+import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
+import type { SwitchoverResult, SwitchoverTimings } from './planned-switchover';
+import type {
+  GroupDescription,
+  NodeAnswer,
+  QuorumCheck,
+  ReplicationView,
+  TopologyObserver,
+} from './topology-views';
+
+/**
+ * The one seam between the module and the shape of the Redis deployment: every question whose
+ * answer depends on the mode (standalone or Sentinel; cluster next) is asked here, and nowhere
+ * else reads the mode or touches a sentinel connection. Health, metrics, the failover tracker, the
+ * executor and the switchover service use only this. Inject it as `RedisTopology`.
+ *
+ * A standalone topology answers "no sentinels, no failover": no sentinel answers, a null quorum, a
+ * hold of 0 ms, and a switchover refused with `not-sentinel`.
+ */
+export abstract class RedisTopology {
+  /** The mode, for output only (`/health`, `/health/redis`, logs); never branch on it. */
+  abstract readonly mode: 'standalone' | 'sentinel';
+  /** The name of the group the primary belongs to (the Sentinel master name); empty when none. */
+  abstract readonly groupName: string;
+  /** Whether a failover can replace the primary, so that settings which lose writes in one matter. */
+  abstract readonly failsOver: boolean;
+  /** How long a call that cannot reach the primary may wait for a failover to bring one back; 0 when none comes. */
+  abstract readonly failoverHoldMs: number;
+
+  /** Whether a failover could name a new primary now (a sentinel answers). */
+  abstract failoverPossible(): boolean;
+
+  /** The primary's address as last known (configured, or named by the sentinels); null before it is known. */
+  abstract knownPrimary(): RedisNodeAddress | null;
+
+  /** The group as configured, for status output; null when there is no group (standalone). */
+  abstract describe(): GroupDescription | null;
+
+  /**
+   * Starts watching the group: reports its events and the primary it names to `observer`, and
+   * keeps every client that belongs on the primary there. Checks at once that the group and our
+   * permissions are sound.
+   * @throws RedisPermissionError when a node refuses a command the module depends on (`NOPERM`);
+   *   every connection is closed first.
+   */
+  abstract watch(observer: TopologyObserver): Promise<void>;
+
+  /** Stops watching. */
+  abstract unwatch(): void;
+
+  /** Moves every client that belongs on the primary to `primary` when it is elsewhere. */
+  abstract followPrimary(primary: RedisNodeAddress): Promise<void>;
+
+  /** One bounded diagnostic command on the primary (see `askNode`); never throws. */
+  abstract askPrimary(command: string, ...args: string[]): Promise<unknown>;
+
+  /** One bounded diagnostic command on every sentinel, in parallel; never throws. Empty without sentinels. */
+  abstract askSentinels(command: string, ...args: string[]): Promise<NodeAnswer[]>;
+
+  /** The primary and its replicas with their lag, each question bounded; never throws. */
+  abstract replication(): Promise<ReplicationView>;
+
+  /** Whether the sentinels can authorise a failover (`SENTINEL CKQUORUM`); null without sentinels. */
+  abstract quorum(): Promise<QuorumCheck | null>;
+
+  /**
+   * A planned change of primary that loses no acknowledged write (see `plannedSwitchover`).
+   * @throws SwitchoverRefusedError when it cannot run (`not-sentinel` without sentinels) or a check fails.
+   */
+  abstract switchover(timings?: Partial<SwitchoverTimings>, expectedPrimary?: RedisNodeAddress): Promise<SwitchoverResult>;
+}

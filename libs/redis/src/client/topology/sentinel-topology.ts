@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
+import type { ResolvedSentinelOptions } from '../../options/resolved-redis-options.interface';
+import { askNode } from '../ask-node';
+import type { RedisConnections } from '../redis-connections';
+import { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './planned-switchover';
+import { RedisTopology } from './redis-topology';
+import { replicationView } from './replication-view';
+import { SentinelWatch } from './sentinel-watch';
+import { quorumFrom } from './sentinel-votes';
+import type {
+  GroupDescription,
+  NodeAnswer,
+  QuorumCheck,
+  ReplicationView,
+  TopologyObserver,
+} from './topology-views';
+
+/** A Sentinel-managed group: the primary is whoever a majority of the sentinels names. */
+export class SentinelTopology extends RedisTopology {
+  readonly mode = 'sentinel';
+  readonly failsOver = true;
+  readonly groupName: string;
+  readonly failoverHoldMs: number;
+  private readonly watcher: SentinelWatch;
+
+  constructor(
+    private readonly options: ResolvedSentinelOptions,
+    private readonly connections: RedisConnections,
+    private readonly probeTimeoutMs: number,
+  ) {
+    super();
+    this.groupName = options.sentinel.masterName;
+    this.failoverHoldMs = options.sentinel.writeHoldMs;
+    this.watcher = new SentinelWatch(options, connections, new Logger('RedisModule'), probeTimeoutMs);
+  }
+
+  failoverPossible(): boolean {
+    return this.connections.sentinels.some((sentinel) => sentinel.commands.status === 'ready');
+  }
+
+  knownPrimary(): RedisNodeAddress | null {
+    return this.watcher.knownPrimary;
+  }
+
+  describe(): GroupDescription {
+    return {
+      masterName: this.groupName,
+      sentinels: this.options.sentinel.sentinels.map(({ host, port }) => ({ host, port })),
+    };
+  }
+
+  watch(observer: TopologyObserver): Promise<void> {
+    return this.watcher.start(observer);
+  }
+
+  unwatch(): void {
+    this.watcher.stop();
+  }
+
+  followPrimary(primary: RedisNodeAddress): Promise<void> {
+    return this.watcher.followPrimary(primary);
+  }
+
+  askPrimary(command: string, ...args: string[]): Promise<unknown> {
+    return askNode(this.connections.write, this.probeTimeoutMs, command, ...args);
+  }
+
+  askSentinels(command: string, ...args: string[]): Promise<NodeAnswer[]> {
+    return Promise.all(
+      this.connections.sentinels.map(async ({ address, label, commands }) => {
+        const started = performance.now();
+        const answer = await askNode(commands, this.probeTimeoutMs, command, ...args);
+        const latencyMs = answer === null ? null : Math.round((performance.now() - started) * 1000) / 1000;
+        return { address, label, answer, latencyMs };
+      }),
+    );
+  }
+
+  async replication(): Promise<ReplicationView> {
+    const [info, listed] = await Promise.all([
+      this.askPrimary('INFO', 'replication'),
+      this.askSentinels('SENTINEL', 'REPLICAS', this.groupName),
+    ]);
+    const fromSentinel = listed.find(({ answer }) => answer !== null && !(answer instanceof Error))?.answer ?? null;
+    return replicationView(info, this.knownPrimary() ?? { host: '', port: 0 }, fromSentinel);
+  }
+
+  async quorum(): Promise<QuorumCheck> {
+    const answers = await this.askSentinels('SENTINEL', 'CKQUORUM', this.groupName);
+    return quorumFrom(answers.map(({ answer }) => answer));
+  }
+
+  switchover(timings?: Partial<SwitchoverTimings>, expectedPrimary?: RedisNodeAddress): Promise<SwitchoverResult> {
+    return plannedSwitchover(
+      {
+        masterName: this.groupName,
+        sentinels: this.connections.sentinels,
+        probeTimeoutMs: this.probeTimeoutMs,
+        openNode: (address) => this.connections.nodeClient(address, 'switchover'),
+      },
+      timings,
+      expectedPrimary,
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
+
+/** The primary as it describes itself (`INFO replication`). */
+export interface PrimaryView {
+  host: string;
+  port: number;
+  role: string;
+  connectedReplicas: number;
+  replicationOffset: number;
+}
+
+/** A replica as the sentinels and the primary see it. */
+export interface ReplicaView {
+  host: string;
+  port: number;
+  role: 'replica';
+  /** `up` when the replica's link to the primary is up and no sentinel marks it down. */
+  linkStatus: 'up' | 'down';
+  /** Seconds since the replica last acknowledged the stream (from the primary); null when not connected. */
+  lagSeconds: number | null;
+  /** Bytes of the replication stream it has not acknowledged yet; null when not connected. */
+  offsetLagBytes: number | null;
+  /** Sentinel's `replica-priority` (0: never promoted). */
+  priority: number | null;
+}
+
+/** One configured sentinel. */
+export interface SentinelView {
+  host: string;
+  port: number;
+  reachable: boolean;
+  /** Round trip of a `PING`; null when unreachable. */
+  latencyMs: number | null;
+}
+
+/** The primary and its replicas, as they answered; the primary is null when it did not answer in time. */
+export interface ReplicationView {
+  primary: PrimaryView | null;
+  replicas: ReplicaView[];
+}
+
+/** `SENTINEL CKQUORUM`: whether the group can authorise a failover, and the answer (or why not). */
+export interface QuorumCheck {
+  ok: boolean;
+  message: string;
+}
+
+/** One node's answer to a diagnostic command (see `RedisTopology.askSentinels`). */
+export interface NodeAnswer {
+  address: RedisNodeAddress;
+  /** `host:port`, for messages. */
+  label: string;
+  /** The reply, the error Redis replied with (an `Error`), or null: not connected, or no answer in time. */
+  answer: unknown;
+  /** Round trip in ms; null without an answer. */
+  latencyMs: number | null;
+}
+
+/** The group as configured, for status output; contains no secrets. */
+export interface GroupDescription {
+  /** The Sentinel master name. */
+  masterName: string;
+  sentinels: RedisNodeAddress[];
+}
+
+/**
+ * What the topology reports while it watches the group (see `RedisTopology.watch`): the failover
+ * tracker's inputs.
+ */
+export interface TopologyObserver {
+  /** A message a sentinel published on one of its event channels (`+sdown`, `+switch-master`, …). */
+  sentinelEvent(channel: string, message: string, reportedBy: RedisNodeAddress): void;
+  /**
+   * The primary the group names when asked (a majority of the sentinels that answered).
+   * @returns true when this is a change of primary, which the observer handles (by calling
+   *   `RedisTopology.followPrimary`); false when it is the primary already known.
+   */
+  primaryNamed(primary: RedisNodeAddress): boolean;
+}
