@@ -1,4 +1,4 @@
-import { MemoryStore } from '@sentinel-kit/redis';
+import { MemoryStore } from '@sentinel-kit/redis/internal';
 import { LRUCache } from 'lru-cache';
 import type { BenchResult, BenchSuite, ThroughputComparison } from '../scenario';
 

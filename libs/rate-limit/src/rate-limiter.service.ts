@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  MemoryStore,
   RedisExecutor,
   RedisKeyspace,
   RedisModuleError,
   isAvailabilityFailure,
   type KeyNamespace,
 } from '@sentinel-kit/redis';
+import { MemoryStore } from '@sentinel-kit/redis/internal';
 import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
 import { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
 import type { LimitParameters, RateLimitAlgorithm, RateLimitAlgorithmName } from './policies/rate-limit-algorithm';

@@ -1,8 +1,6 @@
 export { RedisCacheService } from './cache/redis-cache.service';
 export { RedisMetrics, type CommandClass, type CommandRole, type RedisMetricsSnapshot } from './metrics/redis-metrics';
-export { RedisConnections } from './client/redis-connections';
 export type { ReplicaReadStatus } from './client/replica-read.gate';
-export { RedisScript } from './client/redis-script';
 export { RedisCommandRejectedError } from './errors/redis-command-rejected.error';
 export { RedisConfigError } from './errors/redis-config.error';
 export { RedisModuleError } from './errors/redis-module.error';
@@ -16,7 +14,6 @@ export type {
   SentinelEvent,
   SentinelEventChannel,
 } from './failover/failover.interfaces';
-export { MemoryStore } from './fallback/memory-store';
 export { RedisExecutor, isAvailabilityFailure } from './executor/redis-executor';
 export type { Answer, AnswerSource, ResilientOperation } from './executor/resilient-operation';
 export { RedisHealthIndicator } from './health/redis-health.indicator';
@@ -28,7 +25,7 @@ export {
   type SentinelStatus,
 } from './health/redis-status.service';
 export { formatConfigIssues, VALUE_IN_MESSAGE, type ConfigIssueNaming } from './options/config-issue.formatter';
-export { envBoolean, envInteger, presentEnv } from './options/env-parsers';
+export { presentEnv } from './options/env-parsers';
 export { parseRedisEnv, resolveRedisEnv } from './options/redis-env';
 export { redisEnvConfig } from './options/redis-env.config';
 export { REDIS_ENV_VARIABLES } from './options/redis-env.schema';
@@ -41,16 +38,16 @@ export type {
   RedisNodeAddress,
   RedisSentinelOptions,
 } from './options/redis-module-options.interface';
-export { isResolvedRedisOptions, resolveRedisOptions } from './options/resolve-redis-options';
+export { resolveRedisOptions } from './options/resolve-redis-options';
 export type {
   ResolvedRedisOptions,
   ResolvedSentinelOptions,
   ResolvedStandaloneOptions,
 } from './options/resolved-redis-options.interface';
-export { REDIS_DEFAULTS, REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from './redis.constants';
+export { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from './redis.constants';
 export { RedisKeyspace, type KeyNamespace } from './keyspace/redis-keyspace';
 export { RedisModule } from './redis.module';
-export { FixedHistogram, counterReadAtScrape, type HistogramSeries } from './metrics/scraped-metrics';
+export { counterReadAtScrape } from './metrics/scraped-metrics';
 export { RedisClusterInspector } from './health/redis-cluster.inspector';
 export type { RedisClusterView } from './health/redis-cluster.view';
 export type { PrimaryView, QuorumCheck, ReplicaView, SentinelView } from './client/topology/topology-views';

@@ -14,11 +14,8 @@ const PUBLIC_API = [
   'FailoverRecord',
   'FailoverReport',
   'FailoverSnapshot',
-  'FixedHistogram',
-  'HistogramSeries',
   'KeyNamespace',
   'LogFields',
-  'MemoryStore',
   'PrimaryView',
   'PubSubEvent',
   'PubSubInterrupted',
@@ -27,7 +24,6 @@ const PUBLIC_API = [
   'PubSubResumed',
   'PublishReceipt',
   'QuorumCheck',
-  'REDIS_DEFAULTS',
   'REDIS_ENV_VARIABLES',
   'REDIS_READ_CLIENT',
   'REDIS_RESOLVED_OPTIONS',
@@ -38,7 +34,6 @@ const PUBLIC_API = [
   'RedisClusterView',
   'RedisCommandRejectedError',
   'RedisConfigError',
-  'RedisConnections',
   'RedisExecutor',
   'RedisFallbackOptions',
   'RedisHealthIndicator',
@@ -55,7 +50,6 @@ const PUBLIC_API = [
   'RedisPermissionError',
   'RedisPubSubService',
   'RedisScanInterruptedError',
-  'RedisScript',
   'RedisSentinelOptions',
   'RedisStatus',
   'RedisStatusService',
@@ -78,11 +72,8 @@ const PUBLIC_API = [
   'SwitchoverTimings',
   'VALUE_IN_MESSAGE',
   'counterReadAtScrape',
-  'envBoolean',
-  'envInteger',
   'formatConfigIssues',
   'isAvailabilityFailure',
-  'isResolvedRedisOptions',
   'logEvent',
   'parseRedisEnv',
   'parseSentinelEntry',
@@ -92,8 +83,22 @@ const PUBLIC_API = [
   'resolveRedisOptions',
 ];
 
+/** What the sibling libraries share through `@sentinel-kit/redis/internal`, and applications do not need. */
+const INTERNAL_API = [
+  'MemoryStore',
+  'RedisConnections',
+  'RedisScript',
+  'envBoolean',
+  'envInteger',
+  'failsOver',
+];
+
 describe('@sentinel-kit/redis', () => {
   it('exports exactly its public API', () => {
     expect(exportedNames(join(__dirname, 'index.ts'))).toEqual(PUBLIC_API);
+  });
+
+  it('shares exactly its internal API with the sibling libraries', () => {
+    expect(exportedNames(join(__dirname, 'internal.ts'))).toEqual(INTERNAL_API);
   });
 });

@@ -1,12 +1,12 @@
 import { firstValueFrom, take, toArray, type Subscription } from 'rxjs';
 import {
-  REDIS_DEFAULTS,
   RedisPubSubService,
   RedisUnavailableError,
   type PubSubEvent,
   type RedisModuleOptions,
 } from '@sentinel-kit/redis';
 import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { REDIS_DEFAULTS } from '../src/redis.constants';
 import { startRedisModule, type RedisTestApp } from './redis-test-app';
 
 /** Collects every event of a subscription, for assertions. */

@@ -1,12 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import {
-  RedisConfigError,
-  envBoolean,
-  envInteger,
-  formatConfigIssues,
-  presentEnv,
-  type ConfigIssueNaming,
-} from '@sentinel-kit/redis';
+import { RedisConfigError, formatConfigIssues, presentEnv, type ConfigIssueNaming } from '@sentinel-kit/redis';
+import { envBoolean, envInteger } from '@sentinel-kit/redis/internal';
 import { z } from 'zod';
 import type {
   RateLimitModuleOptions,

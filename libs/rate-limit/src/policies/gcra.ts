@@ -1,4 +1,4 @@
-import { RedisScript } from '@sentinel-kit/redis';
+import { RedisScript } from '@sentinel-kit/redis/internal';
 import { FLOAT_SLACK, LUA_SERVER_NOW, type RateLimitAlgorithm } from './rate-limit-algorithm';
 
 /** Stored state of one GCRA key: the theoretical arrival time, epoch milliseconds. */

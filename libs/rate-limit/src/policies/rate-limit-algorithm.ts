@@ -1,4 +1,4 @@
-import type { RedisScript } from '@sentinel-kit/redis';
+import type { RedisScript } from '@sentinel-kit/redis/internal';
 
 /** The algorithms a limit can use. */
 export type RateLimitAlgorithmName = 'token-bucket' | 'gcra' | 'sliding-window';

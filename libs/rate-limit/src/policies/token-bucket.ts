@@ -1,4 +1,4 @@
-import { RedisScript } from '@sentinel-kit/redis';
+import { RedisScript } from '@sentinel-kit/redis/internal';
 import { FLOAT_SLACK, type RateLimitAlgorithm } from './rate-limit-algorithm';
 
 /** Stored state of one token bucket: when it will be full again, epoch milliseconds. */

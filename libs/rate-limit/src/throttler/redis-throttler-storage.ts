@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import {
-  MemoryStore,
   RedisExecutor,
   RedisKeyspace,
   RedisModuleError,
-  RedisScript,
   isAvailabilityFailure,
   type KeyNamespace,
 } from '@sentinel-kit/redis';
+import { MemoryStore, RedisScript } from '@sentinel-kit/redis/internal';
 import { RateLimiterUnavailableError } from '../errors/rate-limiter-unavailable.error';
 import { rateLimiterUnavailableException } from '../errors/rate-limiter-unavailable.exception';
 import type { ResolvedRateLimitOptions } from '../options/rate-limit-options.interface';

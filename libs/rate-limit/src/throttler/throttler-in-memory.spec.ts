@@ -1,4 +1,4 @@
-import { MemoryStore } from '@sentinel-kit/redis';
+import { MemoryStore } from '@sentinel-kit/redis/internal';
 import { throttleInMemory } from './throttler-in-memory';
 
 describe('throttleInMemory', () => {

@@ -1,4 +1,4 @@
-import type { MemoryStore } from '@sentinel-kit/redis';
+import type { MemoryStore } from '@sentinel-kit/redis/internal';
 
 /** `[totalHits, timeToExpire ms, isBlocked 0/1, timeToBlockExpire ms]`, as the throttler script answers. */
 export type ThrottlerReply = [number, number, number, number];

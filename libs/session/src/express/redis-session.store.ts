@@ -1,12 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import {
-  RedisConnections,
-  RedisExecutor,
-  RedisKeyspace,
-  type MemoryStore,
-  type RedisModuleError,
-  type KeyNamespace,
-} from '@sentinel-kit/redis';
+import { RedisExecutor, RedisKeyspace, type RedisModuleError, type KeyNamespace } from '@sentinel-kit/redis';
+import { RedisConnections, type MemoryStore } from '@sentinel-kit/redis/internal';
 import { Store, type SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from '../session.constants';

@@ -4,6 +4,7 @@ import {
   type ConfigIssueNaming,
   type ResolvedRedisOptions,
 } from '@sentinel-kit/redis';
+import { failsOver } from '@sentinel-kit/redis/internal';
 import { z } from 'zod';
 import { SESSION_DEFAULTS } from '../session.constants';
 import type { ResolvedSessionOptions, SessionModuleOptions } from './session-options.interface';
@@ -60,18 +61,18 @@ export function resolveSessionOptions(
   if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues, naming), 'session');
   const raw = parsed.data;
   const label = (path: string) => naming.labels?.[path] ?? path;
-  const sentinelMode = redis.mode === 'sentinel';
+  const canFailOver = failsOver(redis);
   const resolved: ResolvedSessionOptions = {
     ttlSeconds: raw.ttlSeconds ?? SESSION_DEFAULTS.ttlSeconds,
     absoluteTtlSeconds: raw.absoluteTtlSeconds ?? Math.max(SESSION_DEFAULTS.absoluteTtlSeconds, raw.ttlSeconds ?? 0),
     sliding: raw.sliding ?? SESSION_DEFAULTS.sliding,
     maxBytes: raw.maxBytes ?? SESSION_DEFAULTS.maxBytes,
     maxPerUser: raw.maxPerUser ?? SESSION_DEFAULTS.maxPerUser,
-    durability: raw.durability ?? (sentinelMode ? 'replicated' : 'primary'),
+    durability: raw.durability ?? (canFailOver ? 'replicated' : 'primary'),
     replicas: raw.replicas ?? SESSION_DEFAULTS.replicas,
     replicationTimeoutMs: raw.replicationTimeoutMs ?? SESSION_DEFAULTS.replicationTimeoutMs,
     onUnreplicated: raw.onUnreplicated ?? SESSION_DEFAULTS.onUnreplicated,
-    fallback: raw.fallback ?? (!sentinelMode && redis.fallback.enabled ? 'memory' : 'none'),
+    fallback: raw.fallback ?? (!canFailOver && redis.fallback.enabled ? 'memory' : 'none'),
   };
   const issues: string[] = [];
   if (resolved.absoluteTtlSeconds < resolved.ttlSeconds) {

@@ -1,13 +1,12 @@
 import { registerAs } from '@nestjs/config';
 import {
   RedisConfigError,
-  envBoolean,
-  envInteger,
   formatConfigIssues,
   presentEnv,
   resolveRedisEnv,
   type ConfigIssueNaming,
 } from '@sentinel-kit/redis';
+import { envBoolean, envInteger } from '@sentinel-kit/redis/internal';
 import { z } from 'zod';
 import { resolveSessionOptions, withNaming } from './resolve-session-options';
 import type { ResolvedSessionOptions, SessionModuleOptions } from './session-options.interface';

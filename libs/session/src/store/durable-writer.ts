@@ -1,11 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  RedisConnections,
-  RedisExecutor,
-  RedisOutcomeUnknownError,
-  type Answer,
-  type ResilientOperation,
-} from '@sentinel-kit/redis';
+import { RedisExecutor, RedisOutcomeUnknownError, type Answer, type ResilientOperation } from '@sentinel-kit/redis';
+import { RedisConnections } from '@sentinel-kit/redis/internal';
 import type Redis from 'ioredis';
 import { SessionNotReplicatedError } from '../errors/session-not-replicated.error';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';

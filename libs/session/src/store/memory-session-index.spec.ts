@@ -1,4 +1,4 @@
-import { MemoryStore } from '@sentinel-kit/redis';
+import { MemoryStore } from '@sentinel-kit/redis/internal';
 import { MemorySessionIndex } from './memory-session-index';
 
 describe('MemorySessionIndex', () => {

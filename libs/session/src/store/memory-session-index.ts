@@ -1,4 +1,4 @@
-import type { MemoryStore } from '@sentinel-kit/redis';
+import type { MemoryStore } from '@sentinel-kit/redis/internal';
 
 /**
  * The user index kept in the in-memory fallback: `{ id: expiresAt }` as JSON under the index key,

@@ -7,9 +7,9 @@ import {
   isAvailabilityFailure,
   type Answer,
   type KeyNamespace,
-  type MemoryStore,
   type ResilientOperation,
 } from '@sentinel-kit/redis';
+import { type MemoryStore } from '@sentinel-kit/redis/internal';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from '../session.constants';
 import { DurableWriter, type ScriptedWrite } from './durable-writer';

@@ -1,0 +1,11 @@
+/**
+ * `@sentinel-kit/redis/internal`: what the sibling libraries (`@sentinel-kit/session`,
+ * `@sentinel-kit/rate-limit`, `@sentinel-kit/testing`) and this repository's bench share with
+ * `@sentinel-kit/redis`, and applications do not need. No stability promise: it changes with the
+ * libraries, which are released together.
+ */
+export { RedisConnections } from './client/redis-connections';
+export { RedisScript } from './client/redis-script';
+export { MemoryStore } from './fallback/memory-store';
+export { envBoolean, envInteger } from './options/env-parsers';
+export { failsOver } from './options/fails-over';
