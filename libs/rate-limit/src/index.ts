@@ -1,5 +1,5 @@
 export { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
-export { rateLimiterUnavailableException } from './errors/rate-limiter-unavailable.exception';
+export { RateLimiterUnavailableFilter } from './errors/rate-limiter-unavailable.filter';
 export { RATE_LIMIT_ALGORITHMS } from './policies/algorithms';
 export { gcra, type GcraState } from './policies/gcra';
 export type {

@@ -3,8 +3,6 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { clientAddressKey } from './client-address';
 import { parseDuration } from './duration';
-import { RateLimiterUnavailableError } from './errors/rate-limiter-unavailable.error';
-import { rateLimiterUnavailableException } from './errors/rate-limiter-unavailable.exception';
 import { RATE_LIMIT_RESOLVED_OPTIONS } from './rate-limit.constants';
 import { RATE_LIMIT_RULE, SKIP_RATE_LIMIT, type RateLimitKey, type RateLimitRule } from './rate-limit.decorator';
 import { setRateLimitHeaders } from './rate-limit-headers';
@@ -19,8 +17,9 @@ interface RoutePlan {
 
 /**
  * Applies `@RateLimit()` (or the module's `defaultRule`) to HTTP routes: sets the RateLimit headers
- * on every answer, refuses with 429, `Retry-After` and a JSON body with the RFC 9457 problem fields, and answers 503 when
- * Redis cannot answer under the `closed` policy. Client IPs come from Express' `req.ip`, so set
+ * on every answer, and refuses with 429, `Retry-After` and a JSON body with the RFC 9457 problem
+ * fields. When Redis cannot answer under the `closed` policy it throws `RateLimiterUnavailableError`,
+ * which `RateLimiterUnavailableFilter` (or your own filter) answers with a 503. Client IPs come from Express' `req.ip`, so set
  * Express' `trust proxy` to honour `X-Forwarded-For` from your proxies only.
  *
  * Extend it as `@nestjs/throttler`'s guard: override {@link getTracker} (who the client is),
@@ -61,13 +60,7 @@ export class RateLimitGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    let result;
-    try {
-      result = await this.limiter.consume(limit, this.getKey(plan.key, request));
-    } catch (error) {
-      if (!(error instanceof RateLimiterUnavailableError)) throw error;
-      throw rateLimiterUnavailableException(error);
-    }
+    const result = await this.limiter.consume(limit, this.getKey(plan.key, request));
     setRateLimitHeaders(response, limit, result, this.options.legacyHeaders);
     if (result.allowed) return true;
     return this.throwRateLimited(context, limit, result);

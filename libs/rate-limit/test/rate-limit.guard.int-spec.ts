@@ -1,5 +1,5 @@
 import { Controller, Get, type INestApplication, type Type } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { RedisModule } from '@sentinel-kit/redis';
@@ -7,6 +7,7 @@ import {
   RateLimit,
   RateLimitGuard,
   RateLimitModule,
+  RateLimiterUnavailableFilter,
   SkipRateLimit,
   type RateLimitModuleOptions,
 } from '@sentinel-kit/rate-limit';
@@ -82,7 +83,10 @@ describe('RateLimitGuard with @RateLimit() over a real redis-server', () => {
         }),
       ],
       controllers,
-      providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+      providers: [
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_FILTER, useClass: RateLimiterUnavailableFilter },
+      ],
     }).compile();
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
     nest.set('trust proxy', 1); // one proxy: X-Forwarded-For names the client
@@ -159,5 +163,6 @@ describe('RateLimitGuard with @RateLimit() over a real redis-server', () => {
     const response = await http().get('/limited/a');
     expect(response.status).toBe(503);
     expect(response.body).toMatchObject({ statusCode: 503, error: 'RATE_LIMITER_UNAVAILABLE' });
+    expect(response.headers['retry-after']).toBe('2');
   });
 });

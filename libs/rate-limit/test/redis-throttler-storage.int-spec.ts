@@ -1,9 +1,14 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { Throttle, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { RedisModule } from '@sentinel-kit/redis';
-import { RateLimitModule, RedisThrottlerStorage, type RedisFailurePolicy } from '@sentinel-kit/rate-limit';
+import {
+  RateLimitModule,
+  RateLimiterUnavailableFilter,
+  RedisThrottlerStorage,
+  type RedisFailurePolicy,
+} from '@sentinel-kit/rate-limit';
 import { sendCommand, startStandaloneRedis, type RedisServerProcess } from '@sentinel-kit/testing';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,7 +45,10 @@ describe('RedisThrottlerStorage under the real @nestjs/throttler ThrottlerGuard'
         }),
       ],
       controllers: [PingController],
-      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+      providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_FILTER, useClass: RateLimiterUnavailableFilter },
+      ],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();

@@ -9,7 +9,6 @@ import {
 } from '@sentinel-kit/redis';
 import { MemoryStore, RedisScript } from '@sentinel-kit/redis/internal';
 import { RateLimiterUnavailableError } from '../errors/rate-limiter-unavailable.error';
-import { rateLimiterUnavailableException } from '../errors/rate-limiter-unavailable.exception';
 import type { ResolvedRateLimitOptions } from '../options/rate-limit-options.interface';
 import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_RESOLVED_OPTIONS } from '../rate-limit.constants';
 import { RateLimitMetrics } from '../rate-limit.metrics';
@@ -87,7 +86,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   /**
    * Counts one hit for `key` of throttler `throttlerName` (`ttl` and `blockDuration` in ms).
-   * @throws ServiceUnavailableException when Redis cannot answer and the policy is `closed`.
+   * @throws RateLimiterUnavailableError when Redis cannot answer and the policy is `closed` (answered
+   *   503 by `RateLimiterUnavailableFilter`).
    */
   async increment(
     key: string,
@@ -117,11 +117,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       };
     } catch (error) {
       if (!(error instanceof RedisModuleError) || !isAvailabilityFailure(error)) throw error;
-      throw rateLimiterUnavailableException(
-        new RateLimiterUnavailableError(`throttler storage: Redis cannot answer (${error.code}); refusing`, {
-          cause: error,
-        }),
-      );
+      throw new RateLimiterUnavailableError(`throttler storage: Redis cannot answer (${error.code}); refusing`, {
+        cause: error,
+      });
     }
   }
 
