@@ -84,14 +84,7 @@ const PUBLIC_API = [
 ];
 
 /** What the sibling libraries share through `@sentinel-kit/redis/internal`, and applications do not need. */
-const INTERNAL_API = [
-  'MemoryStore',
-  'RedisConnections',
-  'RedisScript',
-  'envBoolean',
-  'envInteger',
-  'failsOver',
-];
+const INTERNAL_API = ['MemoryStore', 'RedisConnections', 'RedisScript', 'envBoolean', 'envInteger', 'failsOver'];
 
 describe('@sentinel-kit/redis', () => {
   it('exports exactly its public API', () => {

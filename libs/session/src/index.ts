@@ -16,5 +16,5 @@ export { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from './session.constants'
 export { isSessionId } from './session-id';
 export { SessionModule } from './session.module';
 export { SessionService, type CreateSessionOptions, type Session, type SessionHandle } from './session.service';
-export type { SignOutEverywhereResult, SignOutOutcome } from './store/session.store';
+export type { SignOutEverywhereResult, SignOutOutcome } from './repository/session.repository';
 export { TokenRevocationService } from './token-revocation.service';

@@ -7,8 +7,8 @@ import { SessionConfigurableModule, SESSION_MODULE_OPTIONS } from './session.mod
 import { SessionService } from './session.service';
 import { RedisSessionStore } from './express/redis-session.store';
 import { SessionMetrics } from './session.metrics';
-import { DurableWriter } from './store/durable-writer';
-import { SessionStore } from './store/session.store';
+import { DurableWriter } from './repository/durable-writer';
+import { SessionRepository } from './repository/session.repository';
 import { TokenRevocationService } from './token-revocation.service';
 
 /**
@@ -27,7 +27,7 @@ import { TokenRevocationService } from './token-revocation.service';
     },
     DurableWriter,
     SessionMetrics,
-    SessionStore,
+    SessionRepository,
     SessionService,
     TokenRevocationService,
     RedisSessionStore,

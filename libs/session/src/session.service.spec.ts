@@ -5,14 +5,14 @@ import { SessionNotFoundError } from './errors/session-not-found.error';
 import { SessionTooLargeError } from './errors/session-too-large.error';
 import { SessionService } from './session.service';
 import type { SessionMetrics } from './session.metrics';
-import { encodeRecord, type SessionRecord, type StoredSession } from './store/session-record';
-import type { SaveOutcome, SessionStore } from './store/session.store';
+import { encodeRecord, type SessionRecord, type StoredSession } from './repository/session-record';
+import type { SaveOutcome, SessionRepository } from './repository/session.repository';
 
 /**
- * A `SessionStore` in a Map, with the same compare-and-set answers as the Lua scripts, and hooks to
+ * A `SessionRepository` in a Map, with the same compare-and-set answers as the Lua scripts, and hooks to
  * make a save race another writer or fail as Redis would.
  */
-class FakeSessionStore {
+class FakeSessionRepository {
   readonly texts = new Map<string, string>();
   saves = 0;
   /** Before each save: change the stored text (another writer), or throw (Redis unavailable). */
@@ -26,7 +26,7 @@ class FakeSessionStore {
     });
   }
 
-  // Async like the real store: a failure is a rejected promise.
+  // Async like the real repository: a failure is a rejected promise.
   async save(record: SessionRecord, { expected }: { expected: string | null }): Promise<Answer<SaveOutcome>> {
     await Promise.resolve();
     this.saves += 1;
@@ -51,8 +51,12 @@ const redis = resolveRedisOptions({});
 const metrics = { sessionCreated: () => undefined } as unknown as SessionMetrics;
 
 function serviceWith(options: Parameters<typeof resolveSessionOptions>[0] = {}) {
-  const store = new FakeSessionStore();
-  const service = new SessionService(resolveSessionOptions(options, redis), store as unknown as SessionStore, metrics);
+  const store = new FakeSessionRepository();
+  const service = new SessionService(
+    resolveSessionOptions(options, redis),
+    store as unknown as SessionRepository,
+    metrics,
+  );
   return { service, store };
 }
 

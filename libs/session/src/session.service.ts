@@ -9,8 +9,8 @@ import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from './session.constants'
 import { SessionMetrics } from './session.metrics';
 import { assertSessionId, newSessionId } from './session-id';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SessionRecord, StoredSession } from './store/session-record';
-import { SessionStore, type SignOutEverywhereResult, type SignOutOutcome } from './store/session.store';
+import type { SessionRecord, StoredSession } from './repository/session-record';
+import { SessionRepository, type SignOutEverywhereResult, type SignOutOutcome } from './repository/session.repository';
 
 /** A session as callers see it. */
 export interface Session<T extends Record<string, unknown> = Record<string, unknown>> {
@@ -62,7 +62,7 @@ const MAX_USER_ID_LENGTH = 256;
 export class SessionService {
   constructor(
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
-    private readonly store: SessionStore,
+    private readonly repository: SessionRepository,
     private readonly metrics: SessionMetrics,
   ) {}
 
@@ -96,7 +96,7 @@ export class SessionService {
         ttlMs,
       };
       // 'exists' would take a 192-bit collision; draw again rather than overwrite.
-      const saved = await this.store.save(record, { expected: null, durable: true, now });
+      const saved = await this.repository.save(record, { expected: null, durable: true, now });
       if (saved.value === 'saved') {
         this.metrics.sessionCreated(saved.source);
         return { id: record.id, expiresAt: new Date(record.expiresAt), source: saved.source };
@@ -114,14 +114,14 @@ export class SessionService {
   async get(id: string): Promise<Session | null> {
     assertSessionId(id);
     const now = Date.now();
-    const { value: stored, source } = await this.store.load(id);
+    const { value: stored, source } = await this.repository.load(id);
     if (!stored || stored.record.expiresAt <= now) return null;
     const renewed = this.renewedExpiry(stored.record, now);
     // Renew only when it gains at least a tenth of the TTL: at most ~10 writes per TTL however busy
     // the session, which keeps 90% of the sliding window. A lost race means someone else renewed it.
     if (renewed - stored.record.expiresAt >= stored.record.ttlMs / 10) {
       const record = { ...stored.record, expiresAt: renewed };
-      const saved = await this.store
+      const saved = await this.repository
         .save(record, { expected: stored.json, durable: false, now })
         .catch(skipUnavailable);
       if (saved?.value === 'saved') return toSession(record, saved.source);
@@ -167,7 +167,7 @@ export class SessionService {
         data: this.patched(stored.record.data, patch),
         expiresAt: this.renewedExpiry(stored.record, now),
       };
-      const rotated = await this.store.rotate(stored, record, now);
+      const rotated = await this.repository.rotate(stored, record, now);
       if (rotated.value === 'saved') return toSession(record, rotated.source);
       await backOff(attempt);
     }
@@ -185,7 +185,7 @@ export class SessionService {
    */
   destroy(id: string): Promise<SignOutOutcome> {
     assertSessionId(id);
-    return this.store.remove(id, Date.now());
+    return this.repository.remove(id, Date.now());
   }
 
   /**
@@ -195,8 +195,8 @@ export class SessionService {
   async listForUser(userId: string): Promise<Session[]> {
     assertUserId(userId);
     const now = Date.now();
-    const ids = await this.store.liveIdsForUser(userId, now);
-    const stored = await this.store.loadMany(ids);
+    const ids = await this.repository.liveIdsForUser(userId, now);
+    const stored = await this.repository.loadMany(ids);
     return stored
       .filter((s): s is StoredSession => s !== null && s.record.userId === userId && s.record.expiresAt > now)
       .map((s) => toSession(s.record, 'redis'))
@@ -211,7 +211,7 @@ export class SessionService {
    */
   destroyAllForUser(userId: string): Promise<SignOutEverywhereResult> {
     assertUserId(userId);
-    return this.store.removeAllForUser(userId, Date.now());
+    return this.repository.removeAllForUser(userId, Date.now());
   }
 
   /**
@@ -223,7 +223,7 @@ export class SessionService {
       const now = Date.now();
       const stored = await this.loadLive(id, now);
       const record = { ...change(stored.record), expiresAt: this.renewedExpiry(stored.record, now) };
-      const saved = await this.store.save(record, { expected: stored.json, durable: true, now });
+      const saved = await this.repository.save(record, { expected: stored.json, durable: true, now });
       if (saved.value === 'saved') return toSession(record, saved.source);
       await backOff(attempt);
     }
@@ -231,7 +231,7 @@ export class SessionService {
   }
 
   private async loadLive(id: string, now: number): Promise<StoredSession> {
-    const { value: stored } = await this.store.load(id);
+    const { value: stored } = await this.repository.load(id);
     if (!stored || stored.record.expiresAt <= now) throw new SessionNotFoundError();
     return stored;
   }

@@ -109,11 +109,7 @@ export function createPrimaryClient(
  * stay on that node whatever the sentinels say (the planned switchover's old primary). The caller
  * disconnects it.
  */
-export function createNodeClient(
-  options: ResolvedRedisOptions,
-  address: RedisNodeAddress,
-  purpose: string,
-): Redis {
+export function createNodeClient(options: ResolvedRedisOptions, address: RedisNodeAddress, purpose: string): Redis {
   return new Redis({
     host: address.host,
     port: address.port,

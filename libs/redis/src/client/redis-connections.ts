@@ -40,7 +40,8 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     const clients = factory.clients(options, this.logger, this.redactor);
     this.write = clients.write;
     this.read = clients.read;
-    this.sentinels = options.mode === 'sentinel' ? factory.sentinelConnections(options, this.logger, this.redactor) : [];
+    this.sentinels =
+      options.mode === 'sentinel' ? factory.sentinelConnections(options, this.logger, this.redactor) : [];
     // Every call held through a failover waits on these (see waitForReady): as many listeners as
     // calls in flight, which is no leak.
     setMaxListeners(0, this.closing.signal);

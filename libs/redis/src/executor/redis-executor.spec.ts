@@ -38,7 +38,15 @@ function executorOver(primary = new FakePrimary()) {
   const metrics = new RedisMetrics();
   const readGate = { replica: () => null } as unknown as ReplicaReadGate;
   const topology = { failoverHoldMs: 0, failoverPossible: () => false } as unknown as RedisTopology;
-  const executor = new RedisExecutor(options, connections, stores, metrics, readGate, new RedisKeyspace(options), topology);
+  const executor = new RedisExecutor(
+    options,
+    connections,
+    stores,
+    metrics,
+    readGate,
+    new RedisKeyspace(options),
+    topology,
+  );
   return { executor, stores, metrics, primary };
 }
 

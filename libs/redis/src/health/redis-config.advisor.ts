@@ -38,10 +38,7 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
   }
 
   private async checkPersistence(): Promise<string[]> {
-    const [appendonly, save] = await Promise.all([
-      this.configGet('appendonly'),
-      this.configGet('save'),
-    ]);
+    const [appendonly, save] = await Promise.all([this.configGet('appendonly'), this.configGet('save')]);
     if (appendonly !== 'no' || save !== '') return [];
     return [
       'persistence is off on the primary (appendonly no, save ""): if it restarts before Sentinel fails over, it comes back empty and its replicas copy the empty data set',

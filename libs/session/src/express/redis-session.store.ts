@@ -4,8 +4,8 @@ import { RedisConnections, type MemoryStore } from '@sentinel-kit/redis/internal
 import { Store, type SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from '../session.constants';
-import { DurableWriter, type ScriptedWrite } from '../store/durable-writer';
-import { PendingSignOuts } from '../store/pending-sign-outs';
+import { DurableWriter, type ScriptedWrite } from '../repository/durable-writer';
+import { PendingSignOuts } from '../repository/pending-sign-outs';
 
 const SET_WITH_EXPIRY = `redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) return 1`;
 const EXPIRE_AT = `return redis.call('PEXPIREAT', KEYS[1], ARGV[1])`;

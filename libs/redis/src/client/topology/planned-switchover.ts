@@ -154,7 +154,11 @@ async function sentinelsReachable({ sentinels }: SwitchoverGroup): Promise<void>
 }
 
 /** The primary a majority of the answering sentinels name. */
-async function askMaster({ sentinels, probeTimeoutMs, masterName }: SwitchoverGroup): Promise<RedisNodeAddress | undefined> {
+async function askMaster({
+  sentinels,
+  probeTimeoutMs,
+  masterName,
+}: SwitchoverGroup): Promise<RedisNodeAddress | undefined> {
   const answers = await Promise.all(
     sentinels.map((s) => askNode(s.commands, probeTimeoutMs, 'SENTINEL', 'get-master-addr-by-name', masterName)),
   );
@@ -186,7 +190,10 @@ function parseReplication(text: string): ReplicationState {
  * @param onAsked called once a sentinel took the request, or answered that a failover is already
  *   in progress (`INPROG`): from then on, the primary may be changing under someone else's pause.
  */
-async function failoverThroughOneSentinel({ sentinels, masterName }: SwitchoverGroup, onAsked: () => void): Promise<void> {
+async function failoverThroughOneSentinel(
+  { sentinels, masterName }: SwitchoverGroup,
+  onAsked: () => void,
+): Promise<void> {
   let lastError: unknown;
   for (const sentinel of sentinels) {
     try {

@@ -1,12 +1,6 @@
 import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
 import type { SwitchoverResult, SwitchoverTimings } from './planned-switchover';
-import type {
-  GroupDescription,
-  NodeAnswer,
-  QuorumCheck,
-  ReplicationView,
-  TopologyObserver,
-} from './topology-views';
+import type { GroupDescription, NodeAnswer, QuorumCheck, ReplicationView, TopologyObserver } from './topology-views';
 
 /**
  * The one seam between the module and the shape of the Redis deployment: every question whose
@@ -67,5 +61,8 @@ export abstract class RedisTopology {
    * A planned change of primary that loses no acknowledged write (see `plannedSwitchover`).
    * @throws SwitchoverRefusedError when it cannot run (`not-sentinel` without sentinels) or a check fails.
    */
-  abstract switchover(timings?: Partial<SwitchoverTimings>, expectedPrimary?: RedisNodeAddress): Promise<SwitchoverResult>;
+  abstract switchover(
+    timings?: Partial<SwitchoverTimings>,
+    expectedPrimary?: RedisNodeAddress,
+  ): Promise<SwitchoverResult>;
 }

@@ -8,13 +8,7 @@ import { RedisTopology } from './redis-topology';
 import { replicationView } from './replication-view';
 import { SentinelWatch } from './sentinel-watch';
 import { quorumFrom } from './sentinel-votes';
-import type {
-  GroupDescription,
-  NodeAnswer,
-  QuorumCheck,
-  ReplicationView,
-  TopologyObserver,
-} from './topology-views';
+import type { GroupDescription, NodeAnswer, QuorumCheck, ReplicationView, TopologyObserver } from './topology-views';
 
 /** A Sentinel-managed group: the primary is whoever a majority of the sentinels names. */
 export class SentinelTopology extends RedisTopology {

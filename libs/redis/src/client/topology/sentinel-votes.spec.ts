@@ -2,18 +2,32 @@ import { majorityPrimary, quorumFrom } from './sentinel-votes';
 
 describe('majorityPrimary', () => {
   it('takes the address more than half of the answering sentinels name', () => {
-    expect(majorityPrimary([['10.0.0.2', '6380'], ['10.0.0.2', '6380'], ['10.0.0.1', '6379']])).toEqual({
+    expect(
+      majorityPrimary([
+        ['10.0.0.2', '6380'],
+        ['10.0.0.2', '6380'],
+        ['10.0.0.1', '6379'],
+      ]),
+    ).toEqual({
       host: '10.0.0.2',
       port: 6380,
     });
   });
 
   it('counts only sentinels that answered', () => {
-    expect(majorityPrimary([null, new Error('NOPERM'), ['10.0.0.2', '6380']])).toEqual({ host: '10.0.0.2', port: 6380 });
+    expect(majorityPrimary([null, new Error('NOPERM'), ['10.0.0.2', '6380']])).toEqual({
+      host: '10.0.0.2',
+      port: 6380,
+    });
   });
 
   it('names nobody on a tie or without answers', () => {
-    expect(majorityPrimary([['10.0.0.2', '6380'], ['10.0.0.1', '6379']])).toBeUndefined();
+    expect(
+      majorityPrimary([
+        ['10.0.0.2', '6380'],
+        ['10.0.0.1', '6379'],
+      ]),
+    ).toBeUndefined();
     expect(majorityPrimary([null, null])).toBeUndefined();
   });
 });

@@ -46,7 +46,10 @@ export class SentinelWatch {
     const subscriptions = this.connections.sentinels.map((sentinel) => this.subscribe(sentinel, observer));
     await this.connections.connect();
     const problems = (
-      await Promise.all([...subscriptions, ...this.connections.sentinels.map((sentinel) => this.checkSentinel(sentinel))])
+      await Promise.all([
+        ...subscriptions,
+        ...this.connections.sentinels.map((sentinel) => this.checkSentinel(sentinel)),
+      ])
     ).flat();
     if (problems.length > 0) {
       // Nest runs no shutdown hook after a failed start: close here so nothing keeps retrying.

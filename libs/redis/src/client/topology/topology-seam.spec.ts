@@ -7,7 +7,8 @@ const SOURCES = ['libs/redis/src', 'libs/session/src', 'libs/rate-limit/src', 'a
 /** Where the mode may be read and sentinel connections touched. */
 const ALLOWED = ['libs/redis/src/client/', 'libs/redis/src/options/'];
 /** A branch on the mode, or a read of the sentinel connections. */
-const TOPOLOGY_KNOWLEDGE = /\bmode\s*[!=]==|[!=]==\s*'(?:sentinel|standalone)'|connections\.sentinels\b|\.sentinelGroup\b/;
+const TOPOLOGY_KNOWLEDGE =
+  /\bmode\s*[!=]==|[!=]==\s*'(?:sentinel|standalone)'|connections\.sentinels\b|\.sentinelGroup\b/;
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })

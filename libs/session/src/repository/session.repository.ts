@@ -34,7 +34,7 @@ export type SignOutEverywhereResult = { state: 'done'; destroyed: number } | { s
 const OUTCOMES: Record<number, SaveOutcome> = { 1: 'saved', 0: 'exists', [-1]: 'changed' };
 
 /**
- * Storage of session records and per-user indexes on the primary (reads too: a replica may not
+ * The repository of session records and per-user indexes, kept on the primary (reads too: a replica may not
  * have the caller's own latest write), following the degradation contract:
  * - writes are compare-and-set Lua scripts, idempotent, held through a failover;
  * - with `fallback: 'none'` nothing is answered from memory: while Redis cannot answer, calls fail
@@ -44,7 +44,7 @@ const OUTCOMES: Record<number, SaveOutcome> = { 1: 'saved', 0: 'exists', [-1]: '
  *   sign-out is kept as a pending sign-out, honoured here at once and replayed to Redis.
  */
 @Injectable()
-export class SessionStore implements OnApplicationShutdown {
+export class SessionRepository implements OnApplicationShutdown {
   /** `<REDIS_KEY_PREFIX>session:<id>`: the sessions. */
   private readonly sessions: KeyNamespace;
   /** `<REDIS_KEY_PREFIX>session-user:<userId>`: the per-user indexes. */
