@@ -39,7 +39,11 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
       useFactory: (options: RedisModuleOptions | ResolvedRedisOptions): ResolvedRedisOptions =>
         isResolvedRedisOptions(options) ? options : resolveRedisOptions(options),
     },
-    RedisConnections,
+    {
+      provide: RedisConnections,
+      inject: [REDIS_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedRedisOptions) => new RedisConnections(options),
+    },
     RedisKeyspace,
     { provide: REDIS_WRITE_CLIENT, inject: [RedisConnections], useFactory: (c: RedisConnections) => c.write },
     { provide: REDIS_READ_CLIENT, inject: [RedisConnections], useFactory: (c: RedisConnections) => c.read },

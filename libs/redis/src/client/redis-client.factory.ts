@@ -124,7 +124,7 @@ export function createNodeClient(options: ResolvedRedisOptions, address: RedisNo
   }).on('error', () => undefined);
 }
 
-/** Creates the module's ioredis connections; replaced in unit specs by fakes (see `REDIS_CLIENT_FACTORY`). */
+/** Creates the module's ioredis connections; replaced in unit specs by fakes. */
 export interface RedisClientFactory {
   clients(options: ResolvedRedisOptions, logger: LoggerService, redactor: SecretRedactor): RedisClientPair;
   primaryClient(
@@ -142,13 +142,10 @@ export interface RedisClientFactory {
   nodeClient(options: ResolvedRedisOptions, address: RedisNodeAddress, purpose: string): Redis;
 }
 
-/** The factory `RedisConnections` uses unless `REDIS_CLIENT_FACTORY` is provided: real ioredis clients. */
+/** The factory `RedisConnections` uses unless given another: real ioredis clients. */
 export const IOREDIS_CLIENT_FACTORY: RedisClientFactory = {
   clients: createRedisClients,
   primaryClient: createPrimaryClient,
   sentinelConnections: createSentinelConnections,
   nodeClient: createNodeClient,
 };
-
-/** Injection token for a {@link RedisClientFactory} replacing {@link IOREDIS_CLIENT_FACTORY}. */
-export const REDIS_CLIENT_FACTORY = Symbol('REDIS_CLIENT_FACTORY');

@@ -1,12 +1,12 @@
-import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import type Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { SecretRedactor } from '../errors/secret-redactor';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
-import { REDIS_DEFAULTS, REDIS_RESOLVED_OPTIONS } from '../redis.constants';
-import { IOREDIS_CLIENT_FACTORY, REDIS_CLIENT_FACTORY, type RedisClientFactory } from './redis-client.factory';
+import { REDIS_DEFAULTS } from '../redis.constants';
+import { IOREDIS_CLIENT_FACTORY, type RedisClientFactory } from './redis-client.factory';
 import type { SentinelConnection } from './sentinel-client.factory';
 import { logEvent } from '../common/log-event';
 
@@ -15,7 +15,6 @@ import { logEvent } from '../common/log-event';
  * connections per sentinel. It connects them at startup without blocking for long (an unreachable
  * Redis means a degraded start, not a failed one) and closes them all, within a bound, at shutdown.
  */
-@Injectable()
 export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RedisModule');
   /** Removes the configured passwords from anything logged or returned. */
@@ -29,9 +28,10 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   private connecting?: Promise<void>;
   private readonly closing = new AbortController();
 
+  /** @param factory creates the ioredis clients; unit specs give fakes. */
   constructor(
-    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
-    @Optional() @Inject(REDIS_CLIENT_FACTORY) private readonly factory: RedisClientFactory = IOREDIS_CLIENT_FACTORY,
+    private readonly options: ResolvedRedisOptions,
+    private readonly factory: RedisClientFactory = IOREDIS_CLIENT_FACTORY,
   ) {
     this.redactor = new SecretRedactor([
       options.password,
