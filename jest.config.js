@@ -6,7 +6,7 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@sentinel-kit/redis$': '<rootDir>/libs/redis/src',
-    '^@sentinel-kit/redis/internal$': '<rootDir>/libs/redis/src/internal.ts',
+    '^@sentinel-kit/redis/internal$': '<rootDir>/libs/redis/src/internal',
     '^@sentinel-kit/session$': '<rootDir>/libs/session/src',
     '^@sentinel-kit/rate-limit$': '<rootDir>/libs/rate-limit/src',
     '^@sentinel-kit/testing$': '<rootDir>/libs/testing/src',
