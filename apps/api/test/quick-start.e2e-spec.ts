@@ -179,6 +179,25 @@ describe('the README quick start, as a new user runs it', () => {
     await waitFor(() => alive().length === 0, { description: 'every process of the demo to stop', timeoutMs: 20_000 });
   });
 
+  it('npm run switchover, built with the API, starts the Redis module and gives a refusal its reason', async () => {
+    const { server, dispose } = await startStandaloneRedis();
+    try {
+      const child = spawn(process.execPath, [join(ROOT, 'dist/scripts/switchover.js')], {
+        cwd: ROOT,
+        env: cleanEnv({ REDIS_HOST: server.host, REDIS_PORT: String(server.port) }),
+      });
+      children.push(child);
+      const output = capture(child);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect({ code, output: output.text() }).toEqual({
+        code: 1,
+        output: expect.stringContaining('switchover refused: a switchover needs Sentinel mode') as string,
+      });
+    } finally {
+      await dispose();
+    }
+  });
+
   it('the built API drains on SIGTERM: in-flight requests finish, streams end, new connections are refused, Redis closes', async () => {
     const { server, dispose } = await startStandaloneRedis();
     try {
