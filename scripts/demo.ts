@@ -51,10 +51,12 @@ async function main(): Promise<void> {
   });
   const apiExited = once(api, 'exit');
 
-  let stopping = false;
-  const stop = async (code: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
+  // The whole process group gets a Ctrl-C, and tsx relays it to this process once more: a
+  // repeated signal must not cut the stop short (the default action would kill this process
+  // before the Redis group is stopped).
+  let stopping: Promise<never> | undefined;
+  const stop = (code: number): Promise<never> =>
+    (stopping ??= (async () => {
       print(['', 'Stopping the API and the Redis group…']);
       if (api.exitCode === null && api.signalCode === null) {
         api.kill('SIGTERM');
@@ -63,13 +65,12 @@ async function main(): Promise<void> {
         clearTimeout(timer);
       }
       await group.topology.stop();
-    }
-    process.exit(code);
-  };
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
+      process.exit(code);
+    })());
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
   void apiExited.then(() => {
-    if (!stopping) {
+    if (stopping === undefined) {
       print(['The API exited; stopping the Redis group.']);
       void stop(1);
     }
