@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
   RedisCacheService,
@@ -45,9 +45,12 @@ export const CHAOS_SESSION_OPTIONS = { ttlSeconds: 120 } as const satisfies Sess
 
 /**
  * The application under test, on `topology`: its cache and its sessions as the workloads' targets,
- * its services as the scenarios' tools.
+ * its services as the scenarios' tools. It logs to `logger`, or not at all.
  */
-export async function startChaosApp(topology: SentinelTopology): Promise<{
+export async function startChaosApp(
+  topology: SentinelTopology,
+  logger: LoggerService | false = false,
+): Promise<{
   context: ChaosContext;
   targets: Record<ChaosWorkload, ChaosTarget>;
   app: INestApplicationContext;
@@ -64,7 +67,7 @@ export async function startChaosApp(topology: SentinelTopology): Promise<{
       SessionModule.forRoot(CHAOS_SESSION_OPTIONS),
     ],
   }).compile();
-  moduleRef.useLogger(false);
+  moduleRef.useLogger(logger);
   const app = await moduleRef.init();
   const cache = app.get(RedisCacheService);
   const inspector = app.get(RedisClusterInspector);

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import {
   CHAOS_SCENARIOS,
+  CapturedLogger,
   SentinelTopology,
   reportMeasure,
   runChaosScenario,
@@ -16,10 +17,11 @@ describe('chaos: every fault once, no acknowledged write lost', () => {
   let app: INestApplicationContext;
   let context: ChaosContext;
   let targets: Record<ChaosWorkload, ChaosTarget>;
+  const logger = new CapturedLogger();
 
   beforeAll(async () => {
     topology = await SentinelTopology.start(CHAOS_GROUP_OPTIONS);
-    ({ app, context, targets } = await startChaosApp(topology));
+    ({ app, context, targets } = await startChaosApp(topology, logger));
   });
   afterAll(async () => {
     await app?.close();
@@ -27,9 +29,17 @@ describe('chaos: every fault once, no acknowledged write lost', () => {
   });
 
   it.each(CHAOS_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('%s', async (_, scenario) => {
+    const logged = logger.lines.length;
     const result = await runChaosScenario(scenario, 1, context, targets[scenario.workload ?? 'cache']);
     reportMeasure(`chaos ${scenario.name}: longest outage`, result.outageMs);
-    expect(result.acknowledged).toBeGreaterThan(100);
+    if (result.acknowledged <= 100) {
+      // Say why: what the module logged during the run.
+      const lines = logger.lines.slice(logged);
+      throw new Error(
+        `only ${result.acknowledged} writes acknowledged; the module logged ${lines.length} lines, the last ones:\n` +
+          lines.slice(-60).join('\n'),
+      );
+    }
     expect({ lost: result.lost, failedButPresent: result.failedButPresent, failedOver: result.failedOver }).toEqual({
       lost: 0,
       failedButPresent: 0,
