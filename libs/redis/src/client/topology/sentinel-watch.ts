@@ -174,30 +174,30 @@ export class SentinelWatch {
   }
 
   /**
-   * Reconnects `client` when it is connected, or connecting, somewhere other than `master` (by
-   * address when the master is an IP literal, else by asking `ROLE`). A client waiting to reconnect
-   * is reconnected at once: it finds the new master through the sentinels.
+   * Reconnects `client` when it is ready somewhere other than `master` (by address when the master
+   * is an IP literal, else by asking `ROLE`). A client waiting to reconnect is reconnected at once:
+   * it finds the new master through the sentinels. A client that is connecting is left alone: it is
+   * asking the sentinels already, and its socket is still the old one. Disconnecting it then would
+   * end it for good: ioredis gives up ("Connection is closed") on a connect cut short, and never
+   * retries.
    */
   private async ensureOn(client: Redis, master: RedisNodeAddress): Promise<void> {
-    if (client.status === 'end' || client.status === 'wait') return;
     if (client.status === 'reconnecting') {
       // Waiting out a back-off (up to a second) after failing to reach the old primary: try now,
       // the sentinels name the new one.
       reconnectNow(client);
       return;
     }
+    if (client.status !== 'ready') return;
     const remote = client.stream?.remoteAddress?.replace(/^::ffff:/, '');
-    const remotePort = client.stream?.remotePort;
-    const byAddress = isIP(master.host) !== 0 && remote !== undefined;
-    let misplaced = byAddress && (remote !== master.host || remotePort !== master.port);
-    if (!byAddress && client.status === 'ready') {
-      const role = await client.call('ROLE').then(
-        (reply) => String((reply as unknown[])[0]),
-        () => undefined,
-      );
-      misplaced = role !== undefined && role !== 'master';
-    }
-    if (misplaced) {
+    const misplaced =
+      isIP(master.host) !== 0 && remote !== undefined
+        ? remote !== master.host || client.stream.remotePort !== master.port
+        : await client.call('ROLE').then(
+            (reply) => String((reply as unknown[])[0]) !== 'master',
+            () => false,
+          );
+    if (misplaced && client.status === 'ready') {
       this.logger.warn(`a client is not on the primary ${formatAddress(master)}; reconnecting it`);
       client.disconnect(true);
     }
