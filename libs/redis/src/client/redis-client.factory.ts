@@ -48,7 +48,7 @@ export function buildClientOptions(
     autoResendUnfulfilledCommands: false,
     lazyConnect: true,
     connectionName: `sentinel-kit:${purpose}`,
-    retryStrategy: reconnectDelay,
+    retryStrategy: (attempt) => reconnectDelay(attempt),
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
   };
   if (options.mode === 'standalone') return { ...base, host: options.node.host, port: options.node.port };
@@ -63,7 +63,7 @@ export function buildClientOptions(
     sentinelTLS: options.tls ? {} : undefined,
     enableTLSForSentinelMode: options.tls,
     sentinelCommandTimeout: options.commandTimeoutMs,
-    sentinelRetryStrategy: reconnectDelay,
+    sentinelRetryStrategy: (attempt) => reconnectDelay(attempt),
     // Failover detection is done by SentinelWatch on every sentinel, not by ioredis' detector:
     // the detector's sentinel connections have no error listener, so a single dead sentinel makes
     // ioredis print "Unhandled error event" on every retry, and nothing outside ioredis can see them.

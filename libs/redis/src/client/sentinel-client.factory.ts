@@ -41,7 +41,7 @@ export function createSentinelConnections(
       enableReadyCheck: false,
       lazyConnect: true,
       maxRetriesPerRequest: 1,
-      retryStrategy: reconnectDelay,
+      retryStrategy: (attempt) => reconnectDelay(attempt),
     };
     const label = formatAddress(address);
     const commands = new Redis({
