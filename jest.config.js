@@ -28,5 +28,12 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,chaos}/**/*.int-spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts'],
     },
+    {
+      // The core suites of the Redis module again, speaking RESP2 (REDIS_PROTOCOL=2) instead of RESP3.
+      ...shared,
+      displayName: 'integration-resp2',
+      testMatch: ['<rootDir>/libs/redis/test/{standalone,pubsub,dead-socket,sentinel-failover}.int-spec.ts'],
+      setupFiles: ['<rootDir>/libs/redis/test/protocol-2.setup.ts'],
+    },
   ],
 };

@@ -12,6 +12,8 @@ export const REDIS_DEFAULTS = Object.freeze({
   db: 0,
   tls: false,
   keyPrefix: 'app:',
+  /** RESP3, ioredis' default. */
+  protocol: 3 as const,
   masterName: 'mymaster',
   readFromReplicas: true,
   commandTimeoutMs: 500,

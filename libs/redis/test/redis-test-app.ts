@@ -11,12 +11,23 @@ export interface RedisTestApp {
   logs: CapturedLogger;
 }
 
-/** Compiles and initialises `RedisModule.forRoot(options)` with a capturing logger. */
+/**
+ * The RESP version these suites speak: 3, or 2 in the `integration (RESP2)` Jest project, which
+ * runs the core suites again with `SENTINEL_KIT_TEST_PROTOCOL=2`.
+ */
+export const TEST_PROTOCOL: 2 | 3 = process.env.SENTINEL_KIT_TEST_PROTOCOL === '2' ? 2 : 3;
+
+/**
+ * Compiles and initialises `RedisModule.forRoot(options)` with a capturing logger, speaking
+ * {@link TEST_PROTOCOL} unless `options` say otherwise.
+ */
 export async function startRedisModule(
   options: RedisModuleOptions,
   logs = new CapturedLogger(),
 ): Promise<RedisTestApp> {
-  const moduleRef = await Test.createTestingModule({ imports: [RedisModule.forRoot(options)] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [RedisModule.forRoot({ protocol: TEST_PROTOCOL, ...options })],
+  })
     .setLogger(logs)
     .compile();
   const app = await moduleRef.init();

@@ -5,7 +5,7 @@ import {
   type RedisModuleOptions,
 } from '@sentinel-kit/redis';
 import { sendCommand, startStandaloneRedis, timed, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
-import { startRedisModule, type RedisTestApp } from './redis-test-app';
+import { TEST_PROTOCOL, startRedisModule, type RedisTestApp } from './redis-test-app';
 
 const COMMAND_TIMEOUT_MS = 300;
 /** Slack for a loaded 2-core machine on top of the command timeout. */
@@ -42,6 +42,19 @@ describe('RedisModule against a standalone redis-server', () => {
     await raw('FLUSHDB');
   });
   afterAll(async () => dispose());
+
+  it.each([2, 3] as const)('speaks RESP%i to the node when told to (REDIS_PROTOCOL)', async (protocol) => {
+    const { cache } = await start({ protocol });
+    await cache.set('resp', 'v');
+    const clients = String(await raw('CLIENT', 'LIST'));
+    expect(clients).toMatch(new RegExp(`name=sentinel-kit:write .*resp=${protocol}`));
+  });
+
+  it(`runs this suite on RESP${TEST_PROTOCOL}`, async () => {
+    const { cache } = await start();
+    await cache.set('resp', 'v');
+    expect(String(await raw('CLIENT', 'LIST'))).toMatch(new RegExp(`name=sentinel-kit:write .*resp=${TEST_PROTOCOL}`));
+  });
 
   it('serves every cache operation from Redis, under the key prefix', async () => {
     const { cache, status } = await start({ keyPrefix: 'std:' });

@@ -35,6 +35,7 @@ export function createSentinelConnections(
       username: options.sentinel.username,
       password: options.sentinel.password,
       tls: options.tls ? {} : undefined,
+      protocol: options.protocol,
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,
       disconnectTimeout: REDIS_DEFAULTS.disconnectTimeoutMs,

@@ -32,6 +32,7 @@ export const redisEnvSchema = z.object({
   REDIS_PASSWORD: z.string().optional(),
   REDIS_DB: envInteger.optional(),
   REDIS_TLS: envBoolean.optional(),
+  REDIS_PROTOCOL: envInteger.optional(),
   REDIS_KEY_PREFIX: z.string().optional(),
   REDIS_READ_FROM_REPLICAS: envBoolean.optional(),
   REDIS_SENTINEL_WRITE_HOLD_MS: envInteger.optional(),

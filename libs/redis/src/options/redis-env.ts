@@ -24,6 +24,7 @@ const ENV_NAMING: ConfigIssueNaming = {
     password: 'REDIS_PASSWORD',
     db: 'REDIS_DB',
     tls: 'REDIS_TLS',
+    protocol: 'REDIS_PROTOCOL',
     keyPrefix: 'REDIS_KEY_PREFIX',
     commandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
     'fallback.enabled': 'REDIS_FALLBACK_ENABLED',
@@ -80,6 +81,7 @@ function toOptions(env: RedisEnv): RedisModuleOptions {
     password: env.REDIS_PASSWORD,
     db: env.REDIS_DB,
     tls: env.REDIS_TLS,
+    protocol: env.REDIS_PROTOCOL as RedisModuleOptions['protocol'],
     keyPrefix: env.REDIS_KEY_PREFIX,
     commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     fallback: {

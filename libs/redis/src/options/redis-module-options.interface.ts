@@ -94,6 +94,11 @@ export interface RedisModuleOptions {
   db?: number;
   /** TLS to the data nodes (and sentinels). @default false */
   tls?: boolean;
+  /**
+   * The RESP version spoken to every node: 3 (ioredis' default), or 2 for proxies and older servers
+   * that refuse `HELLO`. Replies look the same to the toolkit either way. @default 3
+   */
+  protocol?: 2 | 3;
   /** Prefix of every key the toolkit writes. @default 'app:' */
   keyPrefix?: string;
   /** Upper bound on any single Redis call, in milliseconds. @default 500 */

@@ -42,6 +42,7 @@ export function resolveRedisOptions(
     password: fromUrl.password ?? raw.password,
     db: fromUrl.db ?? raw.db ?? REDIS_DEFAULTS.db,
     tls: fromUrl.tls ?? raw.tls ?? REDIS_DEFAULTS.tls,
+    protocol: raw.protocol ?? REDIS_DEFAULTS.protocol,
     keyPrefix: raw.keyPrefix ?? REDIS_DEFAULTS.keyPrefix,
     commandTimeoutMs: raw.commandTimeoutMs ?? REDIS_DEFAULTS.commandTimeoutMs,
     fallback: {

@@ -6,6 +6,7 @@ interface ResolvedCommonOptions {
   readonly password?: string;
   readonly db: number;
   readonly tls: boolean;
+  readonly protocol: 2 | 3;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
   readonly fallback: { readonly enabled: boolean; readonly maxEntries: number; readonly maxBytes: number };
