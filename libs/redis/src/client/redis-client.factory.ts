@@ -65,6 +65,7 @@ export function buildClientOptions(
     enableTLSForSentinelMode: options.tls,
     sentinelCommandTimeout: options.commandTimeoutMs,
     sentinelRetryStrategy: (attempt) => reconnectDelay(attempt),
+    natMap: Object.keys(options.natMap).length > 0 ? { ...options.natMap } : undefined,
     // Failover detection is done by SentinelWatch on every sentinel, not by ioredis' detector:
     // the detector's sentinel connections have no error listener, so a single dead sentinel makes
     // ioredis print "Unhandled error event" on every retry, and nothing outside ioredis can see them.

@@ -18,6 +18,25 @@ const envSentinelList = z.string().transform((value, ctx): RedisNodeAddress[] =>
   return addresses;
 });
 
+/** `announced=dialled,…`, each side `host:port`: every bad entry is its own issue. */
+const envNatMap = z.string().transform((value, ctx): Record<string, RedisNodeAddress> => {
+  const map: Record<string, RedisNodeAddress> = {};
+  for (const entry of value.split(',')) {
+    const sides = entry.split('=');
+    const [from, to] = sides.map((side) => parseSentinelEntry(side));
+    if (sides.length !== 2 || !from.ok || !to.ok) {
+      const problem =
+        sides.length !== 2
+          ? `entry "${entry.trim()}": expected announced=dialled, each host:port`
+          : [from, to].flatMap((side) => (side.ok ? [] : [side.problem])).join('; ');
+      ctx.addIssue({ code: 'custom', message: problem, params: { [VALUE_IN_MESSAGE]: true } });
+      continue;
+    }
+    map[`${from.address.host}:${from.address.port}`] = to.address;
+  }
+  return map;
+});
+
 /** Every environment variable the Redis module reads, and how its text is read. */
 export const redisEnvSchema = z.object({
   REDIS_SENTINEL_ENABLED: envBoolean.optional(),
@@ -33,6 +52,7 @@ export const redisEnvSchema = z.object({
   REDIS_DB: envInteger.optional(),
   REDIS_TLS: envBoolean.optional(),
   REDIS_PROTOCOL: envInteger.optional(),
+  REDIS_NAT_MAP: envNatMap.optional(),
   REDIS_KEY_PREFIX: z.string().optional(),
   REDIS_READ_FROM_REPLICAS: envBoolean.optional(),
   REDIS_SENTINEL_WRITE_HOLD_MS: envInteger.optional(),

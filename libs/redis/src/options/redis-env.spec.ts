@@ -18,6 +18,7 @@ describe('resolveRedisEnv', () => {
         db: 0,
         tls: false,
         protocol: 3,
+        natMap: {},
         keyPrefix: 'app:',
         commandTimeoutMs: 500,
         fallback: { enabled: true, maxEntries: 10000, maxBytes: 32 * 1024 * 1024 },
@@ -63,6 +64,7 @@ describe('resolveRedisEnv', () => {
         REDIS_DB: '2',
         REDIS_TLS: '1',
         REDIS_PROTOCOL: '2',
+        REDIS_NAT_MAP: '10.0.0.5:6379=127.0.0.1:16379, [fd00::6]:6379=localhost:16380',
         REDIS_KEY_PREFIX: 'orders:',
         REDIS_READ_FROM_REPLICAS: 'false',
         REDIS_REPLICA_MAX_LAG_MS: '250',
@@ -80,6 +82,10 @@ describe('resolveRedisEnv', () => {
         db: 2,
         tls: true,
         protocol: 2,
+        natMap: {
+          '10.0.0.5:6379': { host: '127.0.0.1', port: 16379 },
+          'fd00::6:6379': { host: 'localhost', port: 16380 },
+        },
         keyPrefix: 'orders:',
         commandTimeoutMs: 250,
         fallback: { enabled: false, maxEntries: 50, maxBytes: 65536 },
@@ -184,6 +190,14 @@ describe('resolveRedisEnv', () => {
       [{ REDIS_PORT: '70000' }, 'REDIS_PORT: expected a port from 1 to 65535, got "70000"'],
       [{ REDIS_DB: '-1' }, 'REDIS_DB: expected an integer from 0, got "-1"'],
       [{ REDIS_PROTOCOL: '4' }, 'REDIS_PROTOCOL: expected 2 or 3, got "4"'],
+      [
+        { REDIS_NAT_MAP: '10.0.0.5:6379' },
+        'REDIS_NAT_MAP: entry "10.0.0.5:6379": expected announced=dialled, each host:port',
+      ],
+      [
+        { REDIS_NAT_MAP: '10.0.0.5:6379=127.0.0.1' },
+        'REDIS_NAT_MAP: entry "127.0.0.1" has no port (expected host:port)',
+      ],
       [{ REDIS_COMMAND_TIMEOUT_MS: '0' }, 'REDIS_COMMAND_TIMEOUT_MS: expected an integer from 1 to 60000, got "0"'],
       [{ REDIS_COMMAND_TIMEOUT_MS: '1.5' }, 'REDIS_COMMAND_TIMEOUT_MS: expected an integer, got "1.5"'],
       [

@@ -25,6 +25,7 @@ const ENV_NAMING: ConfigIssueNaming = {
     db: 'REDIS_DB',
     tls: 'REDIS_TLS',
     protocol: 'REDIS_PROTOCOL',
+    natMap: 'REDIS_NAT_MAP',
     keyPrefix: 'REDIS_KEY_PREFIX',
     commandTimeoutMs: 'REDIS_COMMAND_TIMEOUT_MS',
     'fallback.enabled': 'REDIS_FALLBACK_ENABLED',
@@ -82,6 +83,7 @@ function toOptions(env: RedisEnv): RedisModuleOptions {
     db: env.REDIS_DB,
     tls: env.REDIS_TLS,
     protocol: env.REDIS_PROTOCOL as RedisModuleOptions['protocol'],
+    natMap: env.REDIS_NAT_MAP,
     keyPrefix: env.REDIS_KEY_PREFIX,
     commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     fallback: {

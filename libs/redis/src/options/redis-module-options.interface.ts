@@ -95,6 +95,17 @@ export interface RedisModuleOptions {
   /** TLS to the data nodes (and sentinels). @default false */
   tls?: boolean;
   /**
+   * Where to connect instead of an address the sentinels announce that this application cannot
+   * reach (Docker, Kubernetes): keys are announced `host:port` pairs (IPv6 without brackets, as
+   * ioredis writes them), values the addresses to dial. Addresses not in the map are dialled as
+   * announced. Only the data nodes the sentinels name are mapped; the configured sentinels are
+   * dialled as given. @default {}
+   *
+   * @example
+   * natMap: { '10.0.0.5:6379': { host: '127.0.0.1', port: 16379 } }
+   */
+  natMap?: Record<string, RedisNodeAddress>;
+  /**
    * The RESP version spoken to every node: 3 (ioredis' default), or 2 for proxies and older servers
    * that refuse `HELLO`. Replies look the same to the toolkit either way. @default 3
    */

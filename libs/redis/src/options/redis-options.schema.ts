@@ -78,6 +78,9 @@ export const redisOptionsSchema = z.strictObject({
   password: z.string().optional(),
   db: z.int('expected an integer').min(0, 'expected an integer from 0').optional(),
   tls: z.boolean('expected true or false').optional(),
+  natMap: z
+    .record(z.string().regex(/^\S+:\d{1,5}$/, 'expected "host:port" keys'), address, 'expected an object')
+    .optional(),
   protocol: z.union([z.literal(2), z.literal(3)], 'expected 2 or 3').optional(),
   keyPrefix: z.string('expected a string').optional(),
   commandTimeoutMs: positiveInt(60_000).optional(),

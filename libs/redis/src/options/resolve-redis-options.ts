@@ -43,6 +43,7 @@ export function resolveRedisOptions(
     db: fromUrl.db ?? raw.db ?? REDIS_DEFAULTS.db,
     tls: fromUrl.tls ?? raw.tls ?? REDIS_DEFAULTS.tls,
     protocol: raw.protocol ?? REDIS_DEFAULTS.protocol,
+    natMap: { ...raw.natMap },
     keyPrefix: raw.keyPrefix ?? REDIS_DEFAULTS.keyPrefix,
     commandTimeoutMs: raw.commandTimeoutMs ?? REDIS_DEFAULTS.commandTimeoutMs,
     fallback: {

@@ -7,6 +7,8 @@ interface ResolvedCommonOptions {
   readonly db: number;
   readonly tls: boolean;
   readonly protocol: 2 | 3;
+  /** Announced `host:port` → the address to dial (see `RedisModuleOptions.natMap`); empty when none. */
+  readonly natMap: Readonly<Record<string, RedisNodeAddress>>;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
   readonly fallback: { readonly enabled: boolean; readonly maxEntries: number; readonly maxBytes: number };

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
 import type { ResolvedSentinelOptions } from '../../options/resolved-redis-options.interface';
 import { askNode } from '../ask-node';
+import { dialledAddress } from '../dialled-address';
 import type { RedisConnections } from '../redis-connections';
 import { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './planned-switchover';
 import { RedisTopology } from './redis-topology';
@@ -91,7 +92,7 @@ export class SentinelTopology extends RedisTopology {
         masterName: this.groupName,
         sentinels: this.connections.sentinels,
         probeTimeoutMs: this.probeTimeoutMs,
-        openNode: (address) => this.connections.nodeClient(address, 'switchover'),
+        openNode: (address) => this.connections.nodeClient(dialledAddress(this.options, address), 'switchover'),
       },
       timings,
       expectedPrimary,

@@ -8,6 +8,7 @@ import type { ResolvedSentinelOptions } from '../../options/resolved-redis-optio
 import { formatAddress } from '../../options/sentinel-address.parser';
 import { REDIS_DEFAULTS, SENTINEL_EVENT_CHANNELS } from '../../redis.constants';
 import { askNode } from '../ask-node';
+import { dialledAddress } from '../dialled-address';
 import { reconnectNow } from '../reconnect-now';
 import { type RedisConnections, waitForReady } from '../redis-connections';
 import type { SentinelConnection } from '../sentinel-client.factory';
@@ -66,10 +67,14 @@ export class SentinelWatch {
     clearInterval(this.pollTimer);
   }
 
-  /** Moves every client that should be on the primary (the write client and any extra one) to `master`. */
+  /**
+   * Moves every client that should be on the primary (the write client and any extra one) to
+   * `master`, as the sentinels announce it (a client is on it when it dialled its `natMap` entry).
+   */
   async followPrimary(master: RedisNodeAddress): Promise<void> {
     this.primary = master;
-    await Promise.all(this.connections.primaries().map((client) => this.ensureOn(client, master)));
+    const dialled = dialledAddress(this.options, master);
+    await Promise.all(this.connections.primaries().map((client) => this.ensureOn(client, dialled)));
   }
 
   /**
