@@ -8,6 +8,12 @@ export { SentinelTopology, type SentinelTopologyOptions } from './sentinel-topol
 export { reportMeasure } from './report';
 export { startStandaloneRedis } from './standalone-redis';
 export { TcpProxy } from './tcp-proxy';
+export {
+  createTestCertificates,
+  tlsConfigLines,
+  type CertificatePair,
+  type TestCertificates,
+} from './test-certificates';
 export { timed } from './timed';
 export { waitFor, type WaitForOptions } from './wait-for';
 export { exportedNames } from './exported-names';

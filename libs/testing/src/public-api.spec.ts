@@ -8,6 +8,7 @@ import { exportedNames } from './exported-names';
 const PUBLIC_API = [
   'CHAOS_SCENARIOS',
   'CapturedLogger',
+  'CertificatePair',
   'ChaosContext',
   'ChaosRunOptions',
   'ChaosRunResult',
@@ -24,9 +25,11 @@ const PUBLIC_API = [
   'SentinelTopology',
   'SentinelTopologyOptions',
   'TcpProxy',
+  'TestCertificates',
   'WaitForOptions',
   'WorkloadTarget',
   'configIssues',
+  'createTestCertificates',
   'exportedNames',
   'findFreePort',
   'longestOutage',
@@ -37,6 +40,7 @@ const PUBLIC_API = [
   'startStandaloneRedis',
   'startWrites',
   'timed',
+  'tlsConfigLines',
   'waitFor',
 ];
 

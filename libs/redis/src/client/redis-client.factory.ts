@@ -6,6 +6,7 @@ import type { ResolvedRedisOptions, ResolvedSentinelOptions } from '../options/r
 import { REDIS_DEFAULTS } from '../redis.constants';
 import { attachConnectionStateLogging } from './connection-state.logger';
 import { reconnectDelay, stalledSocketTimeout } from './reconnect-policy';
+import { tlsConnectionOptions } from './tls-connection-options';
 import { createSentinelConnections, type SentinelConnection } from './sentinel-client.factory';
 
 /** The write client and the read client; the same instance in standalone mode. */
@@ -38,7 +39,7 @@ export function buildClientOptions(
     username: options.username,
     password: options.password,
     db: options.db,
-    tls: options.tls ? {} : undefined,
+    tls: tlsConnectionOptions(options.tls),
     protocol: options.protocol,
     commandTimeout: options.commandTimeoutMs,
     socketTimeout: stalledSocketTimeout(options),
@@ -61,8 +62,8 @@ export function buildClientOptions(
     role,
     sentinelUsername: sentinel.username,
     sentinelPassword: sentinel.password,
-    sentinelTLS: options.tls ? {} : undefined,
-    enableTLSForSentinelMode: options.tls,
+    sentinelTLS: tlsConnectionOptions(options.tls),
+    enableTLSForSentinelMode: options.tls !== null,
     sentinelCommandTimeout: options.commandTimeoutMs,
     sentinelRetryStrategy: (attempt) => reconnectDelay(attempt),
     natMap: Object.keys(options.natMap).length > 0 ? { ...options.natMap } : undefined,
@@ -117,7 +118,7 @@ export function createNodeClient(options: ResolvedRedisOptions, address: RedisNo
     port: address.port,
     username: options.username,
     password: options.password,
-    tls: options.tls ? {} : undefined,
+    tls: tlsConnectionOptions(options.tls),
     protocol: options.protocol,
     commandTimeout: Math.max(options.commandTimeoutMs, REDIS_DEFAULTS.nodeClientMinCommandTimeoutMs),
     connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,

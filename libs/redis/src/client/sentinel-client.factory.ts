@@ -7,6 +7,7 @@ import { formatAddress } from '../options/sentinel-address.parser';
 import { REDIS_DEFAULTS } from '../redis.constants';
 import { attachConnectionStateLogging } from './connection-state.logger';
 import { reconnectDelay, stalledSocketTimeout } from './reconnect-policy';
+import { tlsConnectionOptions } from './tls-connection-options';
 
 /** Our own two connections to one sentinel. */
 export interface SentinelConnection {
@@ -34,7 +35,7 @@ export function createSentinelConnections(
       port: address.port,
       username: options.sentinel.username,
       password: options.sentinel.password,
-      tls: options.tls ? {} : undefined,
+      tls: tlsConnectionOptions(options.tls),
       protocol: options.protocol,
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,

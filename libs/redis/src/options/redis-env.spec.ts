@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { configIssues } from '@sentinel-kit/testing';
 import { RedisConfigError } from '../errors/redis-config.error';
 import { resolveRedisEnv } from './redis-env';
@@ -16,7 +19,7 @@ describe('resolveRedisEnv', () => {
         username: undefined,
         password: undefined,
         db: 0,
-        tls: false,
+        tls: null,
         protocol: 3,
         natMap: {},
         keyPrefix: 'app:',
@@ -80,7 +83,7 @@ describe('resolveRedisEnv', () => {
         username: 'app',
         password: 'data-secret',
         db: 2,
-        tls: true,
+        tls: { rejectUnauthorized: true },
         protocol: 2,
         natMap: {
           '10.0.0.5:6379': { host: '127.0.0.1', port: 16379 },
@@ -113,8 +116,37 @@ describe('resolveRedisEnv', () => {
         username: 'user',
         password: 'p@ss',
         db: 3,
-        tls: true,
+        tls: { rejectUnauthorized: true },
       });
+    });
+
+    it('reads the TLS details from files and names to check', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sentinel-kit-tls-env-'));
+      try {
+        writeFileSync(join(dir, 'ca.pem'), 'CA PEM');
+        writeFileSync(join(dir, 'client.pem'), 'CERT PEM');
+        writeFileSync(join(dir, 'client.key'), 'KEY PEM');
+        const options = resolveRedisEnv({
+          REDIS_TLS: 'true',
+          REDIS_TLS_CA_FILE: join(dir, 'ca.pem'),
+          REDIS_TLS_CERT_FILE: join(dir, 'client.pem'),
+          REDIS_TLS_KEY_FILE: join(dir, 'client.key'),
+          REDIS_TLS_SERVERNAME: 'redis.internal',
+          REDIS_TLS_REJECT_UNAUTHORIZED: 'false',
+        });
+        expect(options.tls).toEqual({
+          ca: 'CA PEM',
+          cert: 'CERT PEM',
+          key: 'KEY PEM',
+          servername: 'redis.internal',
+          rejectUnauthorized: false,
+        });
+        expect(issuesOf({ REDIS_TLS: 'true', REDIS_TLS_CERT_FILE: join(dir, 'client.pem') })).toEqual([
+          'REDIS_TLS_KEY_FILE: cert and key go together: give both or neither',
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('returns frozen options', () => {
@@ -217,6 +249,11 @@ describe('resolveRedisEnv', () => {
         'REDIS_URL: expected a redis:// or rediss:// URL with a host, got "http://cache:6379"',
       ],
       [{ REDIS_URL: 'redis://cache/db1' }, 'REDIS_URL: the path must be a database number, got "redis://cache/db1"'],
+      [{ REDIS_TLS_CA_FILE: '/etc/ssl/ca.pem' }, 'REDIS_TLS_CA_FILE: needs REDIS_TLS=true'],
+      [
+        { REDIS_TLS: 'true', REDIS_TLS_CA_FILE: '/nonexistent/ca.pem' },
+        'REDIS_TLS_CA_FILE: cannot read "/nonexistent/ca.pem" (ENOENT)',
+      ],
     ])('rejects %p', (env, message) => {
       expect(issuesOf(env)).toEqual([message]);
     });

@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { RedisConfigError } from '../errors/redis-config.error';
 import { formatConfigIssues, type ConfigIssueNaming } from './config-issue.formatter';
 import { presentEnv } from './env-parsers';
 import { redisEnvSchema, type RedisEnv } from './redis-env.schema';
-import type { RedisModuleOptions } from './redis-module-options.interface';
+import type { RedisModuleOptions, RedisTlsOptions } from './redis-module-options.interface';
 import { OPTION_NAMING, resolveRedisOptions } from './resolve-redis-options';
 import type { ResolvedRedisOptions } from './resolved-redis-options.interface';
 
@@ -24,6 +25,11 @@ const ENV_NAMING: ConfigIssueNaming = {
     password: 'REDIS_PASSWORD',
     db: 'REDIS_DB',
     tls: 'REDIS_TLS',
+    'tls.ca': 'REDIS_TLS_CA_FILE',
+    'tls.cert': 'REDIS_TLS_CERT_FILE',
+    'tls.key': 'REDIS_TLS_KEY_FILE',
+    'tls.servername': 'REDIS_TLS_SERVERNAME',
+    'tls.rejectUnauthorized': 'REDIS_TLS_REJECT_UNAUTHORIZED',
     protocol: 'REDIS_PROTOCOL',
     natMap: 'REDIS_NAT_MAP',
     keyPrefix: 'REDIS_KEY_PREFIX',
@@ -47,7 +53,44 @@ const ENV_NAMING: ConfigIssueNaming = {
 export function parseRedisEnv(env: Readonly<Record<string, string | undefined>>): RedisModuleOptions {
   const parsed = redisEnvSchema.safeParse(presentEnv(env), { reportInput: true });
   if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues, ENV_NAMING));
-  return toOptions(parsed.data);
+  const tls = tlsFromEnv(parsed.data);
+  if (tls.problems.length > 0) throw new RedisConfigError(tls.problems);
+  return { ...toOptions(parsed.data), tls: tls.settings };
+}
+
+/** The files of the TLS settings, by the option they fill. */
+const TLS_FILE_VARIABLES = { ca: 'REDIS_TLS_CA_FILE', cert: 'REDIS_TLS_CERT_FILE', key: 'REDIS_TLS_KEY_FILE' } as const;
+
+/**
+ * `REDIS_TLS` alone, or with the `REDIS_TLS_*` details (their files read now): the files and the
+ * server name need TLS on (`REDIS_TLS=true`, or a `rediss://` URL), and a file that cannot be read
+ * is named. `REDIS_TLS_REJECT_UNAUTHORIZED` counts only with TLS on.
+ */
+function tlsFromEnv(env: RedisEnv): { settings?: boolean | RedisTlsOptions; problems: string[] } {
+  // What says whom to trust or be: given without TLS on, it would be silently ignored.
+  const detailVariables = [...Object.values(TLS_FILE_VARIABLES), 'REDIS_TLS_SERVERNAME'] as const;
+  const given = detailVariables.filter((name) => env[name] !== undefined);
+  if (given.length === 0 && env.REDIS_TLS_REJECT_UNAUTHORIZED === undefined) {
+    return { settings: env.REDIS_TLS, problems: [] };
+  }
+  const tlsOn = env.REDIS_TLS === true || (env.REDIS_TLS === undefined && env.REDIS_URL?.startsWith('rediss:'));
+  if (!tlsOn) return { settings: env.REDIS_TLS, problems: given.map((name) => `${name}: needs REDIS_TLS=true`) };
+  const problems: string[] = [];
+  const settings: RedisTlsOptions = {
+    servername: env.REDIS_TLS_SERVERNAME,
+    rejectUnauthorized: env.REDIS_TLS_REJECT_UNAUTHORIZED,
+  };
+  for (const option of ['ca', 'cert', 'key'] as const) {
+    const name = TLS_FILE_VARIABLES[option];
+    const path = env[name];
+    if (path === undefined) continue;
+    try {
+      settings[option] = readFileSync(path, 'utf8');
+    } catch (error) {
+      problems.push(`${name}: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return { settings, problems };
 }
 
 /**
@@ -81,7 +124,6 @@ function toOptions(env: RedisEnv): RedisModuleOptions {
     username: env.REDIS_USERNAME,
     password: env.REDIS_PASSWORD,
     db: env.REDIS_DB,
-    tls: env.REDIS_TLS,
     protocol: env.REDIS_PROTOCOL as RedisModuleOptions['protocol'],
     natMap: env.REDIS_NAT_MAP,
     keyPrefix: env.REDIS_KEY_PREFIX,

@@ -4,6 +4,23 @@ export interface RedisNodeAddress {
   port: number;
 }
 
+/** TLS to the data nodes beyond on/off: whom to trust, who we are, and which name to check. */
+export interface RedisTlsOptions {
+  /** CA certificates (PEM) to trust instead of Node's default list. */
+  ca?: string | Buffer;
+  /** Client certificate (PEM), for nodes that require one (`tls-auth-clients yes`); needs `key`. */
+  cert?: string | Buffer;
+  /** Private key (PEM) of `cert`. Never logged. */
+  key?: string | Buffer;
+  /**
+   * The name to check the node's certificate against (and to send as SNI) instead of the address
+   * dialled: the sentinels hand out IP addresses, which certificates seldom name.
+   */
+  servername?: string;
+  /** Check the node's certificate. Turn off for tests only. @default true */
+  rejectUnauthorized?: boolean;
+}
+
 /** Sentinel mode: where the sentinels are and how to talk to them. */
 export interface RedisSentinelOptions {
   /** At least three distinct sentinels. */
@@ -93,7 +110,7 @@ export interface RedisModuleOptions {
   /** Database index. @default 0 */
   db?: number;
   /** TLS to the data nodes (and sentinels). @default false */
-  tls?: boolean;
+  tls?: boolean | RedisTlsOptions;
   /**
    * Where to connect instead of an address the sentinels announce that this application cannot
    * reach (Docker, Kubernetes): keys are announced `host:port` pairs (IPv6 without brackets, as

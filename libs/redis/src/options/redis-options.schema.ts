@@ -16,6 +16,9 @@ const nonEmpty = z.string('expected a string').trim().min(1, 'must not be empty'
 
 const address = z.object({ host: nonEmpty, port });
 
+/** PEM text, or a Buffer holding it. */
+const pem = z.union([z.string(), z.instanceof(Buffer)], 'expected PEM text or a Buffer').transform(String);
+
 const sentinelList = z.array(address).superRefine((list, ctx) => {
   const seen = new Set<string>();
   for (const entry of list) {
@@ -77,7 +80,31 @@ export const redisOptionsSchema = z.strictObject({
   username: nonEmpty.optional(),
   password: z.string().optional(),
   db: z.int('expected an integer').min(0, 'expected an integer from 0').optional(),
-  tls: z.boolean('expected true or false').optional(),
+  tls: z
+    .union(
+      [
+        z.boolean(),
+        z
+          .strictObject({
+            ca: pem.optional(),
+            cert: pem.optional(),
+            key: pem.optional(),
+            servername: nonEmpty.optional(),
+            rejectUnauthorized: z.boolean('expected true or false').optional(),
+          })
+          .superRefine((tls, ctx) => {
+            if ((tls.cert === undefined) === (tls.key === undefined)) return;
+            const missing = tls.cert === undefined ? 'cert' : 'key';
+            ctx.addIssue({
+              code: 'custom',
+              path: [missing],
+              message: 'cert and key go together: give both or neither',
+            });
+          }),
+      ],
+      'expected true, false or TLS settings',
+    )
+    .optional(),
   natMap: z
     .record(z.string().regex(/^\S+:\d{1,5}$/, 'expected "host:port" keys'), address, 'expected an object')
     .optional(),

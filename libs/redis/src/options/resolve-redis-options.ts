@@ -4,7 +4,7 @@ import { REDIS_DEFAULTS } from '../redis.constants';
 import { formatConfigIssues, type ConfigIssueNaming } from './config-issue.formatter';
 import type { RedisModuleOptions, RedisNodeAddress } from './redis-module-options.interface';
 import { redisOptionsSchema } from './redis-options.schema';
-import type { ResolvedRedisOptions } from './resolved-redis-options.interface';
+import type { ResolvedRedisOptions, ResolvedTlsOptions } from './resolved-redis-options.interface';
 
 const urlRedactor = new SecretRedactor([]);
 
@@ -18,7 +18,7 @@ export function isResolvedRedisOptions(value: unknown): value is ResolvedRedisOp
 
 /** Naming for options given in code: paths as written, secrets hidden, URL credentials dropped. */
 export const OPTION_NAMING: ConfigIssueNaming = {
-  secretPaths: ['password', 'sentinel.password'],
+  secretPaths: ['password', 'sentinel.password', 'tls.key'],
   redactors: { url: (value) => urlRedactor.redact(value) },
 };
 
@@ -41,7 +41,7 @@ export function resolveRedisOptions(
     username: fromUrl.username ?? raw.username,
     password: fromUrl.password ?? raw.password,
     db: fromUrl.db ?? raw.db ?? REDIS_DEFAULTS.db,
-    tls: fromUrl.tls ?? raw.tls ?? REDIS_DEFAULTS.tls,
+    tls: resolveTls(typeof raw.tls === 'object' ? raw.tls : (fromUrl.tls ?? raw.tls ?? REDIS_DEFAULTS.tls)),
     protocol: raw.protocol ?? REDIS_DEFAULTS.protocol,
     natMap: { ...raw.natMap },
     keyPrefix: raw.keyPrefix ?? REDIS_DEFAULTS.keyPrefix,
@@ -80,6 +80,19 @@ export function resolveRedisOptions(
       };
   Object.defineProperty(resolved, RESOLVED, { value: true, enumerable: false });
   return deepFreeze(resolved);
+}
+
+/** TLS settings from `true`/`false` or the detailed form: certificates checked unless told otherwise. */
+function resolveTls(
+  tls: boolean | { ca?: string; cert?: string; key?: string; servername?: string; rejectUnauthorized?: boolean },
+): ResolvedTlsOptions | null {
+  if (tls === false) return null;
+  if (tls === true) return { rejectUnauthorized: true };
+  const { rejectUnauthorized = true, ...rest } = tls;
+  return {
+    ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
+    rejectUnauthorized,
+  };
 }
 
 interface UrlParts {

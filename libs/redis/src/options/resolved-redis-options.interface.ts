@@ -1,11 +1,21 @@
 import type { RedisNodeAddress } from './redis-module-options.interface';
 
+/** TLS settings, PEM as text; null where TLS is off. */
+export interface ResolvedTlsOptions {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly servername?: string;
+  readonly rejectUnauthorized: boolean;
+}
+
 /** Options shared by both modes, every default applied. */
 interface ResolvedCommonOptions {
   readonly username?: string;
   readonly password?: string;
   readonly db: number;
-  readonly tls: boolean;
+  /** TLS to the data nodes (and, for now, the sentinels); null when off. */
+  readonly tls: ResolvedTlsOptions | null;
   readonly protocol: 2 | 3;
   /** Announced `host:port` → the address to dial (see `RedisModuleOptions.natMap`); empty when none. */
   readonly natMap: Readonly<Record<string, RedisNodeAddress>>;
