@@ -62,11 +62,15 @@ export function buildClientOptions(
     role,
     sentinelUsername: sentinel.username,
     sentinelPassword: sentinel.password,
-    sentinelTLS: tlsConnectionOptions(options.tls),
+    sentinelTLS: tlsConnectionOptions(sentinel.tls),
     enableTLSForSentinelMode: options.tls !== null,
     sentinelCommandTimeout: options.commandTimeoutMs,
     sentinelRetryStrategy: (attempt) => reconnectDelay(attempt),
-    natMap: Object.keys(options.natMap).length > 0 ? { ...options.natMap } : undefined,
+    // A function handing out copies: ioredis writes the TLS settings into the address it is given.
+    natMap: (key: string) => {
+      const dialled = options.natMap[key];
+      return dialled && { ...dialled };
+    },
     // Failover detection is done by SentinelWatch on every sentinel, not by ioredis' detector:
     // the detector's sentinel connections have no error listener, so a single dead sentinel makes
     // ioredis print "Unhandled error event" on every retry, and nothing outside ioredis can see them.

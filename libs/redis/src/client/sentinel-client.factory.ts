@@ -35,7 +35,7 @@ export function createSentinelConnections(
       port: address.port,
       username: options.sentinel.username,
       password: options.sentinel.password,
-      tls: tlsConnectionOptions(options.tls),
+      tls: tlsConnectionOptions(options.sentinel.tls),
       protocol: options.protocol,
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,

@@ -44,6 +44,7 @@ describe('resolveRedisEnv', () => {
         masterName: 'mymaster',
         username: undefined,
         password: undefined,
+        tls: null,
         readFromReplicas: true,
         masterCheckIntervalMs: 2000,
         writeHoldMs: 10_000,
@@ -143,6 +144,32 @@ describe('resolveRedisEnv', () => {
         });
         expect(issuesOf({ REDIS_TLS: 'true', REDIS_TLS_CERT_FILE: join(dir, 'client.pem') })).toEqual([
           'REDIS_TLS_KEY_FILE: cert and key go together: give both or neither',
+        ]);
+        const sentinel = (env: Record<string, string>) => {
+          const resolved = resolveRedisEnv({ REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: SENTINELS, ...env });
+          return resolved.mode === 'sentinel' ? { data: resolved.tls, sentinels: resolved.sentinel.tls } : undefined;
+        };
+        // The sentinels follow the data nodes unless REDIS_SENTINEL_TLS says otherwise.
+        expect(sentinel({ REDIS_TLS: 'true' })).toEqual({
+          data: { rejectUnauthorized: true },
+          sentinels: { rejectUnauthorized: true },
+        });
+        expect(sentinel({ REDIS_TLS: 'true', REDIS_SENTINEL_TLS: 'false' })).toEqual({
+          data: { rejectUnauthorized: true },
+          sentinels: null,
+        });
+        expect(
+          sentinel({
+            REDIS_SENTINEL_TLS: 'true',
+            REDIS_SENTINEL_TLS_CA_FILE: join(dir, 'ca.pem'),
+            REDIS_SENTINEL_TLS_SERVERNAME: 'sentinel.internal',
+          }),
+        ).toEqual({
+          data: null,
+          sentinels: { ca: 'CA PEM', servername: 'sentinel.internal', rejectUnauthorized: true },
+        });
+        expect(issuesOf({ REDIS_SENTINEL_TLS_SERVERNAME: 'sentinel.internal' })).toEqual([
+          'REDIS_SENTINEL_TLS_SERVERNAME: needs REDIS_SENTINEL_TLS=true',
         ]);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,12 @@ const ENV_NAMING: ConfigIssueNaming = {
     'sentinel.masterName': 'REDIS_SENTINEL_MASTER_NAME',
     'sentinel.username': 'REDIS_SENTINEL_USERNAME',
     'sentinel.password': 'REDIS_SENTINEL_PASSWORD',
+    'sentinel.tls': 'REDIS_SENTINEL_TLS',
+    'sentinel.tls.ca': 'REDIS_SENTINEL_TLS_CA_FILE',
+    'sentinel.tls.cert': 'REDIS_SENTINEL_TLS_CERT_FILE',
+    'sentinel.tls.key': 'REDIS_SENTINEL_TLS_KEY_FILE',
+    'sentinel.tls.servername': 'REDIS_SENTINEL_TLS_SERVERNAME',
+    'sentinel.tls.rejectUnauthorized': 'REDIS_SENTINEL_TLS_REJECT_UNAUTHORIZED',
     'sentinel.readFromReplicas': 'REDIS_READ_FROM_REPLICAS',
     'sentinel.writeHoldMs': 'REDIS_SENTINEL_WRITE_HOLD_MS',
     'sentinel.replicaMaxLagMs': 'REDIS_REPLICA_MAX_LAG_MS',
@@ -53,41 +59,82 @@ const ENV_NAMING: ConfigIssueNaming = {
 export function parseRedisEnv(env: Readonly<Record<string, string | undefined>>): RedisModuleOptions {
   const parsed = redisEnvSchema.safeParse(presentEnv(env), { reportInput: true });
   if (!parsed.success) throw new RedisConfigError(formatConfigIssues(parsed.error.issues, ENV_NAMING));
-  const tls = tlsFromEnv(parsed.data);
-  if (tls.problems.length > 0) throw new RedisConfigError(tls.problems);
-  return { ...toOptions(parsed.data), tls: tls.settings };
+  const values = parsed.data;
+  const data = tlsFromEnv(
+    'REDIS_TLS',
+    {
+      on: values.REDIS_TLS,
+      files: { ca: values.REDIS_TLS_CA_FILE, cert: values.REDIS_TLS_CERT_FILE, key: values.REDIS_TLS_KEY_FILE },
+      servername: values.REDIS_TLS_SERVERNAME,
+      rejectUnauthorized: values.REDIS_TLS_REJECT_UNAUTHORIZED,
+    },
+    values.REDIS_URL?.startsWith('rediss:') ?? false,
+  );
+  const sentinels = tlsFromEnv(
+    'REDIS_SENTINEL_TLS',
+    {
+      on: values.REDIS_SENTINEL_TLS,
+      files: {
+        ca: values.REDIS_SENTINEL_TLS_CA_FILE,
+        cert: values.REDIS_SENTINEL_TLS_CERT_FILE,
+        key: values.REDIS_SENTINEL_TLS_KEY_FILE,
+      },
+      servername: values.REDIS_SENTINEL_TLS_SERVERNAME,
+      rejectUnauthorized: values.REDIS_SENTINEL_TLS_REJECT_UNAUTHORIZED,
+    },
+    values.REDIS_TLS === true,
+  );
+  const problems = [...data.problems, ...sentinels.problems];
+  if (problems.length > 0) throw new RedisConfigError(problems);
+  const options = toOptions(values);
+  return {
+    ...options,
+    tls: data.settings,
+    sentinel: options.sentinel && { ...options.sentinel, tls: sentinels.settings },
+  };
 }
 
-/** The files of the TLS settings, by the option they fill. */
-const TLS_FILE_VARIABLES = { ca: 'REDIS_TLS_CA_FILE', cert: 'REDIS_TLS_CERT_FILE', key: 'REDIS_TLS_KEY_FILE' } as const;
+/** The TLS variables under one prefix (`REDIS_TLS`, `REDIS_SENTINEL_TLS`) and what they give. */
+interface TlsEnv {
+  on?: boolean;
+  files: { ca?: string; cert?: string; key?: string };
+  servername?: string;
+  rejectUnauthorized?: boolean;
+}
 
 /**
- * `REDIS_TLS` alone, or with the `REDIS_TLS_*` details (their files read now): the files and the
- * server name need TLS on (`REDIS_TLS=true`, or a `rediss://` URL), and a file that cannot be read
- * is named. `REDIS_TLS_REJECT_UNAUTHORIZED` counts only with TLS on.
+ * TLS on or off alone, or with its details (their files read now): the files and the server name
+ * need TLS on (`<prefix>=true`, or `onByDefault`: a `rediss://` URL, or the data nodes' TLS for the
+ * sentinels), and a file that cannot be read is named. `<prefix>_REJECT_UNAUTHORIZED` counts only
+ * with TLS on.
  */
-function tlsFromEnv(env: RedisEnv): { settings?: boolean | RedisTlsOptions; problems: string[] } {
+function tlsFromEnv(
+  prefix: 'REDIS_TLS' | 'REDIS_SENTINEL_TLS',
+  tls: TlsEnv,
+  onByDefault: boolean,
+): { settings?: boolean | RedisTlsOptions; problems: string[] } {
   // What says whom to trust or be: given without TLS on, it would be silently ignored.
-  const detailVariables = [...Object.values(TLS_FILE_VARIABLES), 'REDIS_TLS_SERVERNAME'] as const;
-  const given = detailVariables.filter((name) => env[name] !== undefined);
-  if (given.length === 0 && env.REDIS_TLS_REJECT_UNAUTHORIZED === undefined) {
-    return { settings: env.REDIS_TLS, problems: [] };
+  const given = [
+    ...Object.entries(tls.files).flatMap(([option, path]) =>
+      path === undefined ? [] : [`${prefix}_${option.toUpperCase()}_FILE`],
+    ),
+    ...(tls.servername === undefined ? [] : [`${prefix}_SERVERNAME`]),
+  ];
+  if (given.length === 0 && tls.rejectUnauthorized === undefined) return { settings: tls.on, problems: [] };
+  if (!(tls.on ?? onByDefault)) {
+    return { settings: tls.on, problems: given.map((name) => `${name}: needs ${prefix}=true`) };
   }
-  const tlsOn = env.REDIS_TLS === true || (env.REDIS_TLS === undefined && env.REDIS_URL?.startsWith('rediss:'));
-  if (!tlsOn) return { settings: env.REDIS_TLS, problems: given.map((name) => `${name}: needs REDIS_TLS=true`) };
   const problems: string[] = [];
-  const settings: RedisTlsOptions = {
-    servername: env.REDIS_TLS_SERVERNAME,
-    rejectUnauthorized: env.REDIS_TLS_REJECT_UNAUTHORIZED,
-  };
+  const settings: RedisTlsOptions = { servername: tls.servername, rejectUnauthorized: tls.rejectUnauthorized };
   for (const option of ['ca', 'cert', 'key'] as const) {
-    const name = TLS_FILE_VARIABLES[option];
-    const path = env[name];
+    const path = tls.files[option];
     if (path === undefined) continue;
     try {
       settings[option] = readFileSync(path, 'utf8');
     } catch (error) {
-      problems.push(`${name}: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(
+        `${prefix}_${option.toUpperCase()}_FILE: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   return { settings, problems };

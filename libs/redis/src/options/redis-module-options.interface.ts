@@ -31,6 +31,8 @@ export interface RedisSentinelOptions {
   username?: string;
   /** Password for the sentinels (not for the data nodes). */
   password?: string;
+  /** TLS to the sentinels, apart from the data nodes. @default the data nodes' `tls` */
+  tls?: boolean | RedisTlsOptions;
   /** Route reads to a replica (falling back to the primary). @default true */
   readFromReplicas?: boolean;
   /** How often the sentinels are asked for the master in case a `+switch-master` message was lost. @default 2000 */

@@ -52,6 +52,29 @@ const redisUrl = z.string('expected a string').refine((value) => {
   }
 }, 'expected a redis:// or rediss:// URL with a host');
 
+/** `true`, `false`, or the detailed TLS settings. */
+const tlsSetting = z
+  .union(
+    [
+      z.boolean(),
+      z
+        .strictObject({
+          ca: pem.optional(),
+          cert: pem.optional(),
+          key: pem.optional(),
+          servername: nonEmpty.optional(),
+          rejectUnauthorized: z.boolean('expected true or false').optional(),
+        })
+        .superRefine((tls, ctx) => {
+          if ((tls.cert === undefined) === (tls.key === undefined)) return;
+          const missing = tls.cert === undefined ? 'cert' : 'key';
+          ctx.addIssue({ code: 'custom', path: [missing], message: 'cert and key go together: give both or neither' });
+        }),
+    ],
+    'expected true, false or TLS settings',
+  )
+  .optional();
+
 /** Schema of {@link RedisModuleOptions}: types, ranges, and the sentinel-count rule. Unknown keys are errors. */
 export const redisOptionsSchema = z.strictObject({
   sentinel: z
@@ -60,6 +83,7 @@ export const redisOptionsSchema = z.strictObject({
       masterName: nonEmpty.regex(/^\S+$/, 'must not contain whitespace').optional(),
       username: nonEmpty.optional(),
       password: z.string().optional(),
+      tls: tlsSetting,
       readFromReplicas: z.boolean('expected true or false').optional(),
       masterCheckIntervalMs: positiveInt(600_000).optional(),
       writeHoldMs: z
@@ -80,31 +104,7 @@ export const redisOptionsSchema = z.strictObject({
   username: nonEmpty.optional(),
   password: z.string().optional(),
   db: z.int('expected an integer').min(0, 'expected an integer from 0').optional(),
-  tls: z
-    .union(
-      [
-        z.boolean(),
-        z
-          .strictObject({
-            ca: pem.optional(),
-            cert: pem.optional(),
-            key: pem.optional(),
-            servername: nonEmpty.optional(),
-            rejectUnauthorized: z.boolean('expected true or false').optional(),
-          })
-          .superRefine((tls, ctx) => {
-            if ((tls.cert === undefined) === (tls.key === undefined)) return;
-            const missing = tls.cert === undefined ? 'cert' : 'key';
-            ctx.addIssue({
-              code: 'custom',
-              path: [missing],
-              message: 'cert and key go together: give both or neither',
-            });
-          }),
-      ],
-      'expected true, false or TLS settings',
-    )
-    .optional(),
+  tls: tlsSetting,
   natMap: z
     .record(z.string().regex(/^\S+:\d{1,5}$/, 'expected "host:port" keys'), address, 'expected an object')
     .optional(),

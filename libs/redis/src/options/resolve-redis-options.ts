@@ -18,7 +18,7 @@ export function isResolvedRedisOptions(value: unknown): value is ResolvedRedisOp
 
 /** Naming for options given in code: paths as written, secrets hidden, URL credentials dropped. */
 export const OPTION_NAMING: ConfigIssueNaming = {
-  secretPaths: ['password', 'sentinel.password', 'tls.key'],
+  secretPaths: ['password', 'sentinel.password', 'tls.key', 'sentinel.tls.key'],
   redactors: { url: (value) => urlRedactor.redact(value) },
 };
 
@@ -67,6 +67,7 @@ export function resolveRedisOptions(
           masterName: raw.sentinel.masterName ?? REDIS_DEFAULTS.masterName,
           username: raw.sentinel.username,
           password: raw.sentinel.password,
+          tls: raw.sentinel.tls === undefined ? common.tls : resolveTls(raw.sentinel.tls),
           readFromReplicas: raw.sentinel.readFromReplicas ?? REDIS_DEFAULTS.readFromReplicas,
           masterCheckIntervalMs: raw.sentinel.masterCheckIntervalMs ?? REDIS_DEFAULTS.masterCheckIntervalMs,
           writeHoldMs: raw.sentinel.writeHoldMs ?? REDIS_DEFAULTS.writeHoldMs,

@@ -14,7 +14,7 @@ interface ResolvedCommonOptions {
   readonly username?: string;
   readonly password?: string;
   readonly db: number;
-  /** TLS to the data nodes (and, for now, the sentinels); null when off. */
+  /** TLS to the data nodes; null when off. */
   readonly tls: ResolvedTlsOptions | null;
   readonly protocol: 2 | 3;
   /** Announced `host:port` → the address to dial (see `RedisModuleOptions.natMap`); empty when none. */
@@ -41,6 +41,8 @@ export interface ResolvedSentinelOptions extends ResolvedCommonOptions {
     readonly masterName: string;
     readonly username?: string;
     readonly password?: string;
+    /** TLS to the sentinels; null when off. */
+    readonly tls: ResolvedTlsOptions | null;
     readonly readFromReplicas: boolean;
     readonly masterCheckIntervalMs: number;
     readonly writeHoldMs: number;
