@@ -94,3 +94,56 @@ describe('REDIS_TLS_SERVERNAME in Sentinel mode: certificates that name a host, 
     expect(await sendCommand(promoted.endpoint, 'GET', ['app:tls:after-failover'])).toBe('v');
   });
 });
+
+/**
+ * TLS to the sentinels only (`REDIS_SENTINEL_TLS`): each sentinel also listens with TLS, with a
+ * certificate that names only `redis.test`; the data nodes stay plain (`REDIS_TLS=false`).
+ */
+describe('REDIS_SENTINEL_TLS: sentinels reached over TLS, data nodes in plain text', () => {
+  let topology: SentinelTopology;
+  let certs: TestCertificates;
+  const apps: RedisTestApp[] = [];
+
+  const start = async (env: Record<string, string>) => {
+    const logs = new CapturedLogger();
+    const options = parseRedisEnv({
+      REDIS_SENTINEL_ENABLED: 'true',
+      REDIS_SENTINELS: topology.sentinels.map(({ host, tlsPort }) => `${host}:${tlsPort}`).join(','),
+      REDIS_SENTINEL_MASTER_NAME: topology.masterName,
+      REDIS_SENTINEL_TLS: 'true',
+      REDIS_SENTINEL_TLS_CA_FILE: certs.caFile,
+      REDIS_COMMAND_TIMEOUT_MS: '500',
+      REDIS_SENTINEL_WRITE_HOLD_MS: '1000',
+      REDIS_FALLBACK_ENABLED: 'false',
+      ...env,
+    });
+    const app = await startRedisModule(options, logs);
+    apps.push(app);
+    return app;
+  };
+
+  beforeAll(async () => {
+    certs = createTestCertificates(['redis.test']);
+    topology = await SentinelTopology.start({ downAfterMs: 2000, sentinelTls: certs });
+  });
+  afterAll(async () => {
+    await Promise.all(apps.map(({ app }) => app.close()));
+    await topology?.stop();
+    certs?.dispose();
+  });
+
+  it('refuses the sentinels, saying why, without REDIS_SENTINEL_TLS_SERVERNAME', async () => {
+    const { cache, logs } = await start({});
+    await expect(cache.set('sentinel-tls:no-name', 'v')).rejects.toBeInstanceOf(RedisUnavailableError);
+    expect(logs.lines.join('\n')).toMatch(/IP: 127\.0\.0\.1 is not in the cert's list/);
+  });
+
+  it('finds the primary through the sentinels over TLS with REDIS_SENTINEL_TLS_SERVERNAME', async () => {
+    const { cache, status } = await start({ REDIS_SENTINEL_TLS_SERVERNAME: 'redis.test' });
+    await cache.set('sentinel-tls:one', 'v');
+    expect(await cache.get('sentinel-tls:one')).toBe('v');
+    const primary = await topology.primary();
+    expect(await sendCommand(primary.endpoint, 'GET', ['app:sentinel-tls:one'])).toBe('v');
+    expect(status.getStatus().sentinel?.currentMaster).toEqual({ host: primary.host, port: primary.port });
+  });
+});

@@ -21,6 +21,11 @@ export interface RedisServerProcessOptions {
   binary?: string;
   /** `requirepass` of a data node or sentinel; the harness' own checks authenticate with it. */
   password?: string;
+  /**
+   * A TLS port it also listens on (its `tls-*` lines come with `configLines`, see
+   * `tlsConfigLines`); the harness keeps using the plain port.
+   */
+  tlsPort?: number;
 }
 
 /** Children that must not outlive this Node.js process, killed on exit even if a test crashed. */
@@ -52,6 +57,11 @@ export class RedisServerProcess {
     mkdirSync(options.dir, { recursive: true });
     this.configFile = join(options.dir, options.sentinel ? 'sentinel.conf' : 'redis.conf');
     writeFileSync(this.configFile, this.baseConfig().join('\n') + '\n');
+  }
+
+  /** The TLS port it also listens on, if it was given one. */
+  get tlsPort(): number | undefined {
+    return this.options.tlsPort;
   }
 
   /** `{ host, port }` of this process (and its password, when it has one). */

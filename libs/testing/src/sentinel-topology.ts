@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from './free-port';
 import { sendCommand, type RedisEndpoint } from './redis-command';
+import { tlsConfigLines, type TestCertificates } from './test-certificates';
 import { RedisServerProcess } from './redis-server-process';
 import { waitFor } from './wait-for';
 
@@ -28,6 +29,12 @@ export interface SentinelTopologyOptions {
   password?: string;
   /** `requirepass` of the sentinels (they also use it between themselves). */
   sentinelPassword?: string;
+  /**
+   * Sentinels that also listen with TLS on a port of their own (`RedisServerProcess.tlsPort`), with
+   * these certificates' server certificate; they keep their plain port and talk plainly to the
+   * data nodes.
+   */
+  sentinelTls?: TestCertificates;
   /** Leave the processes running after this Node.js process exits (for `cluster:up`). @default false */
   detached?: boolean;
   /** Parent directory of the topology's private directory. @default the OS temp directory */
@@ -92,8 +99,10 @@ export class SentinelTopology {
         await replica.start();
       }
       for (let i = 0; i < sentinelCount; i += 1) {
+        const tlsPort = options.sentinelTls ? await findFreePort() : undefined;
         const sentinel = new RedisServerProcess({
           port: await findFreePort(),
+          tlsPort,
           dir: join(dir, `sentinel-${i}`),
           sentinel: true,
           detached,
@@ -106,6 +115,7 @@ export class SentinelTopology {
             `sentinel failover-timeout ${masterName} ${options.failoverTimeoutMs ?? 5000}`,
             `sentinel parallel-syncs ${masterName} 1`,
             ...(options.sentinelConfig ?? []),
+            ...(options.sentinelTls && tlsPort ? tlsConfigLines(options.sentinelTls, tlsPort) : []),
           ],
         });
         sentinels.push(sentinel);
