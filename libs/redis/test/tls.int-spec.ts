@@ -1,4 +1,9 @@
-import { RedisUnavailableError, parseRedisEnv, type RedisModuleOptions } from '@sentinel-kit/redis';
+import {
+  RedisClusterInspector,
+  RedisUnavailableError,
+  parseRedisEnv,
+  type RedisModuleOptions,
+} from '@sentinel-kit/redis';
 import {
   CapturedLogger,
   createTestCertificates,
@@ -7,6 +12,7 @@ import {
   startStandaloneRedis,
   timed,
   tlsConfigLines,
+  waitFor,
   type RedisServerProcess,
   type TestCertificates,
 } from '@sentinel-kit/testing';
@@ -96,6 +102,22 @@ describe('TLS settings (REDIS_TLS_*) against a redis-server with a certificate o
     );
     await withCert.cache.set('tls:client-cert', 'v');
     expect(await withCert.cache.get('tls:client-cert')).toBe('v');
+  });
+
+  it('warns, in the logs and /health/redis, when certificates are not checked', async () => {
+    const unchecked = await start(fromEnv({ REDIS_TLS_REJECT_UNAUTHORIZED: 'false' }));
+    await unchecked.cache.set('tls:unchecked', 'v');
+    const warning = /TLS to the data nodes does not check certificates/;
+    expect((await unchecked.app.get(RedisClusterInspector).inspect(0)).warnings).toContainEqual(
+      expect.stringMatching(warning),
+    );
+    await waitFor(() => unchecked.logs.lines.some((line) => warning.test(line)), {
+      description: 'the warning in the log',
+    });
+    const checked = await start(fromEnv({ REDIS_TLS_CA_FILE: certs.caFile, REDIS_TLS_SERVERNAME: 'redis.test' }));
+    expect((await checked.app.get(RedisClusterInspector).inspect(0)).warnings).not.toContainEqual(
+      expect.stringMatching(warning),
+    );
   });
 
   it('never logs the private key', async () => {

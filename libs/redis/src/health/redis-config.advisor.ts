@@ -1,7 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RedisTopology } from '../client/topology/redis-topology';
 import { logEvent } from '../common/log-event';
 import { pairsToRecord } from '../common/redis-replies';
+import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
+import { uncheckedTlsTargets } from '../options/unchecked-tls';
+import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 
 /** Below this, a loaded machine sees spurious failovers (see docs/failover.md). */
 const MIN_DOWN_AFTER_MS = 2000;
@@ -10,15 +13,18 @@ const MIN_DOWN_AFTER_MS = 2000;
  * Looks for settings that lose data or cause spurious failovers, and says so: persistence off on
  * the primary (a quick restart comes back empty and wipes the replicas), `min-replicas-to-write 0`
  * (a partitioned primary keeps acknowledging writes that a failover will drop), `down-after` below
- * 2000 ms, a sentinel in TILT mode, and sentinels sharing one id (`SENTINEL MYID`: one config file shared by
- * several sentinels). Logged once at startup and shown in `GET /health/redis` as `warnings`. A
+ * 2000 ms, a sentinel in TILT mode, sentinels sharing one id (`SENTINEL MYID`: one config file shared by
+ * several sentinels), and TLS without certificate checks (anyone on the path can pose as Redis). Logged once at startup and shown in `GET /health/redis` as `warnings`. A
  * check that cannot run (a renamed `CONFIG`, an unreachable node) is skipped, not reported.
  */
 @Injectable()
 export class RedisConfigAdvisor implements OnApplicationBootstrap {
   private readonly logger = new Logger('RedisModule');
 
-  constructor(private readonly topology: RedisTopology) {}
+  constructor(
+    private readonly topology: RedisTopology,
+    @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
+  ) {}
 
   /** Logs every warning once, without holding up startup. */
   onApplicationBootstrap(): void {
@@ -34,7 +40,14 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
       this.checkMinReplicasToWrite(),
       this.checkSentinels(),
     ]);
-    return [...persistence, ...minReplicas, ...sentinels];
+    return [...this.checkTls(), ...persistence, ...minReplicas, ...sentinels];
+  }
+
+  private checkTls(): string[] {
+    return uncheckedTlsTargets(this.options).map(
+      (whose) =>
+        `TLS to ${whose} does not check certificates (REJECT_UNAUTHORIZED false): anyone on the network path can pose as Redis`,
+    );
   }
 
   private async checkPersistence(): Promise<string[]> {
