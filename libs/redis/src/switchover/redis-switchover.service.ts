@@ -72,7 +72,8 @@ export class RedisSwitchoverService {
    * @throws the executor's typed errors when Redis cannot take the lock.
    */
   async switchover(request: SwitchoverRequest = {}): Promise<SwitchoverResult> {
-    if (!this.topology.failsOver) throw new SwitchoverRefusedError('not-sentinel', 'a switchover needs Sentinel mode');
+    // Without a failover to stage, the topology refuses (`not-sentinel`): no lock to take first.
+    if (!this.topology.failsOver) return this.topology.switchover(request.timings, request.expectedPrimary);
     const owner = randomBytes(16).toString('base64url');
     await this.lock(owner, request.timings);
     let completed = false;
