@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import { assertJsonWithinLimits } from './common/json-limits';
 import { apiEnvConfig } from './config/api-env.config';
 
@@ -15,8 +16,12 @@ export function configureApp(app: INestApplication): void {
   const { trustProxy } = app.get<ConfigType<typeof apiEnvConfig>>(apiEnvConfig.KEY);
   express.set('trust proxy', trustProxy);
   express.disable('x-powered-by');
-  express.useBodyParser('json', {
-    limit: '100kb',
-    verify: (_request: unknown, _response: unknown, body: Buffer) => assertJsonWithinLimits(body),
-  });
+  // Express' own parser rather than useBodyParser: Nest 12 reserves `verify` there (for rawBody).
+  // Nest sees a JSON parser in place and adds none of its own.
+  express.use(
+    json({
+      limit: '100kb',
+      verify: (_request: unknown, _response: unknown, body: Buffer) => assertJsonWithinLimits(body),
+    }),
+  );
 }

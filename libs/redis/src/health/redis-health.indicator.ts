@@ -9,9 +9,10 @@ import { RedisStatusService } from './redis-status.service';
 /**
  * Terminus indicator: pings Redis (within the command timeout, and never longer than 750 ms, so a
  * probe answers within a second even when every Redis process hangs) and reports `up` when it
- * answers or when the in-memory fallback serves instead (`degraded: true`), `down` when Redis is
- * unreachable and the fallback is off. With `health.strict` (`REDIS_HEALTH_STRICT`) a degraded
- * state is `down` too. Never throws; never reports a secret.
+ * answers, Terminus' `degraded` (the check stays 200, its status `degraded`) while the in-memory
+ * fallback serves instead, and `down` when Redis is unreachable and the fallback is off. With
+ * `health.strict` (`REDIS_HEALTH_STRICT`) a degraded state is `down` too. Never throws; never
+ * reports a secret.
  *
  * @example
  * @Get('health') @HealthCheck()
@@ -44,7 +45,8 @@ export class RedisHealthIndicator {
       metrics: status.metrics,
       ...(status.sentinel ? { sentinel: status.sentinel } : {}),
     };
-    return up ? session.up(details) : session.down(details);
+    if (!up) return session.down(details);
+    return degraded ? session.degraded(details) : session.up(details);
   }
 
   private message(reachable: boolean, degraded: boolean, fallbackEnabled: boolean, mode: string): string {
