@@ -18,13 +18,13 @@ const shared = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The package entries, as in tsconfig.json: `.` is the lib's index, a subpath its `<name>-entry` file.
   moduleNameMapper: {
-    '^@sentinel-kit/redis$': '<rootDir>/libs/redis/src',
-    '^@sentinel-kit/redis/internal$': '<rootDir>/libs/redis/src/internal',
-    '^@sentinel-kit/session$': '<rootDir>/libs/session/src',
-    '^@sentinel-kit/rate-limit$': '<rootDir>/libs/rate-limit/src',
-    '^@sentinel-kit/testing$': '<rootDir>/libs/testing/src',
+    '^@sentinel-kit/([a-z-]+)$': '<rootDir>/libs/$1/src',
+    '^@sentinel-kit/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2-entry',
   },
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 

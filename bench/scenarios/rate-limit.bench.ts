@@ -1,12 +1,8 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Test } from '@nestjs/testing';
 import { RedisModule } from '@sentinel-kit/redis';
-import {
-  RateLimitModule,
-  RateLimiterService,
-  RedisThrottlerStorage,
-  type RateLimitSpec,
-} from '@sentinel-kit/rate-limit';
+import { RateLimitModule, RateLimiterService, type RateLimitSpec } from '@sentinel-kit/rate-limit';
+import { RedisThrottlerStorage } from '@sentinel-kit/rate-limit/throttler';
 import type { RedisEndpoint } from '@sentinel-kit/testing';
 import Redis from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';

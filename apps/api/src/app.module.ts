@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
-import { RedisModule, redisEnvConfig, type ResolvedRedisOptions } from '@sentinel-kit/redis';
-import {
-  RateLimitGuard,
-  RateLimitModule,
-  rateLimitEnvConfig,
-  type ResolvedRateLimitOptions,
-} from '@sentinel-kit/rate-limit';
-import { sessionEnvConfig } from '@sentinel-kit/session';
+import { RedisModule, type ResolvedRedisOptions } from '@sentinel-kit/redis';
+import { redisEnvConfig } from '@sentinel-kit/redis/config';
+import { RateLimitGuard, RateLimitModule, type ResolvedRateLimitOptions } from '@sentinel-kit/rate-limit';
+import { rateLimitEnvConfig } from '@sentinel-kit/rate-limit/config';
+import { sessionEnvConfig } from '@sentinel-kit/session/config';
 import { AdminModule } from './admin/admin.module';
 import { RedisErrorFilter } from './common/redis-error.filter';
 import { apiEnvConfig } from './config/api-env.config';

@@ -24,6 +24,5 @@ export type {
   ResolvedRateLimitOptions,
 } from './options/rate-limit-options.interface';
 export { RateLimiterService, type RateLimitSpec, type RateLimitResult } from './rate-limiter.service';
-export { RATE_LIMIT_ENV_VARIABLES, rateLimitEnvConfig, resolveRateLimitEnv } from './options/rate-limit-env';
+export { RATE_LIMIT_ENV_VARIABLES, resolveRateLimitEnv } from './options/rate-limit-env';
 export { resolveRateLimitOptions } from './options/resolve-rate-limit-options';
-export { RedisThrottlerStorage } from './throttler/redis-throttler-storage';

@@ -28,7 +28,6 @@ const PUBLIC_API = [
   'RateLimiterUnavailableError',
   'RateLimiterUnavailableFilter',
   'RedisFailurePolicy',
-  'RedisThrottlerStorage',
   'ResolvedRateLimitOptions',
   'SkipRateLimit',
   'SlidingWindowState',
@@ -36,7 +35,6 @@ const PUBLIC_API = [
   'gcra',
   'parseDuration',
   'parseRateSpec',
-  'rateLimitEnvConfig',
   'resolveRateLimitEnv',
   'resolveRateLimitOptions',
   'setRateLimitHeaders',
@@ -44,8 +42,18 @@ const PUBLIC_API = [
   'tokenBucket',
 ];
 
+/** The subpath entries, each for the apps that have the optional peer it needs. */
+const SUBPATH_API = {
+  config: ['rateLimitEnvConfig'],
+  throttler: ['RedisThrottlerStorage'],
+};
+
 describe('@sentinel-kit/rate-limit', () => {
   it('exports exactly its public API', () => {
     expect(exportedNames(join(__dirname, 'index.ts'))).toEqual(PUBLIC_API);
+  });
+
+  it.each(Object.entries(SUBPATH_API))('exports exactly its API from @sentinel-kit/rate-limit/%s', (subpath, names) => {
+    expect(exportedNames(join(__dirname, `${subpath}-entry.ts`))).toEqual(names);
   });
 });

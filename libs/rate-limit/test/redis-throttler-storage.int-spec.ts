@@ -3,12 +3,8 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { Throttle, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { RedisModule } from '@sentinel-kit/redis';
-import {
-  RateLimitModule,
-  RateLimiterUnavailableFilter,
-  RedisThrottlerStorage,
-  type RedisFailurePolicy,
-} from '@sentinel-kit/rate-limit';
+import { RateLimitModule, RateLimiterUnavailableFilter, type RedisFailurePolicy } from '@sentinel-kit/rate-limit';
+import { RedisThrottlerStorage } from '@sentinel-kit/rate-limit/throttler';
 import { sendCommand, startStandaloneRedis, type RedisServerProcess } from '@sentinel-kit/testing';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -16,8 +16,6 @@ export type {
 } from './failover/failover.interfaces';
 export { RedisExecutor, isAvailabilityFailure } from './executor/redis-executor';
 export type { Answer, AnswerSource, ResilientOperation } from './executor/resilient-operation';
-export { RedisHealthIndicator } from './health/redis-health.indicator';
-export { RedisHealthModule } from './health/redis-health.module';
 export {
   RedisStatusService,
   type FailoverReport,
@@ -27,7 +25,6 @@ export {
 export { formatConfigIssues, VALUE_IN_MESSAGE, type ConfigIssueNaming } from './options/config-issue.formatter';
 export { presentEnv } from './options/env-parsers';
 export { parseRedisEnv, resolveRedisEnv } from './options/redis-env';
-export { redisEnvConfig } from './options/redis-env.config';
 export { REDIS_ENV_VARIABLES } from './options/redis-env.schema';
 export { parseSentinelEntry } from './options/sentinel-address.parser';
 export type {

@@ -36,8 +36,6 @@ const PUBLIC_API = [
   'RedisConfigError',
   'RedisExecutor',
   'RedisFallbackOptions',
-  'RedisHealthIndicator',
-  'RedisHealthModule',
   'RedisKeyspace',
   'RedisMetrics',
   'RedisMetricsOptions',
@@ -78,20 +76,24 @@ const PUBLIC_API = [
   'parseRedisEnv',
   'parseSentinelEntry',
   'presentEnv',
-  'redisEnvConfig',
   'resolveRedisEnv',
   'resolveRedisOptions',
 ];
 
-/** What the sibling libraries share through `@sentinel-kit/redis/internal`, and applications do not need. */
-const INTERNAL_API = ['MemoryStore', 'RedisConnections', 'RedisScript', 'envBoolean', 'envInteger', 'failsOver'];
+/** The subpath entries, each for the apps that have the optional peer it needs, and `internal`. */
+const SUBPATH_API = {
+  health: ['RedisHealthIndicator', 'RedisHealthModule'],
+  config: ['redisEnvConfig'],
+  // What the sibling libraries share with `@sentinel-kit/redis`, and applications do not need.
+  internal: ['MemoryStore', 'RedisConnections', 'RedisScript', 'envBoolean', 'envInteger', 'failsOver'],
+};
 
 describe('@sentinel-kit/redis', () => {
   it('exports exactly its public API', () => {
     expect(exportedNames(join(__dirname, 'index.ts'))).toEqual(PUBLIC_API);
   });
 
-  it('shares exactly its internal API with the sibling libraries', () => {
-    expect(exportedNames(join(__dirname, 'internal.ts'))).toEqual(INTERNAL_API);
+  it.each(Object.entries(SUBPATH_API))('exports exactly its API from @sentinel-kit/redis/%s', (subpath, names) => {
+    expect(exportedNames(join(__dirname, `${subpath}-entry.ts`))).toEqual(names);
   });
 });

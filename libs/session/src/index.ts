@@ -1,11 +1,10 @@
-export { RedisSessionStore } from './express/redis-session.store';
 export { InvalidSessionInputError } from './errors/invalid-session-input.error';
 export { SessionConflictError } from './errors/session-conflict.error';
 export { SessionNotFoundError } from './errors/session-not-found.error';
 export { SessionNotReplicatedError } from './errors/session-not-replicated.error';
 export { SessionTooLargeError } from './errors/session-too-large.error';
 export { isResolvedSessionOptions, resolveSessionOptions } from './options/resolve-session-options';
-export { SESSION_ENV_VARIABLES, parseSessionEnv, resolveSessionEnv, sessionEnvConfig } from './options/session-env';
+export { SESSION_ENV_VARIABLES, parseSessionEnv, resolveSessionEnv } from './options/session-env';
 export type {
   ResolvedSessionOptions,
   SessionDurability,

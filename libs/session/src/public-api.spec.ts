@@ -8,7 +8,6 @@ import { exportedNames } from '@sentinel-kit/testing';
 const PUBLIC_API = [
   'CreateSessionOptions',
   'InvalidSessionInputError',
-  'RedisSessionStore',
   'ResolvedSessionOptions',
   'SESSION_DEFAULTS',
   'SESSION_ENV_VARIABLES',
@@ -32,11 +31,20 @@ const PUBLIC_API = [
   'parseSessionEnv',
   'resolveSessionEnv',
   'resolveSessionOptions',
-  'sessionEnvConfig',
 ];
+
+/** The subpath entries, each for the apps that have the optional peer it needs. */
+const SUBPATH_API = {
+  config: ['sessionEnvConfig'],
+  'express-session': ['RedisSessionStore'],
+};
 
 describe('@sentinel-kit/session', () => {
   it('exports exactly its public API', () => {
     expect(exportedNames(join(__dirname, 'index.ts'))).toEqual(PUBLIC_API);
+  });
+
+  it.each(Object.entries(SUBPATH_API))('exports exactly its API from @sentinel-kit/session/%s', (subpath, names) => {
+    expect(exportedNames(join(__dirname, `${subpath}-entry.ts`))).toEqual(names);
   });
 });

@@ -5,7 +5,6 @@ import type { ResolvedSessionOptions, SessionModuleOptions } from './options/ses
 import { SESSION_RESOLVED_OPTIONS } from './session.constants';
 import { SessionConfigurableModule, SESSION_MODULE_OPTIONS } from './session.module-definition';
 import { SessionService } from './session.service';
-import { RedisSessionStore } from './express/redis-session.store';
 import { SessionMetrics } from './session.metrics';
 import { DurableWriter } from './repository/durable-writer';
 import { SessionRepository } from './repository/session.repository';
@@ -30,8 +29,9 @@ import { TokenRevocationService } from './token-revocation.service';
     SessionRepository,
     SessionService,
     TokenRevocationService,
-    RedisSessionStore,
   ],
-  exports: [SESSION_RESOLVED_OPTIONS, SessionService, TokenRevocationService, RedisSessionStore],
+  // DurableWriter for RedisSessionStore (`@sentinel-kit/session/express-session`), which the app
+  // provides next to this module when it uses express-session.
+  exports: [SESSION_RESOLVED_OPTIONS, SessionService, TokenRevocationService, DurableWriter],
 })
 export class SessionModule extends SessionConfigurableModule {}

@@ -1,6 +1,6 @@
 import express from 'express';
 import session from 'express-session';
-import { RedisSessionStore } from '@sentinel-kit/session';
+import { RedisSessionStore } from '@sentinel-kit/session/express-session';
 import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
 import request from 'supertest';
 import { startSessionApp, type SessionTestApp } from './session-test-app';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { RedisSessionStore, type SessionDurability, type SessionModuleOptions } from '@sentinel-kit/session';
+import { type SessionDurability, type SessionModuleOptions } from '@sentinel-kit/session';
+import { RedisSessionStore } from '@sentinel-kit/session/express-session';
 import { SentinelTopology, reportMeasure, sendCommand, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
 import { startSessionApp, type SessionTestApp } from './session-test-app';
 

@@ -7,6 +7,7 @@ import {
   TokenRevocationService,
   type SessionModuleOptions,
 } from '@sentinel-kit/session';
+import { RedisSessionStore } from '@sentinel-kit/session/express-session';
 import { CapturedLogger } from '@sentinel-kit/testing';
 
 /** A running RedisModule + SessionModule and the services tests use. */
@@ -18,7 +19,10 @@ export interface SessionTestApp {
   logs: CapturedLogger;
 }
 
-/** Compiles and initialises both modules with a capturing logger. */
+/**
+ * Compiles and initialises both modules with a capturing logger, and `RedisSessionStore` next to them,
+ * as an app that uses express-session provides it.
+ */
 export async function startSessionApp(
   redis: RedisModuleOptions,
   session: SessionModuleOptions = {},
@@ -26,6 +30,7 @@ export async function startSessionApp(
   const logs = new CapturedLogger();
   const moduleRef = await Test.createTestingModule({
     imports: [RedisModule.forRoot(redis), SessionModule.forRoot(session)],
+    providers: [RedisSessionStore],
   })
     .setLogger(logs)
     .compile();

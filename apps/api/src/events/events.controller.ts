@@ -13,7 +13,8 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { RedisPubSubService, type PublishReceipt } from '@sentinel-kit/redis';
-import { RateLimit, clientAddressKey, rateLimitEnvConfig } from '@sentinel-kit/rate-limit';
+import { RateLimit, clientAddressKey } from '@sentinel-kit/rate-limit';
+import { rateLimitEnvConfig } from '@sentinel-kit/rate-limit/config';
 import type { Request, Response } from 'express';
 import { endWith, ignoreElements, interval, map, merge, share, takeUntil } from 'rxjs';
 import { TokenGuard } from '../common/token.guard';

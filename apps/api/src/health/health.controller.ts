@@ -7,7 +7,8 @@ import {
   type HealthCheckResult,
   type HealthCheckStatus,
 } from '@nestjs/terminus';
-import { RedisClusterInspector, RedisHealthIndicator, type RedisClusterView } from '@sentinel-kit/redis';
+import { RedisClusterInspector, type RedisClusterView } from '@sentinel-kit/redis';
+import { RedisHealthIndicator } from '@sentinel-kit/redis/health';
 import { RateLimit } from '@sentinel-kit/rate-limit';
 import { TokenGuard } from '../common/token.guard';
 import { apiEnvConfig } from '../config/api-env.config';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RedisHealthModule } from '@sentinel-kit/redis';
+import { RedisHealthModule } from '@sentinel-kit/redis/health';
 import { HealthController } from './health.controller';
 
 /** The `/health` endpoint. */

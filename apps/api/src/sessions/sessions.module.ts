@@ -1,6 +1,7 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
-import { SessionModule, sessionEnvConfig, type SessionModuleOptions } from '@sentinel-kit/session';
+import { SessionModule, type SessionModuleOptions } from '@sentinel-kit/session';
+import { sessionEnvConfig } from '@sentinel-kit/session/config';
 import { SessionsController } from './sessions.controller';
 
 /** `/sessions`, on `SessionModule` configured from `SESSION_*`; exports it for the admin views. */

@@ -1,4 +1,3 @@
-import { registerAs } from '@nestjs/config';
 import { RedisConfigError, formatConfigIssues, presentEnv, type ConfigIssueNaming } from '@sentinel-kit/redis';
 import { envBoolean, envInteger } from '@sentinel-kit/redis/internal';
 import { z } from 'zod';
@@ -58,11 +57,3 @@ export function resolveRateLimitEnv(env: Readonly<Record<string, string | undefi
   };
   return resolveRateLimitOptions(options, ENV_NAMING);
 }
-
-/**
- * `@nestjs/config` namespace `rateLimit`: the `RATE_LIMIT_*` variables, validated at startup.
- *
- * @example
- * RateLimitModule.forRootAsync({ inject: [rateLimitEnvConfig.KEY], useFactory: (options: ResolvedRateLimitOptions) => options })
- */
-export const rateLimitEnvConfig = registerAs('rateLimit', () => resolveRateLimitEnv(process.env));

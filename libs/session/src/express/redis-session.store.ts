@@ -27,6 +27,8 @@ type MemoryAnswer<T> = ((store: MemoryStore, failure: RedisModuleError) => T) | 
  * starts over). With the session fallback off, the store emits `disconnect` when Redis is lost and
  * `connect` when it is back, so express-session's own bypass applies.
  *
+ * Provide it in the module that imports `SessionModule` (`providers: [RedisSessionStore]`).
+ *
  * @example
  * app.use(session({ store: app.get(RedisSessionStore), secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));
  */

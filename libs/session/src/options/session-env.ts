@@ -1,4 +1,3 @@
-import { registerAs } from '@nestjs/config';
 import {
   RedisConfigError,
   formatConfigIssues,
@@ -81,12 +80,3 @@ export function parseSessionEnv(env: Readonly<Record<string, string | undefined>
 export function resolveSessionEnv(env: Readonly<Record<string, string | undefined>>): ResolvedSessionOptions {
   return resolveSessionOptions(parseSessionEnv(env), resolveRedisEnv(env));
 }
-
-/**
- * `@nestjs/config` namespace `session`: the `SESSION_*` variables ({@link parseSessionEnv}), checked
- * for form at startup and against the Redis options by `SessionModule`.
- *
- * @example
- * SessionModule.forRootAsync({ inject: [sessionEnvConfig.KEY], useFactory: (options: SessionModuleOptions) => options })
- */
-export const sessionEnvConfig = registerAs('session', () => parseSessionEnv(process.env));
