@@ -16,14 +16,8 @@ import {
   SessionService,
   type SessionModuleOptions,
 } from '@sentinel-kit/session';
-import {
-  SENTINEL_GROUP_PROFILE,
-  type ChaosContext,
-  type ChaosTarget,
-  type ChaosWorkload,
-  type SentinelTopology,
-  type SentinelTopologyOptions,
-} from '@sentinel-kit/testing';
+import { SENTINEL_GROUP_PROFILE, type SentinelTopology, type SentinelTopologyOptions } from '@sentinel-kit/testing';
+import { type ChaosContext, type ChaosTarget, type ChaosWorkload } from '@sentinel-kit/test-support';
 
 /** The group the chaos runs use: the compose file's data-node settings, test-length Sentinel timings. */
 export const CHAOS_GROUP_OPTIONS = {

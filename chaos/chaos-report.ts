@@ -1,4 +1,4 @@
-import type { ChaosRunResult, ChaosScenario } from '@sentinel-kit/testing';
+import type { ChaosRunResult, ChaosScenario } from '@sentinel-kit/test-support';
 
 /** Per scenario, over every run. */
 export interface ChaosSummary {

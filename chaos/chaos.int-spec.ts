@@ -1,14 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { CapturedLogger, SentinelTopology } from '@sentinel-kit/testing';
 import {
   CHAOS_SCENARIOS,
-  CapturedLogger,
-  SentinelTopology,
   reportMeasure,
   runChaosScenario,
   type ChaosContext,
   type ChaosTarget,
   type ChaosWorkload,
-} from '@sentinel-kit/testing';
+} from '@sentinel-kit/test-support';
 import { CHAOS_GROUP_OPTIONS, startChaosApp } from './chaos-app';
 
 /** `npm run chaos -- --runs 1`, as a test: every scenario once, on one group. */

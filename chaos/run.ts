@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CHAOS_SCENARIOS, SentinelTopology, runChaosScenario, type ChaosRunResult } from '@sentinel-kit/testing';
+import { SentinelTopology } from '@sentinel-kit/testing';
+import { CHAOS_SCENARIOS, runChaosScenario, type ChaosRunResult } from '@sentinel-kit/test-support';
 import { CHAOS_APP_OPTIONS, CHAOS_GROUP_OPTIONS, startChaosApp } from './chaos-app';
 import { formatTable, summarize } from './chaos-report';
 

@@ -1,12 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { RedisCacheService, RedisModule } from '@sentinel-kit/redis';
-import {
-  SentinelTopology,
-  startWrites,
-  waitFor,
-  type RecordedOperation,
-  type WorkloadTarget,
-} from '@sentinel-kit/testing';
+import { SentinelTopology, waitFor } from '@sentinel-kit/testing';
+import { startWrites, type RecordedOperation, type WorkloadTarget } from '@sentinel-kit/test-support';
 import Redis from 'ioredis';
 import { median } from '../measure';
 import type { BenchResult } from '../scenario';

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { SentinelTopology, reportMeasure, sendCommand, waitFor } from '@sentinel-kit/testing';
+import { SentinelTopology, sendCommand, waitFor } from '@sentinel-kit/testing';
+import { reportMeasure } from '@sentinel-kit/test-support';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';

@@ -1,11 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import {
-  SentinelTopology,
-  reportMeasure,
-  startStandaloneRedis,
-  waitFor,
-  type RedisServerProcess,
-} from '@sentinel-kit/testing';
+import { SentinelTopology, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { reportMeasure } from '@sentinel-kit/test-support';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { startApi } from './start-api';

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { SentinelTopology, reportMeasure, waitFor } from '@sentinel-kit/testing';
+import { SentinelTopology, waitFor } from '@sentinel-kit/testing';
+import { reportMeasure } from '@sentinel-kit/test-support';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { CapturedLogger, SentinelTopology, reportMeasure, sendCommand, waitFor } from '@sentinel-kit/testing';
+import { CapturedLogger, SentinelTopology, sendCommand, waitFor } from '@sentinel-kit/testing';
+import { reportMeasure } from '@sentinel-kit/test-support';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -13,10 +13,10 @@ import {
   CapturedLogger,
   sendCommand,
   startStandaloneRedis,
-  timed,
   waitFor,
   type RedisServerProcess,
 } from '@sentinel-kit/testing';
+import { timed } from '@sentinel-kit/test-support';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ALGORITHMS = Object.keys(RATE_LIMIT_ALGORITHMS) as (keyof typeof RATE_LIMIT_ALGORITHMS)[];

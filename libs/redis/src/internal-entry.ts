@@ -6,6 +6,7 @@
  */
 export { RedisConnections } from './client/redis-connections';
 export { RedisScript } from './client/redis-script';
+export { FallbackStores } from './fallback/fallback-stores';
 export { MemoryStore } from './fallback/memory-store';
 export { envBoolean, envInteger } from './options/env-parsers';
 export { failsOver } from './options/fails-over';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { exportedNames } from '@sentinel-kit/testing';
+import { exportedNames } from '@sentinel-kit/test-support';
 
 /**
  * Every name `@sentinel-kit/redis` exports, values and types. Widening the public API is a decision: make
@@ -85,7 +85,15 @@ const SUBPATH_API = {
   health: ['RedisHealthIndicator', 'RedisHealthModule'],
   config: ['redisEnvConfig'],
   // What the sibling libraries share with `@sentinel-kit/redis`, and applications do not need.
-  internal: ['MemoryStore', 'RedisConnections', 'RedisScript', 'envBoolean', 'envInteger', 'failsOver'],
+  internal: [
+    'FallbackStores',
+    'MemoryStore',
+    'RedisConnections',
+    'RedisScript',
+    'envBoolean',
+    'envInteger',
+    'failsOver',
+  ],
 };
 
 describe('@sentinel-kit/redis', () => {

@@ -1,13 +1,6 @@
 import { RedisOutcomeUnknownError } from '@sentinel-kit/redis';
-import {
-  TcpProxy,
-  reportMeasure,
-  sendCommand,
-  startStandaloneRedis,
-  timed,
-  waitFor,
-  type RedisServerProcess,
-} from '@sentinel-kit/testing';
+import { TcpProxy, sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { reportMeasure, timed } from '@sentinel-kit/test-support';
 import { startRedisModule, type RedisTestApp } from './redis-test-app';
 
 const COMMAND_TIMEOUT_MS = 300;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisNodeAddress } from '@sentinel-kit/redis';
-import { CapturedLogger, SentinelTopology, TcpProxy, timed, waitFor } from '@sentinel-kit/testing';
+import { CapturedLogger, SentinelTopology, TcpProxy, waitFor } from '@sentinel-kit/testing';
+import { timed } from '@sentinel-kit/test-support';
 import { startRedisModule, type RedisTestApp } from './redis-test-app';
 
 const COMMAND_TIMEOUT_MS = 500;

@@ -11,12 +11,11 @@ import {
   CapturedLogger,
   SentinelTopology,
   findFreePort,
-  reportMeasure,
   sendCommand,
-  timed,
   waitFor,
   type RedisServerProcess,
 } from '@sentinel-kit/testing';
+import { reportMeasure, timed } from '@sentinel-kit/test-support';
 import { startRedisModule, type RedisTestApp } from './redis-test-app';
 
 /** Long enough that a loaded 2-core machine does not see spurious failovers (see REDIS-FAILURE-FACTS). */

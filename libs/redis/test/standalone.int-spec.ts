@@ -4,7 +4,8 @@ import {
   RedisUnavailableError,
   type RedisModuleOptions,
 } from '@sentinel-kit/redis';
-import { sendCommand, startStandaloneRedis, timed, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { timed } from '@sentinel-kit/test-support';
 import { TEST_PROTOCOL, startRedisModule, type RedisTestApp } from './redis-test-app';
 
 const COMMAND_TIMEOUT_MS = 300;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisSwitchoverService, SwitchoverRefusedError, type SwitchoverResult } from '@sentinel-kit/redis';
-import { SentinelTopology, reportMeasure, sendCommand, waitFor } from '@sentinel-kit/testing';
+import { SentinelTopology, sendCommand, waitFor } from '@sentinel-kit/testing';
+import { reportMeasure } from '@sentinel-kit/test-support';
 import { startRedisModule, type RedisTestApp } from './redis-test-app';
 
 const WRITERS = 4;

@@ -10,12 +10,12 @@ import {
   findFreePort,
   sendCommand,
   startStandaloneRedis,
-  timed,
   tlsConfigLines,
   waitFor,
   type RedisServerProcess,
   type TestCertificates,
 } from '@sentinel-kit/testing';
+import { timed } from '@sentinel-kit/test-support';
 import { startRedisModule, type RedisTestApp } from './redis-test-app';
 
 const COMMAND_TIMEOUT_MS = 300;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { exportedNames } from '@sentinel-kit/testing';
+import { exportedNames } from '@sentinel-kit/test-support';
 
 /**
  * Every name `@sentinel-kit/session` exports, values and types. Widening the public API is a decision: make

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { type SessionDurability, type SessionModuleOptions } from '@sentinel-kit/session';
 import { RedisSessionStore } from '@sentinel-kit/session/express-session';
-import { SentinelTopology, reportMeasure, sendCommand, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { SentinelTopology, sendCommand, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
+import { reportMeasure } from '@sentinel-kit/test-support';
 import { startSessionApp, type SessionTestApp } from './session-test-app';
 
 /** Long enough that a loaded 2-core machine does not see spurious failovers (see REDIS-FAILURE-FACTS). */

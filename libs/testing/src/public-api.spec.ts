@@ -1,25 +1,19 @@
 import { join } from 'node:path';
-import { exportedNames } from './exported-names';
+import { exportedNames } from '@sentinel-kit/test-support';
 
 /**
  * Every name `@sentinel-kit/testing` exports, values and types. Widening the public API is a decision: make
  * it here, in the same change.
  */
 const PUBLIC_API = [
-  'CHAOS_SCENARIOS',
   'CapturedLogger',
   'CertificatePair',
-  'ChaosContext',
-  'ChaosRunOptions',
-  'ChaosRunResult',
-  'ChaosScenario',
-  'ChaosTarget',
-  'ChaosWorkload',
-  'OperationOutcome',
-  'RecordedOperation',
+  'InMemoryRedisExecutor',
   'RedisEndpoint',
   'RedisServerProcess',
   'RedisServerProcessOptions',
+  'RedisTestingModule',
+  'RedisTestingModuleOptions',
   'SENTINEL_GROUP_PROFILE',
   'SentinelGroupTimings',
   'SentinelTopology',
@@ -27,19 +21,11 @@ const PUBLIC_API = [
   'TcpProxy',
   'TestCertificates',
   'WaitForOptions',
-  'WorkloadTarget',
-  'configIssues',
   'createTestCertificates',
-  'exportedNames',
   'findFreePort',
-  'longestOutage',
-  'reportMeasure',
-  'runChaosScenario',
   'sendCommand',
   'sentinelGroupTimings',
   'startStandaloneRedis',
-  'startWrites',
-  'timed',
   'tlsConfigLines',
   'waitFor',
 ];

@@ -1,4 +1,4 @@
-import { configIssues } from '@sentinel-kit/testing';
+import { configIssues } from '@sentinel-kit/test-support';
 import { resolveApiEnv } from './api-env.config';
 
 const issuesOf = (env: Record<string, string>) => configIssues(() => resolveApiEnv(env));

@@ -1,4 +1,4 @@
-import { configIssues } from '@sentinel-kit/testing';
+import { configIssues } from '@sentinel-kit/test-support';
 import { resolveRateLimitEnv } from './rate-limit-env';
 
 const issuesOf = (env: Record<string, string>) => configIssues(() => resolveRateLimitEnv(env));

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configIssues } from '@sentinel-kit/testing';
+import { configIssues } from '@sentinel-kit/test-support';
 import { RedisConfigError } from '../errors/redis-config.error';
 import { resolveRedisEnv } from './redis-env';
 import { resolveRedisOptions } from './resolve-redis-options';

@@ -1,4 +1,4 @@
-import { configIssues } from '@sentinel-kit/testing';
+import { configIssues } from '@sentinel-kit/test-support';
 import { resolveRedisOptions } from '@sentinel-kit/redis';
 import { resolveSessionOptions } from './resolve-session-options';
 import { parseSessionEnv, resolveSessionEnv } from './session-env';

@@ -1,4 +1,4 @@
-import type { SentinelTopology } from '../sentinel-topology';
+import type { SentinelTopology } from '@sentinel-kit/testing';
 import type { WorkloadTarget } from './write-workload';
 
 /** How one operation ended: applied, definitely not applied, or nobody knows (a timeout). */

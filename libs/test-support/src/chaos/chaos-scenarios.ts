@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sendCommand } from '../redis-command';
-import type { RedisServerProcess } from '../redis-server-process';
-import { waitFor } from '../wait-for';
+import { sendCommand, type RedisServerProcess, waitFor } from '@sentinel-kit/testing';
 import type { ChaosContext, ChaosScenario, ChaosWorkload } from './chaos.interfaces';
 
 /** Restarts whatever is down and points the data nodes at the primary, so that the group can settle. */

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sendCommand } from '../redis-command';
-import { waitFor } from '../wait-for';
+import { sendCommand, waitFor } from '@sentinel-kit/testing';
 import type { ChaosContext, ChaosRunResult, ChaosScenario, ChaosTarget } from './chaos.interfaces';
 import { longestOutage, startWrites } from './write-workload';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { SENTINEL_GROUP_PROFILE } from './sentinel-group.profile';
+import { SENTINEL_GROUP_PROFILE } from '@sentinel-kit/testing';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DATA_NODES = ['redis-primary', 'redis-replica-1', 'redis-replica-2'];

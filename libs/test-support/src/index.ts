@@ -1,0 +1,23 @@
+/**
+ * `@sentinel-kit/test-support`: what this repository's own suites, chaos runs and bench share on top
+ * of `@sentinel-kit/testing`. Never published.
+ */
+export { configIssues } from './config-issues';
+export { exportedNames } from './exported-names';
+export { reportMeasure } from './report';
+export { timed } from './timed';
+export {
+  CHAOS_SCENARIOS,
+  longestOutage,
+  runChaosScenario,
+  startWrites,
+  type ChaosContext,
+  type ChaosRunOptions,
+  type ChaosRunResult,
+  type ChaosScenario,
+  type ChaosTarget,
+  type ChaosWorkload,
+  type OperationOutcome,
+  type RecordedOperation,
+  type WorkloadTarget,
+} from './chaos';
