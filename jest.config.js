@@ -36,7 +36,11 @@ module.exports = {
   // four of them share two cores well; Jest's default (cores - 1) would run them one at a time.
   maxWorkers: 4,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/examples/*.spec.ts'],
+    },
     {
       ...shared,
       displayName: 'integration',
@@ -48,6 +52,12 @@ module.exports = {
       displayName: 'integration-resp2',
       testMatch: ['<rootDir>/libs/redis/test/{standalone,pubsub,dead-socket,sentinel-failover}.int-spec.ts'],
       setupFiles: ['<rootDir>/libs/redis/test/protocol-2.setup.ts'],
+    },
+    {
+      // The packed packages installed in example apps (npm, nest build, a real redis-server).
+      ...shared,
+      displayName: 'consumers',
+      testMatch: ['<rootDir>/examples/*.int-spec.ts'],
     },
   ],
 };

@@ -4,6 +4,7 @@
  */
 export { configIssues } from './config-issues';
 export { exportedNames } from './exported-names';
+export { runtimeImports } from './runtime-imports';
 export { reportMeasure } from './report';
 export { timed } from './timed';
 export {

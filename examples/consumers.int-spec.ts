@@ -1,0 +1,163 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  findFreePort,
+  sendCommand,
+  startStandaloneRedis,
+  waitFor,
+  type RedisServerProcess,
+} from '@sentinel-kit/testing';
+
+/**
+ * The packages as an outside app gets them. `npm run pack` builds the tarballs; each example (a
+ * NestJS 12 app, ESM as `nest new` makes it today, and a NestJS 11 CommonJS app) is copied with the
+ * app code both share (`examples/app/src`, the code the READMEs show) into a temporary directory,
+ * where npm installs the tarballs and the example's own dependencies. Then it builds with
+ * `nest build`, runs its unit test (on `RedisTestingModule`), and serves `/health`, a cached call, a
+ * session and a rate limit against a real redis-server.
+ */
+const ROOT = join(__dirname, '..');
+const PACKAGES = join(ROOT, 'dist', 'packages');
+const EXAMPLES = ['nest12-esm', 'nest11-cjs'];
+const execFileAsync = promisify(execFile);
+
+/** Runs a command to its end; its output is in the error when it fails. */
+async function run(command: string, args: string[], cwd: string): Promise<string> {
+  try {
+    const { stdout, stderr } = await execFileAsync(command, args, {
+      cwd,
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 240_000,
+      env: { ...process.env, NODE_ENV: 'test', npm_config_audit: 'false', npm_config_fund: 'false' },
+    });
+    return stdout + stderr;
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout}${stderr}`);
+  }
+}
+
+/** The freshly packed tarball of `@sentinel-kit/<name>`. */
+function tarball(packageName: string): string {
+  const prefix = `${packageName.slice(1).replace('/', '-')}-`;
+  const file = readdirSync(PACKAGES).find((name) => name.startsWith(prefix) && name.endsWith('.tgz'));
+  if (!file) throw new Error(`no tarball for ${packageName} in ${PACKAGES}`);
+  return join(PACKAGES, file);
+}
+
+/** The example in a temporary directory, with the shared app code and the tarballs in its manifest. */
+function copyExample(example: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `sentinel-kit-${example}-`));
+  cpSync(join(ROOT, 'examples', example), dir, { recursive: true });
+  cpSync(join(ROOT, 'examples', 'app', 'src'), join(dir, 'src'), { recursive: true });
+  const manifestPath = join(dir, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, Record<string, string>>;
+  for (const field of ['dependencies', 'devDependencies']) {
+    for (const name of Object.keys(manifest[field])) {
+      if (name.startsWith('@sentinel-kit/')) manifest[field][name] = `file:${tarball(name)}`;
+    }
+  }
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  return dir;
+}
+
+/** Ends a process: SIGTERM, then SIGKILL if it lingers. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+describe('the packages in outside apps', () => {
+  const dirs = new Map<string, string>();
+  let redis: { server: RedisServerProcess; dispose: () => Promise<void> };
+
+  beforeAll(async () => {
+    await run('npm', ['run', 'pack'], ROOT);
+    for (const example of EXAMPLES) dirs.set(example, copyExample(example));
+    await Promise.all([...dirs.values()].map((dir) => run('npm', ['install'], dir)));
+    redis = await startStandaloneRedis();
+  }, 600_000);
+
+  afterAll(async () => {
+    await redis?.dispose();
+    for (const dir of dirs.values()) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe.each(EXAMPLES)('%s', (example) => {
+    it('builds with nest build and passes its unit test on RedisTestingModule', async () => {
+      const dir = dirs.get(example)!;
+      await run('npm', ['run', 'build'], dir);
+      expect(await run('npm', ['test'], dir)).toMatch(/1 passed/);
+    }, 180_000);
+
+    it('serves /health, a cached call, a session and a rate limit against redis-server', async () => {
+      const port = await findFreePort();
+      // Both examples share the redis-server: a prefix each, or they would share rate-limit buckets too.
+      const keyPrefix = `${example.split('-')[0]}:`;
+      const base = `http://127.0.0.1:${port}`;
+      const app = spawn('node', ['dist/main.js'], {
+        cwd: dirs.get(example),
+        env: {
+          PATH: process.env.PATH,
+          REDIS_HOST: redis.server.host,
+          REDIS_PORT: String(redis.server.port),
+          REDIS_KEY_PREFIX: keyPrefix,
+          PORT: String(port),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      app.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      app.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      try {
+        const health = await waitFor(
+          async () => {
+            const response = await fetch(`${base}/health`).catch(() => null);
+            return response?.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+          },
+          { description: `${example} to answer /health (output: ${output})`, timeoutMs: 30_000 },
+        );
+        expect(health).toMatchObject({
+          status: 'ok',
+          details: { redis: { status: 'up', connected: true, mode: 'standalone' } },
+        });
+
+        const first = (await (await fetch(`${base}/greetings/${example}`)).json()) as Record<string, string>;
+        expect(first.greeting).toBe(`Hello, ${example}!`);
+        const again = (await (await fetch(`${base}/greetings/${example}`)).json()) as Record<string, string>;
+        expect(again).toEqual(first); // from the cache: composed once
+        const stored = await sendCommand(redis.server.endpoint, 'GET', [`${keyPrefix}greeting:${example}`]);
+        expect(JSON.parse(stored as string)).toEqual(first); // in Redis, under the key prefix
+
+        const created = await fetch(`${base}/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userId: 'ada' }),
+        });
+        expect(created.status).toBe(201);
+        const { token } = (await created.json()) as { token: string };
+        const current = await fetch(`${base}/sessions/current`, { headers: { authorization: `Bearer ${token}` } });
+        expect(await current.json()).toMatchObject({ userId: 'ada' });
+        const stranger = await fetch(`${base}/sessions/current`, { headers: { authorization: 'Bearer nope' } });
+        expect(stranger.status).toBe(401);
+
+        const statuses: number[] = [];
+        for (let request = 0; request < 4; request += 1) {
+          statuses.push((await fetch(`${base}/greetings/${example}`)).status);
+        }
+        expect(statuses).toEqual([200, 200, 200, 429]); // 5 per 10 s, two spent above
+        expect(output).not.toMatch(/ExperimentalWarning|ERROR/);
+      } finally {
+        await stop(app);
+      }
+    }, 60_000);
+  });
+});
