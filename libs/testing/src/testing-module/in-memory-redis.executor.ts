@@ -20,14 +20,17 @@ export class InMemoryRedisExecutor {
   /** Always true: nothing here is shared with another instance. */
   readonly degraded = true;
 
+  /** A write: its memory answer, or `RedisUnavailableError` when it has none. */
   write<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
     return this.answer(operation);
   }
 
+  /** A read that must see every write: answered as {@link write} is. */
   readPrimary<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
     return this.answer(operation);
   }
 
+  /** A read: answered as {@link write} is. */
   read<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
     return this.answer(operation);
   }

@@ -31,6 +31,7 @@ export interface RedisTestingModuleOptions {
  */
 @Module({})
 export class RedisTestingModule {
+  /** The stand-in, global, with stores of its own: a new testing module starts empty. */
   static forRoot({ keyPrefix }: RedisTestingModuleOptions = {}): DynamicModule {
     return {
       module: RedisTestingModule,
