@@ -35,6 +35,7 @@ module.exports = {
   // Integration suites mostly wait on redis-server processes (each on free ports of its own), so
   // four of them share two cores well; Jest's default (cores - 1) would run them one at a time.
   maxWorkers: 4,
+  testSequencer: '<rootDir>/jest.sequencer.js',
   projects: [
     {
       ...shared,

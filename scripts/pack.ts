@@ -1,6 +1,8 @@
 /**
  * `npm run pack`: builds the publishable packages (`@sentinel-kit/redis`, `/session`, `/rate-limit`,
- * `/testing`) from `libs/<lib>/` and writes their tarballs to `dist/packages/`.
+ * `/testing`) from `libs/<lib>/` and writes their tarballs to `dist/packages/`, or to the directory
+ * given as `--out <dir>` (the consumer tests pack into a directory of their own, which no
+ * `nest build` of the suite's other tests can delete).
  *
  * Each lib's `package.json` is its manifest, without a version: the version is the root
  * `package.json`'s, stamped here into each package and into the `<version>` peer ranges of the
@@ -10,14 +12,26 @@
  * sources: what a consumer's compiler sees.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
-const OUT = join(ROOT, 'dist', 'packages');
+const OUT = outDirectory(process.argv.slice(2));
+/**
+ * Where the packages are put together: inside the repository, so that their declarations resolve
+ * `ioredis` and the other peers from its node_modules, and outside dist/, which `nest build` empties.
+ */
+const STAGE_PARENT = join(ROOT, 'node_modules', '.cache');
 /** In dependency order: a lib is built after the ones it imports. */
 const LIBS = ['redis', 'session', 'rate-limit', 'testing'];
 const VERSION_PLACEHOLDER = '<version>';
+
+function outDirectory(args: string[]): string {
+  const at = args.indexOf('--out');
+  if (at < 0) return join(ROOT, 'dist', 'packages');
+  if (!args[at + 1]) throw new Error('--out needs a directory');
+  return resolve(args[at + 1]);
+}
 
 interface Manifest {
   name: string;
@@ -49,31 +63,31 @@ function stamp(manifest: Manifest, version: string): Manifest {
 }
 
 /** `@sentinel-kit/redis/health` → its built declarations, for every entry of every lib built so far. */
-function builtPaths(built: Map<string, Manifest>): Record<string, string[]> {
+function builtPaths(built: Map<string, Manifest>, stage: string): Record<string, string[]> {
   const paths: Record<string, string[]> = {};
   for (const [lib, manifest] of built) {
     for (const [subpath, target] of Object.entries(manifest.exports)) {
       if (typeof target !== 'object') continue;
-      paths[join(manifest.name, subpath)] = [join(OUT, lib, target.types)];
+      paths[join(manifest.name, subpath)] = [join(stage, lib, target.types)];
     }
   }
   return paths;
 }
 
-function compile(lib: string, manifest: Manifest, built: Map<string, Manifest>, workDir: string): void {
+function compile(lib: string, manifest: Manifest, built: Map<string, Manifest>, stage: string): void {
   const source = join(ROOT, 'libs', lib, 'src');
-  const tsconfig = join(workDir, `tsconfig.${lib}.json`);
+  const tsconfig = join(stage, `tsconfig.${lib}.json`);
   writeFileSync(
     tsconfig,
     JSON.stringify({
       extends: join(ROOT, 'tsconfig.json'),
       compilerOptions: {
         rootDir: source,
-        outDir: join(OUT, lib, 'dist'),
+        outDir: join(stage, lib, 'dist'),
         declaration: true,
         sourceMap: false,
         types: ['node'],
-        paths: builtPaths(built),
+        paths: builtPaths(built, stage),
       },
       files: entryNames(manifest).map((entry) => join(source, `${entry}.ts`)),
       include: [],
@@ -84,26 +98,30 @@ function compile(lib: string, manifest: Manifest, built: Map<string, Manifest>, 
 
 function main(): void {
   const { version } = readJson<{ version: string }>(join(ROOT, 'package.json'));
-  rmSync(OUT, { recursive: true, force: true });
-  const workDir = join(OUT, '.build');
-  mkdirSync(workDir, { recursive: true });
-  const built = new Map<string, Manifest>();
-  for (const lib of LIBS) {
-    const manifest = readJson<Manifest>(join(ROOT, 'libs', lib, 'package.json'));
-    if (manifest.version !== undefined) throw new Error(`libs/${lib}/package.json: no version; it is the root's`);
-    compile(lib, manifest, built, workDir);
-    const dir = join(OUT, lib);
-    writeFileSync(join(dir, 'package.json'), `${JSON.stringify(stamp(manifest, version), null, 2)}\n`);
-    for (const file of ['README.md', 'CHANGELOG.md']) copyFileSync(join(ROOT, 'libs', lib, file), join(dir, file));
-    copyFileSync(join(ROOT, 'LICENSE'), join(dir, 'LICENSE'));
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', OUT], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
-    process.stdout.write(`${join('dist', 'packages', tarball.trim())}\n`);
-    built.set(lib, manifest);
+  if (!process.argv.includes('--out')) rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  mkdirSync(STAGE_PARENT, { recursive: true });
+  const stage = mkdtempSync(join(STAGE_PARENT, 'sentinel-kit-pack-'));
+  try {
+    const built = new Map<string, Manifest>();
+    for (const lib of LIBS) {
+      const manifest = readJson<Manifest>(join(ROOT, 'libs', lib, 'package.json'));
+      if (manifest.version !== undefined) throw new Error(`libs/${lib}/package.json: no version; it is the root's`);
+      compile(lib, manifest, built, stage);
+      const dir = join(stage, lib);
+      writeFileSync(join(dir, 'package.json'), `${JSON.stringify(stamp(manifest, version), null, 2)}\n`);
+      for (const file of ['README.md', 'CHANGELOG.md']) copyFileSync(join(ROOT, 'libs', lib, file), join(dir, file));
+      copyFileSync(join(ROOT, 'LICENSE'), join(dir, 'LICENSE'));
+      const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', OUT], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      process.stdout.write(`${join(OUT, tarball.trim())}\n`);
+      built.set(lib, manifest);
+    }
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
   }
-  rmSync(workDir, { recursive: true, force: true });
 }
 
 main();
