@@ -33,8 +33,9 @@ module.exports = {
   // Integration suites start clusters and stage failovers; a unit test never comes close.
   testTimeout: 120_000,
   // Integration suites mostly wait on redis-server processes (each on free ports of its own), so
-  // four of them share two cores well; Jest's default (cores - 1) would run them one at a time.
-  maxWorkers: 4,
+  // five of them share two cores well (about one core busy on average); Jest's default (cores - 1)
+  // would run them one at a time.
+  maxWorkers: 5,
   testSequencer: '<rootDir>/jest.sequencer.js',
   projects: [
     {
