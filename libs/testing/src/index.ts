@@ -15,3 +15,4 @@ export {
 export { waitFor, type WaitForOptions } from './wait-for';
 export { InMemoryRedisExecutor } from './testing-module/in-memory-redis.executor';
 export { RedisTestingModule, type RedisTestingModuleOptions } from './testing-module/redis-testing.module';
+export { ClusterTopology, type ClusterShardView, type ClusterTopologyOptions } from './cluster-topology';

@@ -8,6 +8,9 @@ import { exportedNames } from '@sentinel-kit/test-support';
 const PUBLIC_API = [
   'CapturedLogger',
   'CertificatePair',
+  'ClusterShardView',
+  'ClusterTopology',
+  'ClusterTopologyOptions',
   'InMemoryRedisExecutor',
   'RedisEndpoint',
   'RedisServerProcess',
