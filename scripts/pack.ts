@@ -16,6 +16,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
+const DEFAULT_OUT = join(ROOT, 'dist', 'packages');
 const OUT = outDirectory(process.argv.slice(2));
 /**
  * Where the packages are put together: inside the repository, so that their declarations resolve
@@ -28,7 +29,7 @@ const VERSION_PLACEHOLDER = '<version>';
 
 function outDirectory(args: string[]): string {
   const at = args.indexOf('--out');
-  if (at < 0) return join(ROOT, 'dist', 'packages');
+  if (at < 0) return DEFAULT_OUT;
   if (!args[at + 1]) throw new Error('--out needs a directory');
   return resolve(args[at + 1]);
 }
@@ -98,7 +99,8 @@ function compile(lib: string, manifest: Manifest, built: Map<string, Manifest>, 
 
 function main(): void {
   const { version } = readJson<{ version: string }>(join(ROOT, 'package.json'));
-  if (!process.argv.includes('--out')) rmSync(OUT, { recursive: true, force: true });
+  // dist/packages holds only tarballs of earlier packs; a directory given with --out is left as it is.
+  if (OUT === DEFAULT_OUT) rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   mkdirSync(STAGE_PARENT, { recursive: true });
   const stage = mkdtempSync(join(STAGE_PARENT, 'sentinel-kit-pack-'));
