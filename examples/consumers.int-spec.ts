@@ -52,19 +52,27 @@ function tarball(packages: string, packageName: string): string {
   return join(packages, file);
 }
 
-/** The example in a temporary directory, with the shared app code and the tarballs in its manifest. */
-function copyExample(example: string, packages: string): string {
+/**
+ * The example installed in a temporary directory, with the shared app code: first everything its
+ * lock file pins (all but the `@sentinel-kit/*` packages, which no registry has), with `npm ci`,
+ * then the fresh tarballs of those.
+ */
+async function installExample(example: string, packages: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `sentinel-kit-${example}-`));
   cpSync(join(ROOT, 'examples', example), dir, { recursive: true });
   cpSync(join(ROOT, 'examples', 'app', 'src'), join(dir, 'src'), { recursive: true });
   const manifestPath = join(dir, 'package.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, Record<string, string>>;
+  const ours: string[] = [];
   for (const field of ['dependencies', 'devDependencies']) {
-    for (const name of Object.keys(manifest[field])) {
-      if (name.startsWith('@sentinel-kit/')) manifest[field][name] = `file:${tarball(packages, name)}`;
+    for (const name of Object.keys(manifest[field]).filter((dependency) => dependency.startsWith('@sentinel-kit/'))) {
+      ours.push(tarball(packages, name));
+      delete manifest[field][name];
     }
   }
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  await run('npm', ['ci'], dir);
+  await run('npm', ['install', '--no-save', ...ours], dir);
   return dir;
 }
 
@@ -86,8 +94,7 @@ describe('the packages in outside apps', () => {
 
   beforeAll(async () => {
     await run('npm', ['run', 'pack', '--', '--out', packages], ROOT);
-    for (const example of EXAMPLES) dirs.set(example, copyExample(example, packages));
-    await Promise.all([...dirs.values()].map((dir) => run('npm', ['install'], dir)));
+    await Promise.all(EXAMPLES.map(async (example) => dirs.set(example, await installExample(example, packages))));
     redis = await startStandaloneRedis();
   }, 600_000);
 
