@@ -26,6 +26,9 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Variables that tools set for the code, not configuration: Jest numbers its workers (`findFreePort`). */
+const SET_BY_TOOLS = new Set(['JEST_WORKER_ID']);
+
 /** Variables read directly (`process.env.NAME`, `env.NAME`, `env['NAME']`) rather than through a schema. */
 function directReads(): string[] {
   const files = ['apps', 'libs', 'scripts', 'bench'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
@@ -34,7 +37,8 @@ function directReads(): string[] {
       .split('\n')
       // Documentation comments show reads of the user's own variables; only code counts.
       .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
-      .flatMap((line) => [...line.matchAll(/\benv(?:\.|\[')([A-Z][A-Z0-9_]*)/g)].map((m) => m[1])),
+      .flatMap((line) => [...line.matchAll(/\benv(?:\.|\[')([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]))
+      .filter((name) => !SET_BY_TOOLS.has(name)),
   );
 }
 
