@@ -53,12 +53,11 @@ function tarball(packages: string, packageName: string): string {
 }
 
 /**
- * The example installed in a temporary directory, with the shared app code: first everything its
+ * Installs the example into `dir`, a temporary directory, with the shared app code: first everything its
  * lock file pins (all but the `@sentinel-kit/*` packages, which no registry has), with `npm ci`,
  * then the fresh tarballs of those.
  */
-async function installExample(example: string, packages: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), `sentinel-kit-${example}-`));
+async function installExample(example: string, dir: string, packages: string): Promise<void> {
   cpSync(join(ROOT, 'examples', example), dir, { recursive: true });
   cpSync(join(ROOT, 'examples', 'app', 'src'), join(dir, 'src'), { recursive: true });
   const manifestPath = join(dir, 'package.json');
@@ -73,7 +72,6 @@ async function installExample(example: string, packages: string): Promise<string
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   await run('npm', ['ci'], dir);
   await run('npm', ['install', '--no-save', ...ours], dir);
-  return dir;
 }
 
 /** Ends a process: SIGTERM, then SIGKILL if it lingers. */
@@ -94,7 +92,9 @@ describe('the packages in outside apps', () => {
 
   beforeAll(async () => {
     await run('npm', ['run', 'pack', '--', '--out', packages], ROOT);
-    await Promise.all(EXAMPLES.map(async (example) => dirs.set(example, await installExample(example, packages))));
+    // Each directory is known before its install, so that afterAll removes it even when that fails.
+    for (const example of EXAMPLES) dirs.set(example, mkdtempSync(join(tmpdir(), `sentinel-kit-${example}-`)));
+    await Promise.all(EXAMPLES.map((example) => installExample(example, dirs.get(example)!, packages)));
     redis = await startStandaloneRedis();
   }, 600_000);
 
