@@ -164,7 +164,8 @@ describe('logins and logouts through failovers and outages, two API instances on
       const old = await topology.primary();
       old.pause();
       try {
-        await sleep(6000);
+        // 6 s at least, and until the sentinels have failed over: a split vote can take them longer.
+        await Promise.all([sleep(6000), topology.waitForNewPrimary(old.port)]);
       } finally {
         old.resume();
       }
