@@ -91,7 +91,8 @@ function compile(lib: string, manifest: Manifest, built: Map<string, Manifest>, 
         paths: builtPaths(built, stage),
       },
       files: entryNames(manifest).map((entry) => join(source, `${entry}.ts`)),
-      include: [],
+      // The lib's ambient declarations (untyped dependencies), which no entry imports.
+      include: [join(source, '**/*.d.ts')],
     }),
   );
   execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', tsconfig], { stdio: 'inherit' });

@@ -30,8 +30,9 @@ describe('REDIS_KEY_PREFIX', () => {
     const id = cookieOf(login).slice('sid='.length);
     expect(keys).toEqual(
       expect.arrayContaining([
-        `tenant-a:session:${id}`,
-        'tenant-a:session-user:user-1',
+        // The user's slot tag, which the session id begins with, keeps a user's keys in one cluster slot.
+        `tenant-a:session:{${id.slice(0, 2)}}${id}`,
+        `tenant-a:session-user:{${id.slice(0, 2)}}user-1`,
         'tenant-a:demo:profile',
         expect.stringMatching(/^tenant-a:rate-limit:\w+:login:/),
         expect.stringMatching(/^tenant-a:rate-limit:\w+:demo:/),

@@ -54,7 +54,7 @@ describe('/sessions', () => {
     expect(handle).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
     const setCookie = String(([] as string[]).concat(created.headers['set-cookie'] ?? [])[0]);
-    expect(setCookie).toMatch(/^sid=[A-Za-z0-9_-]{32};/);
+    expect(setCookie).toMatch(/^sid=[A-Za-z0-9_-]{34};/);
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Lax/);
     expect(setCookie).not.toMatch(/Secure/);

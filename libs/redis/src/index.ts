@@ -18,6 +18,8 @@ export { RedisExecutor, isAvailabilityFailure } from './executor/redis-executor'
 export type { Answer, AnswerSource, ResilientOperation } from './executor/resilient-operation';
 export {
   RedisStatusService,
+  type ClusterShardStatus,
+  type ClusterStatus,
   type FailoverReport,
   type RedisStatus,
   type SentinelStatus,
@@ -33,10 +35,12 @@ export type {
   RedisMetricsOptions,
   RedisModuleOptions,
   RedisNodeAddress,
+  RedisClusterOptions,
   RedisSentinelOptions,
 } from './options/redis-module-options.interface';
 export { resolveRedisOptions } from './options/resolve-redis-options';
 export type {
+  ResolvedClusterOptions,
   ResolvedRedisOptions,
   ResolvedSentinelOptions,
   ResolvedStandaloneOptions,
@@ -47,7 +51,14 @@ export { RedisModule } from './redis.module';
 export { counterReadAtScrape } from './metrics/scraped-metrics';
 export { RedisClusterInspector } from './health/redis-cluster.inspector';
 export type { RedisClusterView } from './health/redis-cluster.view';
-export type { PrimaryView, QuorumCheck, ReplicaView, SentinelView } from './client/topology/topology-views';
+export type {
+  ClusterDescription,
+  PrimaryView,
+  QuorumCheck,
+  ReplicaView,
+  SentinelView,
+} from './client/topology/topology-views';
+export type { ClusterReplicaNode, ClusterShard, ClusterShardNode } from './client/topology/cluster-shards';
 export { SwitchoverRefusedError, type SwitchoverRefusalReason } from './errors/switchover-refused.error';
 export type { SwitchoverResult, SwitchoverTimings } from './client/topology/planned-switchover';
 export { RedisSwitchoverService, type SwitchoverRequest } from './switchover/redis-switchover.service';

@@ -5,8 +5,10 @@
  * libraries, which are released together.
  */
 export { RedisConnections } from './client/redis-connections';
+export type { RedisClient } from './client/redis-client';
 export { RedisScript } from './client/redis-script';
 export { FallbackStores } from './fallback/fallback-stores';
 export { MemoryStore } from './fallback/memory-store';
+export { SLOT_TAG_LENGTH } from './keyspace/redis-keyspace';
 export { envBoolean, envInteger } from './options/env-parsers';
 export { failsOver } from './options/fails-over';

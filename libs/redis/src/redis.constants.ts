@@ -20,12 +20,19 @@ export const REDIS_DEFAULTS = Object.freeze({
   fallbackEnabled: true,
   fallbackMaxEntries: 10_000,
   fallbackMaxBytes: 32 * 1024 * 1024,
-  /** Sentinel mode refuses to start with fewer distinct sentinels: a quorum of 2 needs 3 voters. */
-  minSentinels: 3,
+  /**
+   * Sentinel mode refuses to start with fewer distinct sentinels (a quorum of 2 needs 3 voters),
+   * Cluster mode with fewer seed nodes (so that one down still leaves two to ask).
+   */
+  minDiscoveryNodes: 3,
   /** How often the sentinels are asked for the master, in case their pub/sub messages were lost. */
   masterCheckIntervalMs: 2000,
-  /** How long a write waits for the primary during a failover (Sentinel mode) before failing. */
+  /** How long a write waits for the primary during a failover (Sentinel and Cluster mode) before failing. */
   writeHoldMs: 10_000,
+  /** Where cache reads go in Cluster mode: the primaries, so that every read sees every acknowledged write. */
+  clusterScaleReads: 'master' as const,
+  /** How often the cluster's slot map is asked for, besides every `MOVED` reply. */
+  clusterTopologyCheckIntervalMs: 2000,
   /** Reads skip a replica that lags the primary by more than this. */
   replicaMaxLagMs: 1000,
   /** How often the read replica's link and lag are checked (Sentinel mode, reads from replicas). */

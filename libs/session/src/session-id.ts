@@ -1,13 +1,23 @@
+import { SLOT_TAG_LENGTH } from '@sentinel-kit/redis/internal';
 import { randomBytes } from 'node:crypto';
 import { InvalidSessionInputError } from './errors/invalid-session-input.error';
 import { SESSION_DEFAULTS } from './session.constants';
 
-/** 32 URL-safe base64 characters: what {@link newSessionId} makes. */
-const SESSION_ID = /^[A-Za-z0-9_-]{32}$/;
+/** The user's slot tag, then 32 URL-safe base64 characters: what {@link newSessionId} makes. */
+const SESSION_ID = new RegExp(`^[A-Za-z0-9_-]{${SLOT_TAG_LENGTH + 32}}$`);
 
-/** A new session id: 192 bits from the operating system's CSPRNG, base64url. */
-export function newSessionId(): string {
-  return randomBytes(SESSION_DEFAULTS.idBytes).toString('base64url');
+/**
+ * A new session id: the owner's slot tag (`RedisKeyspace.slotTag`, so that the session lives in
+ * the same cluster slot as its user's index), then 192 bits from the operating system's CSPRNG,
+ * base64url.
+ */
+export function newSessionId(slotTag: string): string {
+  return slotTag + randomBytes(SESSION_DEFAULTS.idBytes).toString('base64url');
+}
+
+/** The slot tag an id carries (see {@link newSessionId}). */
+export function slotTagOf(id: string): string {
+  return id.slice(0, SLOT_TAG_LENGTH);
 }
 
 /** Whether `value` has the shape of an id we issue (checked before any Redis call). */

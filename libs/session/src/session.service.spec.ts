@@ -1,8 +1,9 @@
-import { RedisUnavailableError, resolveRedisOptions, type Answer } from '@sentinel-kit/redis';
+import { RedisKeyspace, RedisUnavailableError, resolveRedisOptions, type Answer } from '@sentinel-kit/redis';
 import { resolveSessionOptions } from './options/resolve-session-options';
 import { SessionConflictError } from './errors/session-conflict.error';
 import { SessionNotFoundError } from './errors/session-not-found.error';
 import { SessionTooLargeError } from './errors/session-too-large.error';
+import { newSessionId } from './session-id';
 import { SessionService } from './session.service';
 import type { SessionMetrics } from './session.metrics';
 import { encodeRecord, type SessionRecord, type StoredSession } from './repository/session-record';
@@ -24,6 +25,10 @@ class FakeSessionRepository {
       value: json === undefined ? null : { record: JSON.parse(json) as SessionRecord, json },
       source: 'redis',
     });
+  }
+
+  newId(userId: string): string {
+    return newSessionId(new RedisKeyspace(redis).slotTag(userId));
   }
 
   // Async like the real repository: a failure is a rejected promise.

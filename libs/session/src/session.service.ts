@@ -7,7 +7,7 @@ import { SessionTooLargeError } from './errors/session-too-large.error';
 import type { ResolvedSessionOptions } from './options/session-options.interface';
 import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from './session.constants';
 import { SessionMetrics } from './session.metrics';
-import { assertSessionId, newSessionId } from './session-id';
+import { assertSessionId } from './session-id';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SessionRecord, StoredSession } from './repository/session-record';
 import { SessionRepository, type SignOutEverywhereResult, type SignOutOutcome } from './repository/session.repository';
@@ -87,7 +87,7 @@ export class SessionService {
     const ttlMs = ttlSeconds * 1000;
     for (;;) {
       const record: SessionRecord = {
-        id: newSessionId(),
+        id: this.repository.newId(userId),
         userId,
         data,
         createdAt: now,
@@ -163,7 +163,7 @@ export class SessionService {
       const stored = await this.loadLive(id, now);
       const record = {
         ...stored.record,
-        id: newSessionId(),
+        id: this.repository.newId(stored.record.userId),
         data: this.patched(stored.record.data, patch),
         expiresAt: this.renewedExpiry(stored.record, now),
       };

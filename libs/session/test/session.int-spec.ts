@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RedisUnavailableError, type RedisModuleOptions } from '@sentinel-kit/redis';
+import {
+  RedisKeyspace,
+  RedisUnavailableError,
+  resolveRedisOptions,
+  type RedisModuleOptions,
+} from '@sentinel-kit/redis';
 import {
   InvalidSessionInputError,
   SessionNotFoundError,
@@ -25,6 +30,10 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     return app;
   };
   const raw = (command: string, ...args: (string | number)[]) => sendCommand(server.endpoint, command, args);
+  const keyspace = new RedisKeyspace(resolveRedisOptions({}));
+  /** Where a session and a user's index are stored: in the slot of the user's tag, which the id begins with. */
+  const sessionKey = (id: string) => keyspace.namespace('session:').inSlot(id.slice(0, 2), id);
+  const indexKey = (userId: string) => keyspace.namespace('session-user:').inSlot(keyspace.slotTag(userId), userId);
 
   beforeAll(async () => {
     // Persistent, so that a restarted server has its sessions back (and the pending sign-outs matter).
@@ -47,12 +56,12 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
 
     const session = await sessions.get(created.id);
     expect(session).toMatchObject({ id: created.id, userId: 'user-1', data: { role: 'admin', n: 1 } });
-    expect(Number(await raw('PTTL', `app:session:${created.id}`))).toBeGreaterThan(55_000);
-    expect(await raw('ZRANGE', 'app:session-user:user-1', 0, -1)).toEqual([created.id]);
+    expect(Number(await raw('PTTL', sessionKey(created.id)))).toBeGreaterThan(55_000);
+    expect(await raw('ZRANGE', indexKey('user-1'), 0, -1)).toEqual([created.id]);
     const other = await sessions.create('user-1');
     expect(other.id).not.toBe(created.id);
     expect((await sessions.listForUser('user-1')).map((s) => s.id)).toEqual([created.id, other.id]);
-    const lastChanged = created.id.slice(0, 31) + (created.id.endsWith('A') ? 'B' : 'A');
+    const lastChanged = created.id.slice(0, -1) + (created.id.endsWith('A') ? 'B' : 'A');
     expect(await sessions.get(lastChanged)).toBeNull();
   });
 
@@ -84,7 +93,7 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     const { id } = await sessions.create('u', { small: 1 });
     await expect(sessions.update(id, { big: 'x'.repeat(200) })).rejects.toThrow(SessionTooLargeError);
     expect((await sessions.get(id))!.data).toEqual({ small: 1 });
-    const unknown = 'A'.repeat(32);
+    const unknown = 'A'.repeat(34);
     await expect(sessions.update(unknown, { a: 1 })).rejects.toThrow(SessionNotFoundError);
     await expect(sessions.touch(unknown)).rejects.toThrow(SessionNotFoundError);
     await expect(sessions.rotate(unknown)).rejects.toThrow(SessionNotFoundError);
@@ -143,7 +152,7 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     expect((await scriptRuns()) - before).toBe(3); // batches of 100
     expect(await sessions.get(ids[0])).toBeNull();
     expect(await sessions.get(ids[249])).toBeNull();
-    expect(await raw('EXISTS', 'app:session-user:busy')).toBe(0);
+    expect(await raw('EXISTS', indexKey('busy'))).toBe(0);
   });
 
   it('destroys one session, or all of a user, and drops the index with the last one', async () => {
@@ -160,7 +169,7 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     expect(await sessions.get(b.id)).toBeNull();
     expect(await sessions.get(c.id)).toBeNull();
     expect(await sessions.listForUser('user-4')).toEqual([]);
-    expect(await raw('EXISTS', 'app:session-user:user-4')).toBe(0);
+    expect(await raw('EXISTS', indexKey('user-4'))).toBe(0);
     expect(await sessions.get(other.id)).not.toBeNull();
   });
 
@@ -180,7 +189,7 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
       timeoutMs: 3000,
     });
     // The index never outlives its sessions.
-    await waitFor(async () => (await raw('EXISTS', 'app:session-user:user-6')) === 0, {
+    await waitFor(async () => (await raw('EXISTS', indexKey('user-6'))) === 0, {
       description: 'the user index to expire with its last session',
       timeoutMs: 2000,
     });
@@ -237,7 +246,7 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
       timeoutMs: 10_000,
     });
     for (const gone of [stored.id, elsewhere.id, everywhere.id]) {
-      expect(await raw('EXISTS', `app:session:${gone}`)).toBe(0);
+      expect(await raw('EXISTS', sessionKey(gone))).toBe(0);
       expect(await sessions.get(gone)).toBeNull();
     }
     expect(await raw('KEYS', 'app:session-user:*')).toEqual([]);

@@ -99,6 +99,11 @@ describe('redis-sentinel.env.example', () => {
     const sentinel = resolveRedisEnv({ ...examples, REDIS_SENTINEL_ENABLED: 'true', REDIS_URL: undefined });
     expect(sentinel.mode).toBe('sentinel');
     expect(resolveRedisEnv({ REDIS_URL: examples.REDIS_URL }).mode).toBe('standalone');
+    const cluster = resolveRedisEnv({
+      REDIS_CLUSTER_ENABLED: 'true',
+      REDIS_CLUSTER_NODES: examples.REDIS_CLUSTER_NODES,
+    });
+    expect(cluster.mode).toBe('cluster');
     expect(
       resolveSessionEnv({ ...examples, REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: examples.REDIS_SENTINELS })
         .durability,

@@ -96,7 +96,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
-    const base = this.throttlers.key(`${throttlerName}:${key}`);
+    // Both keys in one cluster slot, tagged with what they count.
+    const base = this.throttlers.inSlot(`${throttlerName}:${key}`, '');
     const keys = [`${base}:hits`, `${base}:block`] as const;
     try {
       const { value: reply, source } = await this.executor.write<ThrottlerReply>({

@@ -49,7 +49,7 @@ export class RedisCacheService {
     const stored = keys.map((key) => this.keyspace.key(key));
     const { value: values } = await this.executor.read({
       name: 'mget',
-      redis: (client) => client.mget(stored),
+      redis: (client) => this.executor.perKeyGroup(stored, (group) => client.mget(group)),
       memory: this.inMemory((store) => stored.map((key) => store.get(key))),
     });
     for (const value of values) this.countRead(value !== null);
@@ -77,7 +77,10 @@ export class RedisCacheService {
     const { value: removed } = await this.executor.write({
       name: 'del',
       idempotent: true,
-      redis: (client) => client.del(stored),
+      redis: async (client) => {
+        const removed = await Promise.all(this.executor.keyGroups(stored).map((group) => client.del(group)));
+        return removed.reduce((sum, count) => sum + count, 0);
+      },
       memory: this.inMemory((store) => store.del(stored)),
     });
     this.metrics.cacheDelete();

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { withTimeout } from '../common/with-timeout';
 
 /**
@@ -6,7 +6,12 @@ import { withTimeout } from '../common/with-timeout';
  * whose message starts with its code, e.g. `NOPERM …`), or null when the connection is not ready or
  * nothing came back within `timeoutMs`.
  */
-export async function askNode(client: Redis, timeoutMs: number, command: string, ...args: string[]): Promise<unknown> {
+export async function askNode(
+  client: RedisClient,
+  timeoutMs: number,
+  command: string,
+  ...args: string[]
+): Promise<unknown> {
   if (client.status !== 'ready') return null;
   try {
     return await withTimeout(client.call(command, ...args), timeoutMs);

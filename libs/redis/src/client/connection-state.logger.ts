@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { logEvent } from '../common/log-event';
 import type { SecretRedactor } from '../errors/secret-redactor';
 
@@ -11,7 +11,7 @@ import type { SecretRedactor } from '../errors/secret-redactor';
  * @param name what the client is, e.g. `write client` or `sentinel 127.0.0.1:26379 watcher`.
  */
 export function attachConnectionStateLogging(
-  client: Redis,
+  client: RedisClient,
   name: string,
   logger: LoggerService,
   redactor: SecretRedactor,

@@ -2,17 +2,24 @@ import type { LoggerService } from '@nestjs/common';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { SecretRedactor } from '../errors/secret-redactor';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
-import type { ResolvedRedisOptions, ResolvedSentinelOptions } from '../options/resolved-redis-options.interface';
+import type {
+  ResolvedRedisOptions,
+  ResolvedSentinelOptions,
+  ResolvedStandaloneOptions,
+} from '../options/resolved-redis-options.interface';
 import { REDIS_DEFAULTS } from '../redis.constants';
 import { attachConnectionStateLogging } from './connection-state.logger';
-import { reconnectDelay, stalledSocketTimeout } from './reconnect-policy';
+import { nodeConnectionOptions } from './node-connection-options';
+import { reconnectDelay } from './reconnect-policy';
 import { tlsConnectionOptions } from './tls-connection-options';
 import { createSentinelConnections, type SentinelConnection } from './sentinel-client.factory';
+import { createClusterClient } from './cluster-client.factory';
+import type { RedisClient } from './redis-client';
 
-/** The write client and the read client; the same instance in standalone mode. */
+/** The write client and the read client; the same instance in standalone mode (and in Cluster mode reading from primaries). */
 export interface RedisClientPair {
-  write: Redis;
-  read: Redis;
+  write: RedisClient;
+  read: RedisClient;
 }
 
 /**
@@ -31,25 +38,15 @@ export interface RedisClientPair {
  * a client's throughput, so the services build their keys through `RedisKeyspace` instead.
  */
 export function buildClientOptions(
-  options: ResolvedRedisOptions,
+  options: ResolvedStandaloneOptions | ResolvedSentinelOptions,
   role: 'master' | 'slave',
   purpose: string,
 ): RedisOptions {
   const base: RedisOptions = {
-    username: options.username,
-    password: options.password,
+    ...nodeConnectionOptions(options, purpose),
     db: options.db,
-    tls: tlsConnectionOptions(options.tls),
-    protocol: options.protocol,
-    commandTimeout: options.commandTimeoutMs,
-    socketTimeout: stalledSocketTimeout(options),
-    connectTimeout: REDIS_DEFAULTS.connectTimeoutMs,
-    disconnectTimeout: REDIS_DEFAULTS.disconnectTimeoutMs,
-    maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
-    autoResendUnfulfilledCommands: false,
     lazyConnect: true,
-    connectionName: `sentinel-kit:${purpose}`,
     retryStrategy: (attempt) => reconnectDelay(attempt),
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
   };
@@ -87,6 +84,14 @@ export function createRedisClients(
   logger: LoggerService,
   redactor: SecretRedactor,
 ): RedisClientPair {
+  if (options.mode === 'cluster') {
+    const write = createClusterClient(options, 'write', logger, redactor);
+    const { scaleReads } = options.cluster;
+    return {
+      write,
+      read: scaleReads === 'master' ? write : createClusterClient(options, 'read', logger, redactor, scaleReads),
+    };
+  }
   const write = createPrimaryClient(options, 'write', logger, redactor);
   if (options.mode === 'standalone' || !options.sentinel.readFromReplicas) return { write, read: write };
   const read = new Redis(buildClientOptions(options, 'slave', 'read'));
@@ -95,9 +100,10 @@ export function createRedisClients(
 }
 
 /**
- * A client on the primary for one purpose (`write`, or e.g. `durable` for writes that block on
- * `WAIT` and must not hold up the others), named `sentinel-kit:<purpose>` in `CLIENT LIST`.
- * `overrides` adjust its ioredis options (e.g. `autoResubscribe` for a subscriber).
+ * A client on the primary (every shard's primary, in Cluster mode) for one purpose (`write`, or
+ * e.g. `durable` for writes that block on `WAIT` and must not hold up the others), named
+ * `sentinel-kit:<purpose>` in `CLIENT LIST`. `overrides` adjust its ioredis options (e.g.
+ * `autoResubscribe` for a subscriber); in Cluster mode, those of its node connections.
  */
 export function createPrimaryClient(
   options: ResolvedRedisOptions,
@@ -105,7 +111,10 @@ export function createPrimaryClient(
   logger: LoggerService,
   redactor: SecretRedactor,
   overrides: Partial<RedisOptions> = {},
-): Redis {
+): RedisClient {
+  if (options.mode === 'cluster') {
+    return createClusterClient(options, purpose, logger, redactor, 'master', overrides);
+  }
   const client = new Redis({ ...buildClientOptions(options, 'master', purpose), ...overrides });
   attachConnectionStateLogging(client, `${purpose} client`, logger, redactor);
   return client;
@@ -141,7 +150,7 @@ export interface RedisClientFactory {
     logger: LoggerService,
     redactor: SecretRedactor,
     overrides: Partial<RedisOptions>,
-  ): Redis;
+  ): RedisClient;
   sentinelConnections(
     options: ResolvedSentinelOptions,
     logger: LoggerService,

@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import type { RedisOptions } from 'ioredis';
 import { SecretRedactor } from '../errors/secret-redactor';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
@@ -19,11 +20,11 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RedisModule');
   /** Removes the configured passwords from anything logged or returned. */
   readonly redactor: SecretRedactor;
-  readonly write: Redis;
-  readonly read: Redis;
+  readonly write: RedisClient;
+  readonly read: RedisClient;
   /** Empty in standalone mode. Read only inside `client/`: the topology is the seam to them. */
   readonly sentinels: readonly SentinelConnection[];
-  private readonly extraPrimaries = new Map<string, Redis>();
+  private readonly extraPrimaries = new Map<string, RedisClient>();
   private readonly nodeClients = new Set<Redis>();
   private connecting?: Promise<void>;
   private readonly closing = new AbortController();
@@ -68,7 +69,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
    * that block (such as `WAIT`) so they never hold up the write client's other callers, or for a
    * subscriber. `overrides` apply when the client is created (the first request for `purpose`).
    */
-  primaryClient(purpose: string, overrides: Partial<RedisOptions> = {}): Redis {
+  primaryClient(purpose: string, overrides: Partial<RedisOptions> = {}): RedisClient {
     let client = this.extraPrimaries.get(purpose);
     if (!client) {
       client = this.factory.primaryClient(this.options, purpose, this.logger, this.redactor, overrides);
@@ -92,12 +93,12 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Every client connected to the primary: the write client first. */
-  primaries(): Redis[] {
+  primaries(): RedisClient[] {
     return [this.write, ...this.extraPrimaries.values()];
   }
 
   /** Every distinct client, data nodes first. */
-  allClients(): Redis[] {
+  allClients(): RedisClient[] {
     return [...new Set([...this.primaries(), this.read, ...this.sentinels.flatMap((s) => [s.commands, s.events])])];
   }
 
@@ -148,7 +149,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
  * Resolves true once `client` is ready; false after `timeoutMs`, or as soon as it cannot be ready
  * again: the client ended, or `closed` (see {@link RedisConnections.closed}) was aborted.
  */
-export function waitForReady(client: Redis, timeoutMs: number, closed?: AbortSignal): Promise<boolean> {
+export function waitForReady(client: RedisClient, timeoutMs: number, closed?: AbortSignal): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
   if (client.status === 'end' || closed?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
@@ -172,7 +173,7 @@ export function waitForReady(client: Redis, timeoutMs: number, closed?: AbortSig
  * `QUIT` when connected, but never wait longer than `timeoutMs`; then `disconnect()`, which also
  * stops ioredis' own sentinel lookups and any pending reconnect.
  */
-async function closeWithin(client: Redis, timeoutMs: number): Promise<void> {
+async function closeWithin(client: RedisClient, timeoutMs: number): Promise<void> {
   if (client.status === 'end') return;
   if (client.status !== 'ready') {
     client.disconnect();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /**
  * A Lua script run by its SHA1 (`EVALSHA`), so only the hash travels on each call; on `NOSCRIPT`
@@ -18,7 +18,7 @@ export class RedisScript {
     this.sha1 = createHash('sha1').update(lua).digest('hex');
   }
 
-  async run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  async run(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     try {
       return await client.evalsha(this.sha1, keys.length, ...keys, ...args);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { askNode } from './ask-node';
 import { logEvent } from '../common/log-event';
 import { parseInfo } from '../common/redis-replies';
@@ -30,6 +30,9 @@ export interface ReplicaReadStatus {
  * go to the primary, so a replica cut off from its primary never serves stale data however long
  * the cut lasts. Before the first check, reads go to the primary. Nothing to decide without
  * replica reads (standalone mode, or `readFromReplicas` off).
+ *
+ * In Cluster mode with `scaleReads` `slave` or `all`, reads go to the read client, which picks a
+ * shard's replica itself; nothing is checked (the setting accepts reads that may be stale).
  */
 @Injectable()
 export class ReplicaReadGate implements OnModuleInit, OnApplicationShutdown {
@@ -37,21 +40,28 @@ export class ReplicaReadGate implements OnModuleInit, OnApplicationShutdown {
   private readonly maxLagMs: number;
   private readonly timeoutMs: number;
   private readonly offsets = new PrimaryOffsetHistory(REDIS_DEFAULTS.replicaLagSamples);
-  private usable: Redis | null = null;
+  private usable: RedisClient | null = null;
   private current: ReplicaReadStatus = { from: 'primary', replica: null, lagMs: null, skipped: null, checkedAt: null };
   private timer?: NodeJS.Timeout;
   private checking = false;
+  /** Cluster reads from replicas: ioredis picks them, unchecked. */
+  private unchecked = false;
 
   constructor(
     @Inject(REDIS_RESOLVED_OPTIONS) options: ResolvedRedisOptions,
     private readonly connections: RedisConnections,
   ) {
     this.maxLagMs = options.mode === 'sentinel' ? options.sentinel.replicaMaxLagMs : 0;
+    if (options.mode === 'cluster' && connections.read !== connections.write) {
+      this.usable = connections.read;
+      this.current = { from: 'replica', replica: null, lagMs: null, skipped: null, checkedAt: null };
+      this.unchecked = true;
+    }
     this.timeoutMs = Math.min(options.commandTimeoutMs, REDIS_DEFAULTS.healthProbeTimeoutMs);
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.readsFromReplica) return;
+    if (!this.readsFromReplica || this.unchecked) return;
     await this.connections.connect();
     await this.check();
     // A read client that (re)connects, possibly to another replica, is judged at once.
@@ -65,7 +75,7 @@ export class ReplicaReadGate implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The read client when reads may go to its replica now; null: read from the primary. */
-  replica(): Redis | null {
+  replica(): RedisClient | null {
     return this.usable !== null && this.usable.status === 'ready' ? this.usable : null;
   }
 
@@ -109,7 +119,7 @@ export class ReplicaReadGate implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private decide(read: Redis, replica: Record<string, string> | null, lagMs: number | null): void {
+  private decide(read: RedisClient, replica: Record<string, string> | null, lagMs: number | null): void {
     const skipped = whySkip(replica, lagMs, this.maxLagMs);
     const firstCheck = this.current.checkedAt === null;
     const wasSkipped = this.usable === null;
@@ -140,7 +150,8 @@ function whySkip(replica: Record<string, string> | null, lagMs: number | null, m
   return null;
 }
 
-function remoteAddress(client: Redis): RedisNodeAddress | null {
+function remoteAddress(client: RedisClient): RedisNodeAddress | null {
+  if (!('stream' in client)) return null;
   const host = client.stream?.remoteAddress?.replace(/^::ffff:/, '');
   const port = client.stream?.remotePort;
   return host && port ? { host, port } : null;

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import type Redis from 'ioredis';
 import type { Socket } from 'node:net';
 import { logEvent } from '../common/log-event';
 import { RedisScanInterruptedError } from '../errors/redis-scan-interrupted.error';
@@ -15,7 +16,7 @@ interface ScanPage {
 }
 
 /**
- * Every key matching `pattern` on the primary. Each page is its own primary read (bounded, held
+ * Every key matching `pattern` on the primary `node` (see `RedisTopology.primaryNodes`). Each page is its own primary read (bounded, held
  * through a failover); the socket each page went out on is compared with the first page's: a SCAN
  * cursor is only meaningful on the node that issued it, so when the connection changed between
  * pages (a failover to another primary, or any reconnect) the scan starts over from cursor 0.
@@ -27,9 +28,10 @@ export async function scanPrimaryKeys(
   pattern: string,
   count: number,
   logger: LoggerService,
+  node: Redis,
 ): Promise<string[]> {
   for (let attempt = 0; attempt <= MAX_RESTARTS; attempt += 1) {
-    const keys = await scanOnOneConnection(executor, pattern, count);
+    const keys = await scanOnOneConnection(executor, pattern, count, node);
     if (keys) return keys;
     logger.warn(
       logEvent(
@@ -45,16 +47,22 @@ export async function scanPrimaryKeys(
 }
 
 /** The whole scan on the connection of its first page, or null when a later page went out on another one. */
-async function scanOnOneConnection(executor: RedisExecutor, pattern: string, count: number): Promise<string[] | null> {
+async function scanOnOneConnection(
+  executor: RedisExecutor,
+  pattern: string,
+  count: number,
+  node: Redis,
+): Promise<string[] | null> {
   const keys: string[] = [];
   let cursor = '0';
   let socket: Socket | undefined;
   do {
     const { value: page } = await executor.readPrimary<ScanPage>({
       name: 'scan',
-      redis: async (client) => {
-        const socket = client.stream;
-        const [next, found] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      primary: node,
+      redis: async () => {
+        const socket = node.stream;
+        const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count);
         return { cursor: next, keys: found, socket };
       },
     });

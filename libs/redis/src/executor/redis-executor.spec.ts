@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../client/redis-client';
 import type { RedisConnections } from '../client/redis-connections';
 import type { ReplicaReadGate } from '../client/replica-read.gate';
-import type { RedisTopology } from '../client/topology/redis-topology';
+import { StandaloneTopology } from '../client/topology/standalone-topology';
+import type { ResolvedStandaloneOptions } from '../options/resolved-redis-options.interface';
 import { RedisCommandRejectedError } from '../errors/redis-command-rejected.error';
 import { RedisOutcomeUnknownError } from '../errors/redis-outcome-unknown.error';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error';
@@ -37,7 +38,8 @@ function executorOver(primary = new FakePrimary()) {
   const stores = new FallbackStores(100, 1024 * 1024);
   const metrics = new RedisMetrics();
   const readGate = { replica: () => null } as unknown as ReplicaReadGate;
-  const topology = { failoverHoldMs: 0, failoverPossible: () => false } as unknown as RedisTopology;
+  // The real standalone topology over the fake primary: no failover, no hold.
+  const topology = new StandaloneTopology(options as ResolvedStandaloneOptions, connections, 500);
   const executor = new RedisExecutor(
     options,
     connections,
@@ -66,7 +68,7 @@ const calls = (operation: ResilientOperation<string>) => {
   let count = 0;
   const redis = operation.redis;
   return {
-    operation: { ...operation, redis: (client: Redis) => ((count += 1), redis(client)) },
+    operation: { ...operation, redis: (client: RedisClient) => ((count += 1), redis(client)) },
     count: () => count,
   };
 };

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../client/redis-client';
 import { RedisMetrics } from '../metrics/redis-metrics';
 import { logEvent } from '../common/log-event';
 import { RedisConnections, waitForReady } from '../client/redis-connections';
@@ -20,9 +20,17 @@ import { scanPrimaryKeys } from './primary-scan';
 import type { Answer, ResilientOperation } from './resilient-operation';
 
 /** Redis error replies that mean "this node cannot serve now", not "your command is wrong". */
-const UNAVAILABLE_REPLIES = new Set(['READONLY', 'NOREPLICAS', 'LOADING', 'MASTERDOWN', 'BUSY', 'TRYAGAIN']);
+const UNAVAILABLE_REPLIES = new Set([
+  'READONLY',
+  'NOREPLICAS',
+  'LOADING',
+  'MASTERDOWN',
+  'BUSY',
+  'TRYAGAIN',
+  'CLUSTERDOWN',
+]);
 /** Redis replies that mean "not applied, this node cannot take writes now": worth a retry after a switch. */
-const NOT_APPLIED_REPLIES = new Set(['READONLY', 'NOREPLICAS', 'LOADING', 'MASTERDOWN', 'TRYAGAIN']);
+const NOT_APPLIED_REPLIES = new Set(['READONLY', 'NOREPLICAS', 'LOADING', 'MASTERDOWN', 'TRYAGAIN', 'CLUSTERDOWN']);
 /** First pause before retrying on a connection that still looks ready (it refused, or is about to reconnect). */
 const RETRY_PAUSE_MS = 50;
 
@@ -37,8 +45,8 @@ type CallKind = 'write' | 'primary-read' | 'read';
  * and says which store answered ({@link Answer}):
  * - writes and primary reads go to the primary; reads go to a replica while it is fresh
  *   ({@link ReplicaReadGate}), else to the primary;
- * - in Sentinel mode, a write or primary read that cannot reach the primary is held (for up to
- *   `sentinel.writeHoldMs`) while a sentinel answers: it is sent again once the primary is back or
+ * - in Sentinel and Cluster mode, a write or primary read that cannot reach the primary (its
+ *   shard's primary) is held (for up to the write hold) while a failover can come: it is sent again once the primary is back or
  *   a new one is named, when sending it again cannot apply it twice; not after shutdown began;
  * - after `failureThreshold` consecutive availability failures the circuit opens: an operation
  *   with a `memory` answer gets it at once, one without waits (when it may be held) or fails at
@@ -124,14 +132,40 @@ export class RedisExecutor implements OnApplicationShutdown {
   }
 
   /**
-   * Every key matching `pattern` on the primary, by `SCAN` pages of `count` (each page a primary
-   * read). When the connection changes between two pages (a failover, a reconnect), the cursor
+   * Every key matching `pattern` on the primary (on every shard's primary, in Cluster mode), by
+   * `SCAN` pages of `count` (each page a primary read). When the connection changes between two pages (a failover, a reconnect), the cursor
    * means nothing on the new node: the scan starts over, a few times at most, then fails. Never a
    * silently partial result.
    * @throws RedisScanInterruptedError when the connection kept changing.
    */
-  scanKeys(pattern: string, count: number): Promise<string[]> {
-    return scanPrimaryKeys(this, pattern, count, this.logger);
+  async scanKeys(pattern: string, count: number): Promise<string[]> {
+    const perNode = await Promise.all(
+      this.topology.primaryNodes().map((node) => scanPrimaryKeys(this, pattern, count, this.logger, node)),
+    );
+    return perNode.flat();
+  }
+
+  /**
+   * Runs a multi-key command over `keys` in as few calls as the deployment allows (one, or one per
+   * cluster slot, in parallel) and returns the per-key results in the order of `keys`.
+   * @param run sends one command for a group of keys and answers one result per key.
+   */
+  /** `keys` split into the groups one multi-key command may take (see {@link perKeyGroup}). */
+  keyGroups(keys: readonly string[]): string[][] {
+    return this.topology.keyGroups(keys).map((positions) => positions.map((position) => keys[position]));
+  }
+
+  async perKeyGroup<T>(keys: readonly string[], run: (group: string[]) => Promise<T[]>): Promise<T[]> {
+    const groups = this.topology.keyGroups(keys);
+    if (groups.length === 1) return run([...keys]);
+    const results = new Array<T>(keys.length);
+    await Promise.all(
+      groups.map(async (positions) => {
+        const answers = await run(positions.map((position) => keys[position]));
+        positions.forEach((position, i) => (results[position] = answers[i]));
+      }),
+    );
+    return results;
   }
 
   /**
@@ -152,20 +186,13 @@ export class RedisExecutor implements OnApplicationShutdown {
   }
 
   private async probeWrites(): Promise<boolean> {
-    const client = this.connections.write;
-    try {
-      const [role] = (await client.call('ROLE')) as [string];
-      if (role !== 'master') return false;
-      await client.set(this.probeKey, '1', 'PX', REDIS_DEFAULTS.writeProbeTtlMs);
-      this.breaker.recordSuccess();
-      return true;
-    } catch {
-      return false;
-    }
+    const takesWrites = await this.topology.takesWrites(this.probeKey, REDIS_DEFAULTS.writeProbeTtlMs);
+    if (takesWrites) this.breaker.recordSuccess();
+    return takesWrites;
   }
 
   /** A read on a replica; an availability failure sends it to the primary. */
-  private async onReplica<T>(operation: ResilientOperation<T>, replica: Redis): Promise<Answer<T>> {
+  private async onReplica<T>(operation: ResilientOperation<T>, replica: RedisClient): Promise<Answer<T>> {
     const started = performance.now();
     try {
       return { value: await operation.redis(replica), source: 'redis' };

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../client/redis-client';
 import type { RedisModuleError } from '../errors/redis-module.error';
 import type { FallbackNamespace } from '../fallback/fallback-stores';
 import type { MemoryStore } from '../fallback/memory-store';
@@ -17,7 +17,7 @@ export interface ResilientOperation<T> {
   /** Name for errors and logs, e.g. `get`. Never include values. */
   name: string;
   /** The call against a client. Keys go as given: build them with `RedisKeyspace`. */
-  redis: (client: Redis) => Promise<T>;
+  redis: (client: RedisClient) => Promise<T>;
   /**
    * The answer this instance's memory gives while Redis cannot answer (it is given the failure). Omit
    * it where the degradation contract allows no memory answer (sessions in Sentinel mode, security
@@ -36,7 +36,7 @@ export interface ResilientOperation<T> {
    */
   memoryAfterUnknown?: boolean;
   /** A connection to the primary to run on instead of the write client (see `RedisConnections.primaryClient`). */
-  primary?: Redis;
+  primary?: RedisClient;
   /**
    * Running it twice has the effect of running it once (`SET` of a given value, `DEL`, a
    * compare-and-set that accepts its own result): a write whose outcome is unknown (sent,

@@ -24,10 +24,18 @@ export interface FailoverRecord {
   readonly from: RedisNodeAddress | null;
   /** The new primary. */
   readonly to: RedisNodeAddress;
-  /** From the first sign of trouble (`+sdown`, `+odown`, `+try-failover`) to the switch; null when none was seen. */
+  /**
+   * From the first sign of trouble (`+sdown`, `+odown`, `+try-failover`; in Cluster mode, the
+   * shard's primary unreachable or failing) to the switch; null when none was seen.
+   */
   readonly durationMs: number | null;
-  /** How it was learnt: a `+switch-master` message, or the periodic query of the sentinels. */
-  readonly source: 'switch-master' | 'poll';
+  /**
+   * How it was learnt: a `+switch-master` message, the periodic query of the sentinels, or the
+   * cluster's slot map (`CLUSTER SHARDS`, asked periodically and after every `MOVED`).
+   */
+  readonly source: 'switch-master' | 'poll' | 'cluster';
+  /** Cluster mode: the shard whose primary changed, by its slot ranges (e.g. `0-5460`); null otherwise. */
+  readonly shard: string | null;
 }
 
 /** What the tracker knows now. */

@@ -29,6 +29,8 @@ export class FailoverMonitor implements OnModuleInit, OnApplicationShutdown {
         this.tracker.handleEvent(channel as SentinelEventChannel, message, reportedBy),
       // A change reaches the failover subscription above, which moves the clients.
       primaryNamed: (primary: RedisNodeAddress) => this.tracker.observeMaster(primary),
+      shardTrouble: (shard: string) => this.tracker.observeShardTrouble(shard),
+      shardPrimaryNamed: (shard: string, primary: RedisNodeAddress) => this.tracker.observeShardPrimary(shard, primary),
     });
   }
 

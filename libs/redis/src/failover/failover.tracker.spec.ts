@@ -54,6 +54,7 @@ describe('FailoverTracker', () => {
     expect(tracker.snapshot().lastFailover).toEqual({
       at: new Date(now),
       from: { host: '10.0.0.1', port: 6379 },
+      shard: null,
       to: { host: '10.0.0.2', port: 6380 },
       durationMs: 1500,
       source: 'switch-master',
@@ -100,9 +101,37 @@ describe('FailoverTracker', () => {
       source: 'poll',
       durationMs: null,
       from: { host: '10.0.0.1', port: 6379 },
+      shard: null,
     });
     tracker.handleEvent('+switch-master', 'mymaster 10.0.0.1 6379 10.0.0.2 6379', S1);
     expect(tracker.snapshot().failoverCount).toBe(1);
+  });
+
+  it('counts each cluster shard apart: a new primary is a failover of that shard, timed from its first trouble', () => {
+    const A = { host: '10.0.1.1', port: 7000 };
+    const B = { host: '10.0.1.2', port: 7001 };
+    tracker.observeShardPrimary('0-5460', A);
+    tracker.observeShardPrimary('5461-10922', B);
+    tracker.observeShardPrimary('0-5460', A);
+    expect(failovers).toEqual([]);
+
+    tracker.observeShardTrouble('0-5460');
+    now += 700;
+    tracker.observeShardTrouble('0-5460'); // the clock runs from the first sign
+    now += 800;
+    const promoted = { host: '10.0.1.3', port: 7002 };
+    tracker.observeShardPrimary('0-5460', promoted);
+    expect(failovers).toEqual([
+      { at: new Date(now), from: A, to: promoted, durationMs: 1500, source: 'cluster', shard: '0-5460' },
+    ]);
+    expect(tracker.snapshot()).toMatchObject({ failoverCount: 1, currentMaster: { host: '10.0.0.1', port: 6379 } });
+
+    // Trouble that passes without a new primary starts no clock for the next failover.
+    tracker.observeShardTrouble('5461-10922');
+    tracker.observeShardPrimary('5461-10922', B);
+    now += 5000;
+    tracker.observeShardPrimary('5461-10922', A);
+    expect(failovers[1]).toMatchObject({ shard: '5461-10922', durationMs: null });
   });
 
   it('keeps a bounded history, oldest first', () => {

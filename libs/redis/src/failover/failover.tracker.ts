@@ -32,6 +32,9 @@ export class FailoverTracker {
   private currentMaster: RedisNodeAddress | null = null;
   private failoverCount = 0;
   private troubleSince: number | null = null;
+  /** Cluster mode: each shard's primary, and since when it is in trouble. */
+  private readonly shardPrimaries = new Map<string, RedisNodeAddress>();
+  private readonly shardTroubleSince = new Map<string, number>();
 
   /** De-duplicated sentinel events about this master (and TILT notices). */
   readonly events$: Observable<SentinelEvent> = this.eventsSubject.asObservable();
@@ -94,6 +97,35 @@ export class FailoverTracker {
     return this.recordMaster(address, 'poll', this.currentMaster);
   }
 
+  /** Cluster mode: the first sign of trouble with shard `shard`'s primary starts its failover clock. */
+  observeShardTrouble(shard: string): void {
+    if (!this.shardTroubleSince.has(shard)) this.shardTroubleSince.set(shard, this.now());
+  }
+
+  /**
+   * Cluster mode: records the primary shard `shard` has now. The first call for a shard sets its
+   * starting point; a different primary later counts as a failover of that shard, timed from its
+   * first sign of trouble.
+   */
+  observeShardPrimary(shard: string, primary: RedisNodeAddress): void {
+    const known = this.shardPrimaries.get(shard);
+    this.shardPrimaries.set(shard, primary);
+    if (known === undefined || sameAddress(known, primary)) {
+      if (known !== undefined) this.shardTroubleSince.delete(shard);
+      return;
+    }
+    const since = this.shardTroubleSince.get(shard);
+    this.shardTroubleSince.delete(shard);
+    this.record({
+      at: new Date(this.now()),
+      from: known,
+      to: primary,
+      durationMs: since === undefined ? null : this.now() - since,
+      source: 'cluster',
+      shard,
+    });
+  }
+
   /** Completes the observables. */
   close(): void {
     this.eventsSubject.complete();
@@ -103,20 +135,24 @@ export class FailoverTracker {
   private recordMaster(to: RedisNodeAddress, source: FailoverRecord['source'], from: RedisNodeAddress | null): boolean {
     if (this.currentMaster && sameAddress(this.currentMaster, to)) return false;
     const now = this.now();
-    const record: FailoverRecord = {
+    this.currentMaster = to;
+    this.record({
       at: new Date(now),
       from,
       to,
       durationMs: this.troubleSince === null ? null : now - this.troubleSince,
       source,
-    };
-    this.currentMaster = to;
-    this.failoverCount += 1;
+      shard: null,
+    });
     this.troubleSince = null;
-    this.history.push(record);
-    if (this.history.length > this.historySize) this.history.shift();
-    this.failoversSubject.next(record);
     return true;
+  }
+
+  private record(failover: FailoverRecord): void {
+    this.failoverCount += 1;
+    this.history.push(failover);
+    if (this.history.length > this.historySize) this.history.shift();
+    this.failoversSubject.next(failover);
   }
 
   private concernsOurMaster(type: SentinelEventChannel, message: string): boolean {

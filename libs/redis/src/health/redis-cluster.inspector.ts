@@ -81,6 +81,7 @@ export class RedisClusterInspector {
         return { host: address.host, port: address.port, reachable, latencyMs: reachable ? latencyMs : null };
       }),
       quorum,
+      cluster: this.topology.describeCluster(),
       failover: {
         count: snapshot.failoverCount,
         lastFailoverAt: snapshot.lastFailover?.at.toISOString() ?? null,

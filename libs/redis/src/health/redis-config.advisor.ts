@@ -8,12 +8,15 @@ import { REDIS_RESOLVED_OPTIONS } from '../redis.constants';
 
 /** Below this, a loaded machine sees spurious failovers (see docs/failover.md). */
 const MIN_DOWN_AFTER_MS = 2000;
+/** Slots in a Redis Cluster. */
+const CLUSTER_SLOTS = 16_384;
 
 /**
  * Looks for settings that lose data or cause spurious failovers, and says so: persistence off on
  * the primary (a quick restart comes back empty and wipes the replicas), `min-replicas-to-write 0`
  * (a partitioned primary keeps acknowledging writes that a failover will drop), `down-after` below
- * 2000 ms, a sentinel in TILT mode, sentinels sharing one id (`SENTINEL MYID`: one config file shared by
+ * 2000 ms, a sentinel in TILT mode, in Cluster mode a cluster that is not whole or a shard without
+ * a replica, sentinels sharing one id (`SENTINEL MYID`: one config file shared by
  * several sentinels), and TLS without certificate checks (anyone on the path can pose as Redis). Logged once at startup and shown in `GET /health/redis` as `warnings`. A
  * check that cannot run (a renamed `CONFIG`, an unreachable node) is skipped, not reported.
  */
@@ -40,7 +43,28 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
       this.checkMinReplicasToWrite(),
       this.checkSentinels(),
     ]);
-    return [...this.checkTls(), ...persistence, ...minReplicas, ...sentinels];
+    return [...this.checkTls(), ...this.checkCluster(), ...persistence, ...minReplicas, ...sentinels];
+  }
+
+  /** Cluster mode, as last seen: the cluster not whole, slots without a primary, a shard without a replica. */
+  private checkCluster(): string[] {
+    const cluster = this.topology.describeCluster();
+    if (!cluster || cluster.state === 'unknown') return [];
+    const warnings: string[] = [];
+    if (cluster.state !== 'ok') warnings.push('cluster_state is fail: the cluster refuses commands until it is whole');
+    if (cluster.slotsCovered < CLUSTER_SLOTS) {
+      warnings.push(
+        `only ${cluster.slotsCovered} of ${CLUSTER_SLOTS} slots are served by a primary: keys in the others can be neither read nor written`,
+      );
+    }
+    for (const shard of cluster.shards) {
+      if (shard.replicas.some((replica) => !replica.health.startsWith('fail'))) continue;
+      const primary = shard.primary ? ` (primary ${shard.primary.host}:${shard.primary.port})` : '';
+      warnings.push(
+        `shard ${shard.id}${primary} has no replica: if its primary fails, its slots stay down until it comes back`,
+      );
+    }
+    return warnings;
   }
 
   private checkTls(): string[] {
@@ -54,7 +78,7 @@ export class RedisConfigAdvisor implements OnApplicationBootstrap {
     const [appendonly, save] = await Promise.all([this.configGet('appendonly'), this.configGet('save')]);
     if (appendonly !== 'no' || save !== '') return [];
     return [
-      'persistence is off on the primary (appendonly no, save ""): if it restarts before Sentinel fails over, it comes back empty and its replicas copy the empty data set',
+      'persistence is off on the primary (appendonly no, save ""): if it restarts before a failover, it comes back empty and its replicas copy the empty data set',
     ];
   }
 

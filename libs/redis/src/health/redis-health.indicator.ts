@@ -44,6 +44,7 @@ export class RedisHealthIndicator {
       message: this.message(reachable, degraded, status.fallbackEnabled, status.mode),
       metrics: status.metrics,
       ...(status.sentinel ? { sentinel: status.sentinel } : {}),
+      ...(status.cluster ? { cluster: status.cluster } : {}),
     };
     if (!up) return session.down(details);
     return degraded ? session.degraded(details) : session.up(details);

@@ -17,6 +17,7 @@ export interface FailoverReport {
   to: RedisNodeAddress;
   durationMs: number | null;
   source: FailoverRecord['source'];
+  shard: string | null;
 }
 
 /** Sentinel part of {@link RedisStatus}. */
@@ -32,9 +33,34 @@ export interface SentinelStatus {
   history: FailoverReport[];
 }
 
+/** One shard of {@link ClusterStatus}. */
+export interface ClusterShardStatus {
+  /** Null while the shard has no primary that is not failed. */
+  primary: RedisNodeAddress | null;
+  replicas: RedisNodeAddress[];
+  /** Inclusive `[first, last]` slot ranges. */
+  slots: [number, number][];
+}
+
+/** Cluster part of {@link RedisStatus}. */
+export interface ClusterStatus {
+  enabled: true;
+  /** The configured seed nodes. */
+  nodes: RedisNodeAddress[];
+  /** `cluster_state` as last seen: `ok`, `fail`, or `unknown` before the cluster answered. */
+  state: 'ok' | 'fail' | 'unknown';
+  shards: ClusterShardStatus[];
+  /** Failovers of any shard's primary since start. */
+  failoverCount: number;
+  /** ISO time of the last failover, or null. */
+  lastFailover: string | null;
+  /** Recent failovers (each naming its shard), oldest first. */
+  history: FailoverReport[];
+}
+
 /** What the module knows about Redis right now. Contains no secrets. */
 export interface RedisStatus {
-  mode: 'standalone' | 'sentinel';
+  mode: 'standalone' | 'sentinel' | 'cluster';
   /** The write client has a ready connection. */
   connected: boolean;
   /** Calls are served from memory (or refused, without fallback) because Redis is unreachable. */
@@ -43,6 +69,8 @@ export interface RedisStatus {
   metrics: RedisMetricsSnapshot;
   /** Present in Sentinel mode. */
   sentinel?: SentinelStatus;
+  /** Present in Cluster mode. */
+  cluster?: ClusterStatus;
 }
 
 /**
@@ -80,17 +108,35 @@ export class RedisStatusService {
       fallbackEnabled: this.options.fallback.enabled,
       metrics: this.executor.metrics.snapshot(),
     };
+    const snapshot = this.tracker.snapshot();
+    const failovers = {
+      failoverCount: snapshot.failoverCount,
+      lastFailover: snapshot.lastFailover?.at.toISOString() ?? null,
+      history: snapshot.history.map((record) => ({ ...record, at: record.at.toISOString() })),
+    };
     const group = this.topology.describe();
     if (group) {
-      const snapshot = this.tracker.snapshot();
       status.sentinel = {
         enabled: true,
         masterName: group.masterName,
         sentinels: group.sentinels,
         currentMaster: snapshot.currentMaster,
-        failoverCount: snapshot.failoverCount,
-        lastFailover: snapshot.lastFailover?.at.toISOString() ?? null,
-        history: snapshot.history.map((record) => ({ ...record, at: record.at.toISOString() })),
+        ...failovers,
+      };
+    }
+    const cluster = this.topology.describeCluster();
+    if (cluster) {
+      const address = ({ host, port }: RedisNodeAddress): RedisNodeAddress => ({ host, port });
+      status.cluster = {
+        enabled: true,
+        nodes: cluster.nodes,
+        state: cluster.state,
+        shards: cluster.shards.map((shard) => ({
+          primary: shard.primary && address(shard.primary),
+          replicas: shard.replicas.map(address),
+          slots: shard.slots,
+        })),
+        ...failovers,
       };
     }
     return status;

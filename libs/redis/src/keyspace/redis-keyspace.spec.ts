@@ -12,6 +12,18 @@ describe('RedisKeyspace', () => {
     expect(sessions.key('abc')).toBe('tenant-a:session:abc');
   });
 
+  it('puts keys built with one tag in one hash slot, and gives each owner a short fixed tag', () => {
+    const keyspace = new RedisKeyspace(resolveRedisOptions({ keyPrefix: 'app:' }));
+    const tag = keyspace.slotTag('user-42');
+    expect(tag).toMatch(/^[A-Za-z0-9_-]{2}$/);
+    expect(keyspace.slotTag('user-42')).toBe(tag);
+    expect(keyspace.namespace('session:').inSlot(tag, 'abc')).toBe(`app:session:{${tag}}abc`);
+    expect(keyspace.namespace('session-user:').inSlot(tag, 'user-42')).toBe(`app:session-user:{${tag}}user-42`);
+    // Spread over many slots: 1000 owners get hundreds of distinct tags.
+    const tags = new Set(Array.from({ length: 1000 }, (_, i) => keyspace.slotTag(`user-${i}`)));
+    expect(tags.size).toBeGreaterThan(500);
+  });
+
   it('is the only source file of the libraries that applies the key prefix (options/ only resolves it)', () => {
     const libs = join(__dirname, '..', '..', '..');
     const sources = (dir: string): string[] =>

@@ -7,8 +7,8 @@ import { parseSentinelEntry } from './sentinel-address.parser';
 /** Present and not blank, trimmed; blank counts as unset. */
 const envText = z.string().trim();
 
-/** `host:port,host:port,…`: every bad entry is its own issue. */
-const envSentinelList = z.string().transform((value, ctx): RedisNodeAddress[] => {
+/** `host:port,host:port,…` (sentinels, or a cluster's seed nodes): every bad entry is its own issue. */
+const envAddressList = z.string().transform((value, ctx): RedisNodeAddress[] => {
   const addresses: RedisNodeAddress[] = [];
   for (const entry of value.split(',')) {
     const result = parseSentinelEntry(entry);
@@ -40,7 +40,7 @@ const envNatMap = z.string().transform((value, ctx): Record<string, RedisNodeAdd
 /** Every environment variable the Redis module reads, and how its text is read. */
 export const redisEnvSchema = z.object({
   REDIS_SENTINEL_ENABLED: envBoolean.optional(),
-  REDIS_SENTINELS: envSentinelList.optional(),
+  REDIS_SENTINELS: envAddressList.optional(),
   REDIS_SENTINEL_MASTER_NAME: envText.optional(),
   REDIS_SENTINEL_USERNAME: envText.optional(),
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
@@ -50,6 +50,10 @@ export const redisEnvSchema = z.object({
   REDIS_SENTINEL_TLS_KEY_FILE: envText.optional(),
   REDIS_SENTINEL_TLS_SERVERNAME: envText.optional(),
   REDIS_SENTINEL_TLS_REJECT_UNAUTHORIZED: envBoolean.optional(),
+  REDIS_CLUSTER_ENABLED: envBoolean.optional(),
+  REDIS_CLUSTER_NODES: envAddressList.optional(),
+  REDIS_CLUSTER_SCALE_READS: envText.optional(),
+  REDIS_CLUSTER_WRITE_HOLD_MS: envInteger.optional(),
   REDIS_HOST: envText.optional(),
   REDIS_PORT: envInteger.optional(),
   REDIS_URL: envText.optional(),

@@ -183,6 +183,62 @@ describe('resolveRedisEnv', () => {
     });
   });
 
+  describe('Cluster mode', () => {
+    const clusterEnv = (nodes: string, extra: Record<string, string> = {}) => ({
+      REDIS_CLUSTER_ENABLED: 'true',
+      REDIS_CLUSTER_NODES: nodes,
+      ...extra,
+    });
+
+    it('reads the seed nodes, where reads go and the write hold, with their defaults', () => {
+      const options = resolveRedisEnv(clusterEnv('a:7000, b:7001,[::1]:7002'));
+      expect(options.mode).toBe('cluster');
+      expect(options.mode === 'cluster' && options.cluster).toEqual({
+        nodes: [
+          { host: 'a', port: 7000 },
+          { host: 'b', port: 7001 },
+          { host: '::1', port: 7002 },
+        ],
+        scaleReads: 'master',
+        writeHoldMs: 10_000,
+        topologyCheckIntervalMs: 2000,
+      });
+      const tuned = resolveRedisEnv(
+        clusterEnv('a:1,b:2,c:3', { REDIS_CLUSTER_SCALE_READS: 'slave', REDIS_CLUSTER_WRITE_HOLD_MS: '0' }),
+      );
+      expect(tuned.mode === 'cluster' && [tuned.cluster.scaleReads, tuned.cluster.writeHoldMs]).toEqual(['slave', 0]);
+    });
+
+    it('names the variable of each problem: too few nodes, a bad entry, a bad read target, a database', () => {
+      expect(issuesOf(clusterEnv('a:1,a:1,b:2'))).toEqual([
+        'REDIS_CLUSTER_NODES: duplicate entry "a:1"',
+        'REDIS_CLUSTER_NODES: Cluster mode needs at least 3 distinct seed node addresses, got 2 (a:1, a:1, b:2)',
+      ]);
+      expect(issuesOf({ REDIS_CLUSTER_ENABLED: 'true' })).toEqual([
+        'REDIS_CLUSTER_NODES: Cluster mode needs at least 3 distinct seed node addresses, got 0 (none)',
+      ]);
+      expect(issuesOf(clusterEnv('a:1,b,c:3'))).toEqual([
+        'REDIS_CLUSTER_NODES: entry "b" has no port (expected host:port)',
+      ]);
+      expect(issuesOf(clusterEnv('a:1,b:2,c:3', { REDIS_CLUSTER_SCALE_READS: 'replicas' }))).toEqual([
+        'REDIS_CLUSTER_SCALE_READS: expected master, slave or all, got "replicas"',
+      ]);
+      expect(issuesOf(clusterEnv('a:1,b:2,c:3', { REDIS_DB: '2' }))).toEqual([
+        'REDIS_DB: a cluster has only database 0',
+      ]);
+    });
+
+    it('refuses Sentinel and Cluster mode together with one error', () => {
+      expect(
+        issuesOf({ ...clusterEnv('a:1,b:2,c:3'), REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: 'd:4,e:5,f:6' }),
+      ).toEqual(['REDIS_CLUSTER_ENABLED: Sentinel mode and Cluster mode are both configured: choose one']);
+    });
+
+    it('ignores the cluster variables unless Cluster mode is enabled', () => {
+      expect(resolveRedisEnv({ REDIS_CLUSTER_NODES: 'a:1', REDIS_CLUSTER_SCALE_READS: 'x' }).mode).toBe('standalone');
+    });
+  });
+
   describe('REDIS_SENTINELS parsing', () => {
     const sentinelEnv = (list: string) => ({ REDIS_SENTINEL_ENABLED: 'true', REDIS_SENTINELS: list });
 

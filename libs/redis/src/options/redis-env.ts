@@ -3,7 +3,7 @@ import { RedisConfigError } from '../errors/redis-config.error';
 import { formatConfigIssues, type ConfigIssueNaming } from './config-issue.formatter';
 import { presentEnv } from './env-parsers';
 import { redisEnvSchema, type RedisEnv } from './redis-env.schema';
-import type { RedisModuleOptions, RedisTlsOptions } from './redis-module-options.interface';
+import type { RedisClusterOptions, RedisModuleOptions, RedisTlsOptions } from './redis-module-options.interface';
 import { OPTION_NAMING, resolveRedisOptions } from './resolve-redis-options';
 import type { ResolvedRedisOptions } from './resolved-redis-options.interface';
 
@@ -24,6 +24,10 @@ const ENV_NAMING: ConfigIssueNaming = {
     'sentinel.readFromReplicas': 'REDIS_READ_FROM_REPLICAS',
     'sentinel.writeHoldMs': 'REDIS_SENTINEL_WRITE_HOLD_MS',
     'sentinel.replicaMaxLagMs': 'REDIS_REPLICA_MAX_LAG_MS',
+    cluster: 'REDIS_CLUSTER_ENABLED',
+    'cluster.nodes': 'REDIS_CLUSTER_NODES',
+    'cluster.scaleReads': 'REDIS_CLUSTER_SCALE_READS',
+    'cluster.writeHoldMs': 'REDIS_CLUSTER_WRITE_HOLD_MS',
     url: 'REDIS_URL',
     host: 'REDIS_HOST',
     port: 'REDIS_PORT',
@@ -165,6 +169,14 @@ function toOptions(env: RedisEnv): RedisModuleOptions {
           replicaMaxLagMs: env.REDIS_REPLICA_MAX_LAG_MS,
         }
       : undefined,
+    cluster:
+      env.REDIS_CLUSTER_ENABLED === true
+        ? {
+            nodes: env.REDIS_CLUSTER_NODES ?? [],
+            scaleReads: env.REDIS_CLUSTER_SCALE_READS as RedisClusterOptions['scaleReads'],
+            writeHoldMs: env.REDIS_CLUSTER_WRITE_HOLD_MS,
+          }
+        : undefined,
     url: env.REDIS_URL,
     host: env.REDIS_HOST,
     port: env.REDIS_PORT,

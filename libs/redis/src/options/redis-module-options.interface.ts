@@ -52,6 +52,30 @@ export interface RedisSentinelOptions {
   replicaMaxLagMs?: number;
 }
 
+/** Cluster mode: where to start discovering the cluster, and where reads go. */
+export interface RedisClusterOptions {
+  /**
+   * Seed nodes: at least three distinct ones. The client asks them for the slot map and then
+   * talks to every node the cluster names (through `natMap` where it announces addresses this
+   * application cannot reach).
+   */
+  nodes: RedisNodeAddress[];
+  /**
+   * Where cache reads go: `master` (every read sees every acknowledged write), `slave` (replicas;
+   * a little stale), or `all`. Writes, sessions and revocations always go to the primaries.
+   * @default 'master'
+   */
+  scaleReads?: 'master' | 'slave' | 'all';
+  /**
+   * How long a write to a shard whose primary cannot be reached waits for the cluster to promote
+   * its replica before it fails or falls back to memory; 0 fails at once. As
+   * `RedisSentinelOptions.writeHoldMs`. @default 10000
+   */
+  writeHoldMs?: number;
+  /** How often the slot map is asked for (`CLUSTER SHARDS`), besides every `MOVED` reply. @default 2000 */
+  topologyCheckIntervalMs?: number;
+}
+
 /** In-memory degradation while Redis is unreachable. */
 export interface RedisFallbackOptions {
   /** Serve from memory instead of failing. @default true */
@@ -94,11 +118,14 @@ export interface RedisMetricsOptions {
 
 /**
  * What `RedisModule.forRoot` takes, and what the environment parser produces. Setting `sentinel`
- * selects Sentinel mode; otherwise one standalone node (`url`, or `host`/`port`) is used.
+ * selects Sentinel mode, setting `cluster` Cluster mode (not both); otherwise one standalone node
+ * (`url`, or `host`/`port`) is used.
  */
 export interface RedisModuleOptions {
   /** Sentinel mode. */
   sentinel?: RedisSentinelOptions;
+  /** Cluster mode. */
+  cluster?: RedisClusterOptions;
   /** Standalone target as `redis://` or `rediss://` URL; wins over `host`/`port`. */
   url?: string;
   /** Standalone host. @default 'localhost' */
@@ -109,16 +136,16 @@ export interface RedisModuleOptions {
   username?: string;
   /** Password on the data nodes. */
   password?: string;
-  /** Database index. @default 0 */
+  /** Database index; a cluster has only 0. @default 0 */
   db?: number;
   /** TLS to the data nodes (and sentinels). @default false */
   tls?: boolean | RedisTlsOptions;
   /**
-   * Where to connect instead of an address the sentinels announce that this application cannot
-   * reach (Docker, Kubernetes): keys are announced `host:port` pairs (IPv6 without brackets, as
-   * ioredis writes them), values the addresses to dial. Addresses not in the map are dialled as
-   * announced. Only the data nodes the sentinels name are mapped; the configured sentinels are
-   * dialled as given. @default {}
+   * Where to connect instead of an address the sentinels or the cluster announce that this
+   * application cannot reach (Docker, Kubernetes): keys are announced `host:port` pairs (IPv6
+   * without brackets, as ioredis writes them), values the addresses to dial. Addresses not in the
+   * map are dialled as announced. Only the data nodes the sentinels or the cluster name are mapped;
+   * the configured sentinels and seed nodes are dialled as given. @default {}
    *
    * @example
    * natMap: { '10.0.0.5:6379': { host: '127.0.0.1', port: 16379 } }

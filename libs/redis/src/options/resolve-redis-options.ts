@@ -74,11 +74,23 @@ export function resolveRedisOptions(
           replicaMaxLagMs: raw.sentinel.replicaMaxLagMs ?? REDIS_DEFAULTS.replicaMaxLagMs,
         },
       }
-    : {
-        ...common,
-        mode: 'standalone',
-        node: fromUrl.node ?? { host: raw.host ?? REDIS_DEFAULTS.host, port: raw.port ?? REDIS_DEFAULTS.port },
-      };
+    : raw.cluster
+      ? {
+          ...common,
+          mode: 'cluster',
+          cluster: {
+            nodes: raw.cluster.nodes,
+            scaleReads: raw.cluster.scaleReads ?? REDIS_DEFAULTS.clusterScaleReads,
+            writeHoldMs: raw.cluster.writeHoldMs ?? REDIS_DEFAULTS.writeHoldMs,
+            topologyCheckIntervalMs:
+              raw.cluster.topologyCheckIntervalMs ?? REDIS_DEFAULTS.clusterTopologyCheckIntervalMs,
+          },
+        }
+      : {
+          ...common,
+          mode: 'standalone',
+          node: fromUrl.node ?? { host: raw.host ?? REDIS_DEFAULTS.host, port: raw.port ?? REDIS_DEFAULTS.port },
+        };
   Object.defineProperty(resolved, RESOLVED, { value: true, enumerable: false });
   return deepFreeze(resolved);
 }

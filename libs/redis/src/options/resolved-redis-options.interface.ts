@@ -9,7 +9,7 @@ export interface ResolvedTlsOptions {
   readonly rejectUnauthorized: boolean;
 }
 
-/** Options shared by both modes, every default applied. */
+/** Options shared by every mode, every default applied. */
 interface ResolvedCommonOptions {
   readonly username?: string;
   readonly password?: string;
@@ -50,5 +50,16 @@ export interface ResolvedSentinelOptions extends ResolvedCommonOptions {
   };
 }
 
+/** A Redis Cluster. */
+export interface ResolvedClusterOptions extends ResolvedCommonOptions {
+  readonly mode: 'cluster';
+  readonly cluster: {
+    readonly nodes: readonly RedisNodeAddress[];
+    readonly scaleReads: 'master' | 'slave' | 'all';
+    readonly writeHoldMs: number;
+    readonly topologyCheckIntervalMs: number;
+  };
+}
+
 /** Validated, frozen options that every provider injects. */
-export type ResolvedRedisOptions = ResolvedStandaloneOptions | ResolvedSentinelOptions;
+export type ResolvedRedisOptions = ResolvedStandaloneOptions | ResolvedSentinelOptions | ResolvedClusterOptions;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../client/redis-client';
 import { Observable, Subject } from 'rxjs';
 import { RedisConnections } from '../client/redis-connections';
 import { logEvent } from '../common/log-event';
@@ -56,7 +56,7 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('RedisPubSub');
   private readonly channels = new Map<string, ChannelState>();
   private readonly sequences = new Map<string, number>();
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private pingTimer?: NodeJS.Timeout;
   private externalCount = 0;
   private closed = false;
@@ -172,7 +172,7 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
   }
 
   /** The subscriber connection, created with the first subscription. */
-  private subscriberClient(): Redis {
+  private subscriberClient(): RedisClient {
     if (this.subscriber) return this.subscriber;
     const client = this.connections.primaryClient('subscriber', { autoResubscribe: false });
     client.on('message', (wire: string, payload: string) => this.receive(wire, payload));
@@ -184,7 +184,7 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
     return client;
   }
 
-  private async subscribeOnRedis(client: Redis, wires: string[]): Promise<void> {
+  private async subscribeOnRedis(client: RedisClient, wires: string[]): Promise<void> {
     if (wires.length === 0) return;
     try {
       await client.subscribe(...wires);
@@ -233,7 +233,7 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
   }
 
   /** A subscriber connection can die without a close (a frozen or cut-off node): PING finds out. */
-  private async checkSubscriber(client: Redis): Promise<void> {
+  private async checkSubscriber(client: RedisClient): Promise<void> {
     if (client.status !== 'ready' || this.channels.size === 0) return;
     try {
       await client.ping();

@@ -155,7 +155,11 @@ export class RedisSessionStore extends Store implements OnModuleInit, OnApplicat
       const keys = (await this.scanIds()).map((sid) => this.key(sid));
       for (let i = 0; i < keys.length; i += SCAN_COUNT) {
         const batch = keys.slice(i, i + SCAN_COUNT);
-        await this.executor.write({ name: 'express-session.clear', idempotent: true, redis: (c) => c.del(...batch) });
+        await this.executor.write({
+          name: 'express-session.clear',
+          idempotent: true,
+          redis: (c) => Promise.all(this.executor.keyGroups(batch).map((group) => c.del(group))),
+        });
       }
     };
     settle(removeAll(), () => undefined, callback);
@@ -193,7 +197,11 @@ export class RedisSessionStore extends Store implements OnModuleInit, OnApplicat
       const batch = sids.slice(i, i + SCAN_COUNT);
       const { value: texts } = await this.executor.readPrimary({
         name: 'express-session.all',
-        redis: (client) => client.mget(...batch.map((sid) => this.key(sid))),
+        redis: (client) =>
+          this.executor.perKeyGroup(
+            batch.map((sid) => this.key(sid)),
+            (group) => client.mget(group),
+          ),
       });
       texts.forEach((text, j) => text !== null && entries.push([batch[j], JSON.parse(text) as SessionData]));
     }

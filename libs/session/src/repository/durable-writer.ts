@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RedisExecutor, RedisOutcomeUnknownError, type Answer, type ResilientOperation } from '@sentinel-kit/redis';
-import { RedisConnections } from '@sentinel-kit/redis/internal';
-import type Redis from 'ioredis';
+import { RedisConnections, type RedisClient } from '@sentinel-kit/redis/internal';
 import { SessionNotReplicatedError } from '../errors/session-not-replicated.error';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_RESOLVED_OPTIONS } from '../session.constants';
@@ -30,7 +29,7 @@ export interface ScriptedWrite extends Pick<ResilientOperation<number>, 'memory'
 @Injectable()
 export class DurableWriter {
   private readonly logger = new Logger('SessionModule');
-  private readonly durableClient: Redis;
+  private readonly durableClient: RedisClient;
 
   constructor(
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
@@ -61,7 +60,7 @@ export class DurableWriter {
     });
   }
 
-  private async evalAndWait(client: Redis, write: ScriptedWrite): Promise<number> {
+  private async evalAndWait(client: RedisClient, write: ScriptedWrite): Promise<number> {
     const { replicas, replicationTimeoutMs } = this.options;
     const results = await client
       .pipeline()

@@ -19,8 +19,8 @@ end
 
 /**
  * Save a session. KEYS: session, index. ARGV: expected text ('' = must not exist), new text, id,
- * expiresAt, now, most sessions per user, full session key prefix (with the Redis key prefix:
- * evicted sessions' keys are built here). Returns 1 saved (or already saved with this very text: a
+ * expiresAt, now, most sessions per user, full session key prefix (with the Redis key prefix and the
+ * user's slot tag: evicted sessions' keys are built here). Returns 1 saved (or already saved with this very text: a
  * run sent again), 0 already exists (create), -1 changed or gone since read.
  *
  * A new session past the per-user cap evicts the user's sessions that expire first (with sliding
@@ -86,9 +86,9 @@ return existed
  * copies the user's live ids to a to-do set; each run then takes up to a batch of them.
  *
  * KEYS: index, progress (a hash unique to this sign-out: the count so far, and whether it is done),
- * to-do (a sorted set unique to this sign-out). ARGV: full session key prefix (with the Redis key
- * prefix, since these keys are built here), now, created-up-to (epoch ms), TTL ms of the progress
- * keys, batch size. Returns -1 while ids remain (run it again), then how many live sessions were
+ * to-do (a sorted set unique to this sign-out), all in the user's slot. ARGV: full session key prefix
+ * (with the Redis key prefix and the user's slot tag, since these keys are built here), now,
+ * created-up-to (epoch ms), TTL ms of the progress keys, batch size. Returns -1 while ids remain (run it again), then how many live sessions were
  * deleted in all (also when run again after that).
  */
 export const REMOVE_USER_SESSIONS = `

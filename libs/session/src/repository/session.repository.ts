@@ -16,6 +16,7 @@ import { DurableWriter, type ScriptedWrite } from './durable-writer';
 import { MemorySessionIndex } from './memory-session-index';
 import { PendingSignOuts } from './pending-sign-outs';
 import { decodeRecord, encodeRecord, type SessionRecord, type StoredSession } from './session-record';
+import { newSessionId, slotTagOf } from '../session-id';
 import { REMOVE_SESSION, REMOVE_USER_SESSIONS, ROTATE_SESSION, SAVE_SESSION } from './session-scripts';
 
 /** Outcome of a compare-and-set write. */
@@ -45,14 +46,21 @@ const OUTCOMES: Record<number, SaveOutcome> = { 1: 'saved', 0: 'exists', [-1]: '
  */
 @Injectable()
 export class SessionRepository implements OnApplicationShutdown {
-  /** `<REDIS_KEY_PREFIX>session:<id>`: the sessions. */
+  /**
+   * `<REDIS_KEY_PREFIX>session:{<tag>}<id>`: the sessions. Every key of a user (sessions, index,
+   * sign-out progress) carries the user's slot tag, which the session id begins with, so that one
+   * script can touch them all in Cluster mode.
+   */
   private readonly sessions: KeyNamespace;
-  /** `<REDIS_KEY_PREFIX>session-user:<userId>`: the per-user indexes. */
+  /** `<REDIS_KEY_PREFIX>session-user:{<tag>}<userId>`: the per-user indexes. */
   private readonly indexes: KeyNamespace;
-  /** `<REDIS_KEY_PREFIX>session-sign-out:<random>`: the progress of each sign-out-everywhere. */
+  /** `<REDIS_KEY_PREFIX>session-sign-out:{<tag>}<random>`: the progress of each sign-out-everywhere. */
   private readonly signOutProgress: KeyNamespace;
-  private readonly sessionKey = (id: string): string => this.sessions.key(id);
-  private readonly indexKey = (userId: string): string => this.indexes.key(userId);
+  private readonly sessionKey = (id: string): string => this.sessions.inSlot(slotTagOf(id), id);
+  private readonly indexKey = (userId: string): string => this.indexes.inSlot(this.keyspace.slotTag(userId), userId);
+  /** What scripts prepend to a session id of `userId` to make its key. */
+  private readonly sessionKeyPrefix = (userId: string): string =>
+    this.sessions.inSlot(this.keyspace.slotTag(userId), '');
   private readonly memoryFallback: boolean;
   private readonly signOuts: PendingSignOuts;
 
@@ -60,7 +68,7 @@ export class SessionRepository implements OnApplicationShutdown {
     private readonly writer: DurableWriter,
     private readonly executor: RedisExecutor,
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
-    keyspace: RedisKeyspace,
+    private readonly keyspace: RedisKeyspace,
   ) {
     this.sessions = keyspace.namespace(SESSION_DEFAULTS.sessionKeyPrefix);
     this.indexes = keyspace.namespace(SESSION_DEFAULTS.userIndexKeyPrefix);
@@ -71,6 +79,11 @@ export class SessionRepository implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.signOuts.close();
+  }
+
+  /** A new session id for `userId`: it carries the slot tag of the user's keys. */
+  newId(userId: string): string {
+    return newSessionId(this.keyspace.slotTag(userId));
   }
 
   /**
@@ -97,7 +110,7 @@ export class SessionRepository implements OnApplicationShutdown {
     if (ids.length === 0) return [];
     const { value: texts } = await this.executor.readPrimary({
       name: 'session.list',
-      redis: (client) => client.mget(...ids.map(this.sessionKey)),
+      redis: (client) => this.executor.perKeyGroup(ids.map(this.sessionKey), (group) => client.mget(group)),
     });
     return texts.map((text) => {
       const stored = decodeRecord(text);
@@ -127,7 +140,15 @@ export class SessionRepository implements OnApplicationShutdown {
       name: expected === null ? 'session.create' : 'session.update',
       script: SAVE_SESSION,
       keys: [this.sessionKey(record.id), this.indexKey(record.userId)],
-      args: [expected ?? '', json, record.id, record.expiresAt, now, this.options.maxPerUser, this.sessions.prefix],
+      args: [
+        expected ?? '',
+        json,
+        record.id,
+        record.expiresAt,
+        now,
+        this.options.maxPerUser,
+        this.sessionKeyPrefix(record.userId),
+      ],
       durable,
       memory: this.inMemory((store) => {
         const current = store.get(this.sessionKey(record.id));
@@ -250,13 +271,13 @@ export class SessionRepository implements OnApplicationShutdown {
    * run answers -1 while sessions remain, then how many were deleted (see `REMOVE_USER_SESSIONS`).
    */
   private userRemoval(userId: string, createdUpTo: number): ScriptedWrite {
-    const progress = this.signOutProgress.key(randomBytes(16).toString('base64url'));
+    const progress = this.signOutProgress.inSlot(this.keyspace.slotTag(userId), randomBytes(16).toString('base64url'));
     return {
       name: 'session.destroyAllForUser',
       script: REMOVE_USER_SESSIONS,
       keys: [this.indexKey(userId), progress, `${progress}:to-do`],
       args: [
-        this.sessions.prefix,
+        this.sessionKeyPrefix(userId),
         Date.now(),
         createdUpTo,
         SESSION_DEFAULTS.signOutResultTtlMs,

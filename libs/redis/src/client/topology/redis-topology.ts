@@ -1,6 +1,14 @@
+import type Redis from 'ioredis';
 import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
 import type { SwitchoverResult, SwitchoverTimings } from './planned-switchover';
-import type { GroupDescription, NodeAnswer, QuorumCheck, ReplicationView, TopologyObserver } from './topology-views';
+import type {
+  ClusterDescription,
+  GroupDescription,
+  NodeAnswer,
+  QuorumCheck,
+  ReplicationView,
+  TopologyObserver,
+} from './topology-views';
 
 /**
  * The one seam between the module and the shape of the Redis deployment: every question whose
@@ -13,7 +21,7 @@ import type { GroupDescription, NodeAnswer, QuorumCheck, ReplicationView, Topolo
  */
 export abstract class RedisTopology {
   /** The mode, for output only (`/health`, `/health/redis`, logs); never branch on it. */
-  abstract readonly mode: 'standalone' | 'sentinel';
+  abstract readonly mode: 'standalone' | 'sentinel' | 'cluster';
   /** The name of the group the primary belongs to (the Sentinel master name); empty when none. */
   abstract readonly groupName: string;
   /** Whether a failover can replace the primary, so that settings which lose writes in one matter. */
@@ -27,8 +35,20 @@ export abstract class RedisTopology {
   /** The primary's address as last known (configured, or named by the sentinels); null before it is known. */
   abstract knownPrimary(): RedisNodeAddress | null;
 
-  /** The group as configured, for status output; null when there is no group (standalone). */
+  /** The Sentinel group as configured, for status output; null when there is none. */
   abstract describe(): GroupDescription | null;
+
+  /** The cluster as last seen (shards, state), for status output; null outside Cluster mode. */
+  describeCluster(): ClusterDescription | null {
+    return null;
+  }
+
+  /**
+   * Whether the primary takes writes now (in Cluster mode: the cluster is whole and the shard of
+   * `key` takes writes), proven by a `SET` of `key` that expires after `ttlMs`. Bounded by the
+   * command timeout; never throws. The circuit breaker's recovery probe.
+   */
+  abstract takesWrites(key: string, ttlMs: number): Promise<boolean>;
 
   /**
    * Starts watching the group: reports its events and the primary it names to `observer`, and
@@ -41,6 +61,19 @@ export abstract class RedisTopology {
 
   /** Stops watching. */
   abstract unwatch(): void;
+
+  /**
+   * One connection to each primary: the write client (standalone, Sentinel), or the cluster
+   * client's connection to every shard's primary, for commands about a node's whole data set
+   * (`SCAN`) rather than keys.
+   */
+  abstract primaryNodes(): Redis[];
+
+  /**
+   * The positions of `keys` grouped so that one multi-key command (`MGET`, `DEL`) may take each
+   * group: one group, or, in Cluster mode, one per hash slot.
+   */
+  abstract keyGroups(keys: readonly string[]): number[][];
 
   /** Moves every client that belongs on the primary to `primary` when it is elsewhere. */
   abstract followPrimary(primary: RedisNodeAddress): Promise<void>;

@@ -5,14 +5,14 @@ import { askNode } from '../ask-node';
 import { dialledAddress } from '../dialled-address';
 import type { RedisConnections } from '../redis-connections';
 import { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './planned-switchover';
-import { RedisTopology } from './redis-topology';
+import { SinglePrimaryTopology } from './single-primary-topology';
 import { replicationView } from './replication-view';
 import { SentinelWatch } from './sentinel-watch';
 import { quorumFrom } from './sentinel-votes';
 import type { GroupDescription, NodeAnswer, QuorumCheck, ReplicationView, TopologyObserver } from './topology-views';
 
 /** A Sentinel-managed group: the primary is whoever a majority of the sentinels names. */
-export class SentinelTopology extends RedisTopology {
+export class SentinelTopology extends SinglePrimaryTopology {
   readonly mode = 'sentinel';
   readonly failsOver = true;
   readonly groupName: string;
@@ -21,10 +21,10 @@ export class SentinelTopology extends RedisTopology {
 
   constructor(
     private readonly options: ResolvedSentinelOptions,
-    private readonly connections: RedisConnections,
-    private readonly probeTimeoutMs: number,
+    connections: RedisConnections,
+    probeTimeoutMs: number,
   ) {
-    super();
+    super(connections, probeTimeoutMs);
     this.groupName = options.sentinel.masterName;
     this.failoverHoldMs = options.sentinel.writeHoldMs;
     this.watcher = new SentinelWatch(options, connections, new Logger('RedisModule'), probeTimeoutMs);
@@ -55,10 +55,6 @@ export class SentinelTopology extends RedisTopology {
 
   followPrimary(primary: RedisNodeAddress): Promise<void> {
     return this.watcher.followPrimary(primary);
-  }
-
-  askPrimary(command: string, ...args: string[]): Promise<unknown> {
-    return askNode(this.connections.write, this.probeTimeoutMs, command, ...args);
   }
 
   askSentinels(command: string, ...args: string[]): Promise<NodeAnswer[]> {

@@ -74,7 +74,7 @@ export class SentinelWatch {
   async followPrimary(master: RedisNodeAddress): Promise<void> {
     this.primary = master;
     const dialled = dialledAddress(this.options, master);
-    await Promise.all(this.connections.primaries().map((client) => this.ensureOn(client, dialled)));
+    await Promise.all(this.connections.primaries().map((client) => this.ensureOn(client as Redis, dialled)));
   }
 
   /**

@@ -1,15 +1,14 @@
 import { SwitchoverRefusedError } from '../../errors/switchover-refused.error';
 import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
 import type { ResolvedStandaloneOptions } from '../../options/resolved-redis-options.interface';
-import { askNode } from '../ask-node';
 import type { RedisConnections } from '../redis-connections';
 import type { SwitchoverResult } from './planned-switchover';
-import { RedisTopology } from './redis-topology';
+import { SinglePrimaryTopology } from './single-primary-topology';
 import { replicationView } from './replication-view';
 import type { NodeAnswer, ReplicationView } from './topology-views';
 
 /** One configured node: no sentinels, no failover, nothing to watch. */
-export class StandaloneTopology extends RedisTopology {
+export class StandaloneTopology extends SinglePrimaryTopology {
   readonly mode = 'standalone';
   readonly groupName = '';
   readonly failsOver = false;
@@ -17,10 +16,10 @@ export class StandaloneTopology extends RedisTopology {
 
   constructor(
     private readonly options: ResolvedStandaloneOptions,
-    private readonly connections: RedisConnections,
-    private readonly probeTimeoutMs: number,
+    connections: RedisConnections,
+    probeTimeoutMs: number,
   ) {
-    super();
+    super(connections, probeTimeoutMs);
   }
 
   failoverPossible(): boolean {
@@ -43,10 +42,6 @@ export class StandaloneTopology extends RedisTopology {
 
   followPrimary(): Promise<void> {
     return Promise.resolve();
-  }
-
-  askPrimary(command: string, ...args: string[]): Promise<unknown> {
-    return askNode(this.connections.write, this.probeTimeoutMs, command, ...args);
   }
 
   askSentinels(): Promise<NodeAnswer[]> {

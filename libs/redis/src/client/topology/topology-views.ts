@@ -1,3 +1,4 @@
+import type { ClusterShard } from './cluster-shards';
 import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
 
 /** The primary as it describes itself (`INFO replication`). */
@@ -63,6 +64,19 @@ export interface GroupDescription {
   sentinels: RedisNodeAddress[];
 }
 
+/** A cluster as last seen (`CLUSTER SHARDS`, `CLUSTER INFO`); contains no secrets. */
+export interface ClusterDescription {
+  /** The configured seed nodes. */
+  nodes: RedisNodeAddress[];
+  /** `cluster_state` of the node that answered: `ok`, `fail`, or `unknown` before any answer. */
+  state: 'ok' | 'fail' | 'unknown';
+  /** Slots served by a primary that is not failed, of 16384. */
+  slotsCovered: number;
+  shards: ClusterShard[];
+  /** When it was last seen (ISO time); null before any answer. */
+  checkedAt: string | null;
+}
+
 /**
  * What the topology reports while it watches the group (see `RedisTopology.watch`): the failover
  * tracker's inputs.
@@ -76,4 +90,11 @@ export interface TopologyObserver {
    *   `RedisTopology.followPrimary`); false when it is the primary already known.
    */
   primaryNamed(primary: RedisNodeAddress): boolean;
+  /** Cluster mode: the first sign that shard `shard`'s primary is in trouble (unreachable, failing). */
+  shardTrouble(shard: string): void;
+  /**
+   * Cluster mode: the primary shard `shard` has now. The first call for a shard sets its starting
+   * point; a different one later is a failover of that shard.
+   */
+  shardPrimaryNamed(shard: string, primary: RedisNodeAddress): void;
 }
