@@ -86,7 +86,8 @@ export async function startChaosApp(
           error instanceof RedisOutcomeUnknownError || error instanceof SessionNotReplicatedError
             ? 'unknown'
             : 'failed',
-        storedKey: (key) => sessionIndexes.key(key),
+        // The user's index, in the user's slot (see docs/sessions.md, "Keys").
+        storedKey: (key) => sessionIndexes.inSlot(keyspace.slotTag(key), key),
       },
     },
     context: {

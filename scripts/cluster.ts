@@ -1,20 +1,20 @@
 /**
  * `npm run cluster:up` / `npm run cluster:down`: a local Redis Sentinel group (1 primary,
- * 2 replicas, 3 sentinels) with the settings of docker-compose.redis-sentinel.yml, from the
- * `redis-server` on PATH, without Docker. State lives in `.cluster/`; the processes keep running
- * after this script exits until `cluster:down`.
+ * 2 replicas, 3 sentinels) with the settings of docker-compose.redis-sentinel.yml, or with
+ * `-- --cluster` a Redis Cluster of 6 nodes (3 primaries, 3 replicas), from the `redis-server` on
+ * PATH, without Docker. State lives in `.cluster/`; the processes keep running after this script
+ * exits until `cluster:down`.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeGroup, printableEnv, startLocalGroup } from './local-group';
+import { printableEnv, startLocalDeployment } from './local-group';
 
 const CLUSTER_DIR = join(__dirname, '..', '.cluster');
 const STATE_FILE = join(CLUSTER_DIR, 'state.json');
 const ENV_FILE = join(CLUSTER_DIR, 'redis-sentinel.env');
 
 interface ClusterState {
-  dir: string;
   pids: number[];
 }
 
@@ -42,19 +42,18 @@ async function up(): Promise<void> {
     return;
   }
   mkdirSync(CLUSTER_DIR, { recursive: true });
-  const group = await startLocalGroup(process.env, { baseDir: CLUSTER_DIR, detached: true });
-  const { topology } = group;
-  const pids = [...topology.dataNodes, ...topology.sentinels]
-    .map((p) => p.pid)
-    .filter((pid): pid is number => pid !== undefined);
-  writeFileSync(STATE_FILE, JSON.stringify({ dir: topology.dir, pids }, null, 2));
-  writeFileSync(ENV_FILE, `${group.env.join('\n')}\n`, { mode: 0o600 });
+  const deployment = await startLocalDeployment(process.argv.slice(3), process.env, {
+    baseDir: CLUSTER_DIR,
+    detached: true,
+  });
+  writeFileSync(STATE_FILE, JSON.stringify({ pids: deployment.pids }, null, 2));
+  writeFileSync(ENV_FILE, `${deployment.env.join('\n')}\n`, { mode: 0o600 });
   print([
-    ...(await describeGroup(group)),
+    ...(await deployment.describe()),
     '',
     `Give the API these settings (also written to ${ENV_FILE}):`,
     '',
-    ...printableEnv(group.env),
+    ...printableEnv(deployment.env),
     '',
     `For example: env $(cat ${ENV_FILE} | xargs) npm start`,
     'Stop it with: npm run cluster:down',
@@ -79,7 +78,7 @@ const command = process.argv[2];
 const actions: Record<string, () => Promise<void>> = { up, down };
 const action = command ? actions[command] : undefined;
 if (!action) {
-  process.stderr.write('usage: tsx scripts/cluster.ts up|down\n');
+  process.stderr.write('usage: tsx scripts/cluster.ts up [--cluster] | down\n');
   process.exit(2);
 }
 action().catch((error: unknown) => {

@@ -1,12 +1,13 @@
 /**
- * `npm run demo`: a local Sentinel group (as `cluster:up` starts it) and the built sample API wired
- * to it, then what to try, including the command that kills the primary. Ctrl-C stops both.
+ * `npm run demo`: a local Sentinel group (as `cluster:up` starts it), or with `-- --cluster` a local
+ * Redis Cluster, and the built sample API wired to it, then what to try, including the command
+ * that kills a primary. Ctrl-C stops both.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { waitFor } from '@sentinel-kit/testing';
-import { describeGroup, startLocalGroup } from './local-group';
+import { startLocalDeployment } from './local-group';
 
 const API_MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
 /** Longer than the API's default drain (SHUTDOWN_GRACE_MS). */
@@ -27,12 +28,12 @@ async function isReady(url: string): Promise<boolean> {
 async function main(): Promise<void> {
   const port = process.env.PORT || '3000';
   const base = `http://localhost:${port}`;
-  print(['Starting a local Redis Sentinel group…']);
+  const argv = process.argv.slice(2);
+  print([`Starting a local ${argv.includes('--cluster') ? 'Redis Cluster' : 'Redis Sentinel group'}…`]);
   // Detached like the API, so that a Ctrl-C stops the API first and Redis after it; never left behind.
-  const group = await startLocalGroup(process.env, { detached: true });
-  const redisPids = [...group.topology.dataNodes, ...group.topology.sentinels].flatMap((p) => p.pid ?? []);
+  const group = await startLocalDeployment(argv, process.env, { detached: true });
   process.once('exit', () => {
-    for (const pid of redisPids) {
+    for (const pid of group.pids) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -57,21 +58,21 @@ async function main(): Promise<void> {
   let stopping: Promise<never> | undefined;
   const stop = (code: number): Promise<never> =>
     (stopping ??= (async () => {
-      print(['', 'Stopping the API and the Redis group…']);
+      print(['', `Stopping the API and the ${group.name}…`]);
       if (api.exitCode === null && api.signalCode === null) {
         api.kill('SIGTERM');
         const timer = setTimeout(() => api.kill('SIGKILL'), API_STOP_TIMEOUT_MS);
         await apiExited;
         clearTimeout(timer);
       }
-      await group.topology.stop();
+      await group.stop();
       process.exit(code);
     })());
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   void apiExited.then(() => {
     if (stopping === undefined) {
-      print(['The API exited; stopping the Redis group.']);
+      print([`The API exited; stopping the ${group.name}.`]);
       void stop(1);
     }
   });
@@ -81,15 +82,15 @@ async function main(): Promise<void> {
     timeoutMs: 30_000,
     intervalMs: 200,
   });
-  const primary = await group.topology.primary();
+  const victim = await group.failoverVictim();
   const json = `-H 'Content-Type: application/json'`;
   print([
     '',
-    ...(await describeGroup(group)),
+    ...(await group.describe()),
     `  api      ${base}  pid ${api.pid}`,
     '',
     'Try:',
-    `  curl ${base}/health                      # mode sentinel, the primary, failovers so far`,
+    `  curl ${base}/health                      # the mode, the primary (or the shards), failovers so far`,
     `  curl ${base}/demo/cache/alice            # slow the first time ("loader"), then fast ("cache")`,
     `  curl -N ${base}/events                   # a live event stream; keep it open in another terminal`,
     `  curl -XPOST ${base}/events ${json} -d '{"type":"hello","data":{"n":1}}'`,
@@ -97,11 +98,11 @@ async function main(): Promise<void> {
     `  curl -b jar ${base}/sessions/current       # your session, through the cookie`,
     '',
     'Watch a failover:',
-    `  kill -9 ${primary.pid}                         # the primary, ${primary.host}:${primary.port}`,
-    `  curl ${base}/health                      # ~${Math.round(group.timings.downAfterMs / 1000) + 2} s later: "currentMaster" moved, "failoverCount": 1`,
+    `  kill -9 ${victim.pid}                         # ${victim.what}, ${victim.host}:${victim.port}`,
+    `  curl ${base}/health                      # ${victim.after}`,
     '  The event stream reports "interrupted", then "resumed"; the API log shows event=redis.switch-master.',
     '',
-    'Ctrl-C stops the API and the Redis group.',
+    `Ctrl-C stops the API and the ${group.name}.`,
   ]);
 }
 

@@ -42,9 +42,11 @@ function directReads(): string[] {
   );
 }
 
-/** Variables the compose file interpolates (`${NAME}`, `${NAME:-default}`, `${NAME:?message}`). */
+/** Variables the compose files interpolate (`${NAME}`, `${NAME:-default}`, `${NAME:?message}`). */
 function composeReads(): Map<string, string | undefined> {
-  const text = readFileSync(join(ROOT, 'docker-compose.redis-sentinel.yml'), 'utf8');
+  const text = ['docker-compose.redis-sentinel.yml', 'docker-compose.redis-cluster.yml']
+    .map((file) => readFileSync(join(ROOT, file), 'utf8'))
+    .join('\n');
   return new Map(
     [...text.matchAll(/\$\{([A-Z][A-Z0-9_]*)(?::-([^}]*))?/g)].map((m) => [m[1], m[2]] as [string, string | undefined]),
   );

@@ -39,13 +39,13 @@ export class RedisEventLog implements OnModuleInit, OnApplicationShutdown {
           logEvent(
             'redis.switch-master',
             {
-              master,
+              ...(failover.shard === null ? { master } : { shard: failover.shard }),
               from: failover.from ? formatAddress(failover.from) : null,
               to: formatAddress(failover.to),
               durationMs: failover.durationMs,
               source: failover.source,
             },
-            `primary of "${master}" moved to ${formatAddress(failover.to)}`,
+            `primary of ${failover.shard === null ? `"${master}"` : `shard ${failover.shard}`} moved to ${formatAddress(failover.to)}`,
           ),
         ),
       ),

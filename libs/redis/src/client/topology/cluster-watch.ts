@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Cluster } from 'ioredis';
+import type Redis from 'ioredis';
 import { logEvent } from '../../common/log-event';
 import { parseInfo } from '../../common/redis-replies';
 import type { ResolvedClusterOptions } from '../../options/resolved-redis-options.interface';
@@ -16,7 +17,8 @@ const TROUBLE_CHECK_MS = 200;
  * Watches a cluster's shards through the write client: asks `CLUSTER SHARDS` and `CLUSTER INFO`
  * every `topologyCheckIntervalMs`, after every slot-map refresh of ioredis (a `MOVED` reply, a
  * node lost), and every 200 ms while a shard has no primary. Reports each shard's primary and its
- * first sign of trouble (its connection failing, or the cluster marking it failed) to the observer.
+ * first sign of trouble (its connection failing or lost, or the cluster marking it failed) to the
+ * observer.
  */
 export class ClusterWatch {
   private readonly logger = new Logger('RedisModule');
@@ -26,6 +28,7 @@ export class ClusterWatch {
   private latest: ClusterDescription;
   private readonly onRefresh = (): void => this.soon(0);
   private readonly onNodeError = (_error: unknown, key: string): void => this.nodeFailed(key);
+  private readonly onNodeLost = (node: Redis): void => this.nodeFailed(`${node.options.host}:${node.options.port}`);
 
   constructor(
     private readonly options: ResolvedClusterOptions,
@@ -51,6 +54,7 @@ export class ClusterWatch {
     this.observer = observer;
     this.client.on('refresh', this.onRefresh);
     this.client.on('node error', this.onNodeError);
+    this.client.on('-node', this.onNodeLost);
     await this.check();
   }
 
@@ -59,6 +63,7 @@ export class ClusterWatch {
     clearTimeout(this.timer);
     this.client.off('refresh', this.onRefresh);
     this.client.off('node error', this.onNodeError);
+    this.client.off('-node', this.onNodeLost);
   }
 
   /** Asks the cluster now (one check at a time); never throws. */
