@@ -39,7 +39,7 @@ describe('/admin on a standalone redis-server', () => {
       .expect(409);
     expect(refused.body).toMatchObject({
       error: 'REDIS_SWITCHOVER_REFUSED',
-      message: 'a switchover needs Sentinel mode',
+      message: 'a switchover needs Sentinel or Cluster mode',
     });
   });
 });

@@ -191,7 +191,7 @@ describe('the README quick start, as a new user runs it', () => {
       const [code] = (await once(child, 'exit')) as [number | null];
       expect({ code, output: output.text() }).toEqual({
         code: 1,
-        output: expect.stringContaining('switchover refused: a switchover needs Sentinel mode') as string,
+        output: expect.stringContaining('switchover refused: a switchover needs Sentinel or Cluster mode') as string,
       });
     } finally {
       await dispose();

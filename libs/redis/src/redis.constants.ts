@@ -33,6 +33,12 @@ export const REDIS_DEFAULTS = Object.freeze({
   clusterScaleReads: 'master' as const,
   /** How often the cluster's slot map is asked for, besides every `MOVED` reply. */
   clusterTopologyCheckIntervalMs: 2000,
+  /**
+   * How long a shard's sign of trouble (its connection lost) may precede the failover it times: a
+   * cluster promotes a replica a node timeout or two after its primary fails, so older trouble
+   * passed without one.
+   */
+  clusterTroubleMemoryMs: 30_000,
   /** Reads skip a replica that lags the primary by more than this. */
   replicaMaxLagMs: 1000,
   /** How often the read replica's link and lag are checked (Sentinel mode, reads from replicas). */
@@ -48,10 +54,12 @@ export const REDIS_DEFAULTS = Object.freeze({
   writeProbeKey: 'sentinel-kit:write-probe',
   /** Expiry of that key. */
   writeProbeTtlMs: 10_000,
-  /** Key (under the key prefix) of the lock that lets one switchover run at a time, across instances. */
-  switchoverLockKey: 'sentinel-kit:switchover:lock',
-  /** Key (under the key prefix) that refuses switchovers while a cooldown runs. */
-  switchoverCooldownKey: 'sentinel-kit:switchover:cooldown',
+  /**
+   * Namespace (under the key prefix) and slot tag of the switchover's keys, which one script uses
+   * together: `sentinel-kit:{switchover}lock` (one switchover at a time, across instances) and
+   * `sentinel-kit:{switchover}cooldown` (none while a cooldown runs).
+   */
+  switchoverKeys: Object.freeze({ namespace: 'sentinel-kit:', slotTag: 'switchover' }),
   /** The lock outlives the longest switchover by this much (connections, checks). */
   switchoverLockMarginMs: 5000,
   /** How long a planned switchover may take, and how long writes are held meanwhile (see `SwitchoverTimings`). */

@@ -1,43 +1,9 @@
-import { firstValueFrom, take, toArray, type Subscription } from 'rxjs';
-import {
-  RedisPubSubService,
-  RedisUnavailableError,
-  type PubSubEvent,
-  type RedisModuleOptions,
-} from '@sentinel-kit/redis';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { RedisPubSubService, RedisUnavailableError, type RedisModuleOptions } from '@sentinel-kit/redis';
 import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
 import { REDIS_DEFAULTS } from '../src/redis.constants';
+import { Inbox } from './pubsub-inbox';
 import { startRedisModule, type RedisTestApp } from './redis-test-app';
-
-/** Collects every event of a subscription, for assertions. */
-class Inbox {
-  readonly events: PubSubEvent[] = [];
-  completed = false;
-  private readonly subscription: Subscription;
-
-  constructor(pubsub: RedisPubSubService, channel: string) {
-    this.subscription = pubsub.subscribe(channel).subscribe({
-      next: (event) => this.events.push(event),
-      complete: () => (this.completed = true),
-    });
-  }
-
-  messages(): unknown[] {
-    return this.events.flatMap((e) => (e.kind === 'message' ? [e.data] : []));
-  }
-
-  kinds(): string[] {
-    return this.events.map((e) => e.kind);
-  }
-
-  async waitFor(description: string, check: (events: PubSubEvent[]) => boolean, timeoutMs = 10_000): Promise<void> {
-    await waitFor(() => check(this.events), { description, timeoutMs });
-  }
-
-  close(): void {
-    this.subscription.unsubscribe();
-  }
-}
 
 describe('RedisPubSubService against a standalone redis-server', () => {
   let server: RedisServerProcess;

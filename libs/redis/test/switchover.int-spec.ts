@@ -31,7 +31,7 @@ describe('planned switchover on a real Sentinel group', () => {
     await Promise.all(apps.splice(0).map(({ app }) => app.close()));
     for (const node of [...topology.dataNodes, ...topology.sentinels]) if (!node.running) await node.start();
     await topology.waitUntilSettled();
-    await sendCommand((await topology.primary()).endpoint, 'DEL', ['app:sentinel-kit:switchover:cooldown']);
+    await sendCommand((await topology.primary()).endpoint, 'DEL', ['app:sentinel-kit:{switchover}cooldown']);
   });
   afterAll(async () => topology?.stop());
 

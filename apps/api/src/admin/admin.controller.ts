@@ -41,13 +41,14 @@ export class AdminController {
    * Planned switchover without losing acknowledged writes: 200 with `{ from, to, writeOutageMs,
    * oldPrimaryDemoted }`; 409 with `reason` when refused (another switchover running, the
    * `SWITCHOVER_COOLDOWN_MS` cooldown, not the `expectedPrimary`, no quorum, no replica in sync,
-   * standalone mode), with `Retry-After` when waiting helps.
+   * standalone mode, no `shard` named in Cluster mode), with `Retry-After` when waiting helps.
    */
   @Post('redis/switchover')
   @HttpCode(HttpStatus.OK)
   run(@Body(new ZodBodyPipe(switchoverSchema)) body: z.output<typeof switchoverSchema>): Promise<SwitchoverResult> {
     return this.switchover.switchover({
       expectedPrimary: body.expectedPrimary,
+      shard: body.shard,
       cooldownMs: this.api.switchoverCooldownMs,
     });
   }

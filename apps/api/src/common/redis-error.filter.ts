@@ -32,7 +32,10 @@ const FALLBACK_MESSAGE = 'Redis cannot serve this request now; try again';
 
 /** What a refused switchover tells the client, by reason. */
 const SWITCHOVER_MESSAGES: Readonly<Record<SwitchoverRefusedError['reason'], string>> = {
-  'not-sentinel': 'a switchover needs Sentinel mode',
+  'not-sentinel': 'a switchover needs Sentinel or Cluster mode',
+  'not-cluster': 'a shard is named only in Cluster mode',
+  'shard-required': 'name the shard to switch over (its slot ranges, e.g. 0-5460)',
+  'unknown-shard': 'no shard with a primary serves those slots',
   'in-progress': 'another switchover is running',
   cooldown: 'a switchover completed recently; wait for the cooldown',
   'unexpected-primary': 'the primary is not the expected one',
@@ -40,8 +43,8 @@ const SWITCHOVER_MESSAGES: Readonly<Record<SwitchoverRefusedError['reason'], str
   'no-quorum': 'the sentinels cannot reach quorum',
   'no-replica-in-sync': 'no replica is online and in sync',
   'replica-behind': 'no replica caught up with the paused primary in time',
-  'failover-refused': 'the sentinel refused the failover (one may already be running)',
-  'not-switched': 'the sentinels did not name a new primary in time',
+  'failover-refused': 'the failover was refused (one may already be running)',
+  'not-switched': 'no new primary was named in time',
 };
 
 /** `Retry-After` of a 503: about how long a Sentinel failover takes to settle. */

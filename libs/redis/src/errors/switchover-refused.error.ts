@@ -2,7 +2,10 @@ import { RedisModuleError } from './redis-module.error';
 
 /**
  * Why a planned switchover was refused or could not complete:
- * - `not-sentinel`: not in Sentinel mode;
+ * - `not-sentinel`: standalone mode, where there is nothing to switch to;
+ * - `not-cluster`: a shard was named outside Cluster mode;
+ * - `shard-required`: Cluster mode, and no shard was named;
+ * - `unknown-shard`: no shard with a primary serves the slots named;
  * - `in-progress`: another switchover (of any instance) holds the lock;
  * - `cooldown`: one completed less than the cooldown ago;
  * - `unexpected-primary`: the primary is not the one the caller expected;
@@ -10,11 +13,15 @@ import { RedisModuleError } from './redis-module.error';
  * - `no-quorum`: `SENTINEL CKQUORUM` fails on every sentinel;
  * - `no-replica-in-sync`: no replica is online and caught up;
  * - `replica-behind`: no replica caught up with the paused primary in time;
- * - `failover-refused`: the sentinel refused `SENTINEL FAILOVER` (e.g. a failover already running);
- * - `not-switched`: the sentinels did not name a new primary in time.
+ * - `failover-refused`: the sentinel refused `SENTINEL FAILOVER` (e.g. a failover already running),
+ *   or the replica refused `CLUSTER FAILOVER`;
+ * - `not-switched`: the sentinels (the cluster) did not name a new primary in time.
  */
 export type SwitchoverRefusalReason =
   | 'not-sentinel'
+  | 'not-cluster'
+  | 'shard-required'
+  | 'unknown-shard'
   | 'in-progress'
   | 'cooldown'
   | 'unexpected-primary'

@@ -126,12 +126,21 @@ describe('FailoverTracker', () => {
     ]);
     expect(tracker.snapshot()).toMatchObject({ failoverCount: 1, currentMaster: { host: '10.0.0.1', port: 6379 } });
 
-    // Trouble that passes without a new primary starts no clock for the next failover.
+    // The cluster names the dead primary until it marks it failed: the clock keeps running.
     tracker.observeShardTrouble('5461-10922');
+    now += 1000;
     tracker.observeShardPrimary('5461-10922', B);
-    now += 5000;
+    now += 1000;
     tracker.observeShardPrimary('5461-10922', A);
-    expect(failovers[1]).toMatchObject({ shard: '5461-10922', durationMs: null });
+    expect(failovers[1]).toMatchObject({ shard: '5461-10922', durationMs: 2000 });
+
+    // Trouble that passed long before without a new primary starts no clock for the next failover.
+    tracker.observeShardTrouble('5461-10922');
+    now += 31_000;
+    tracker.observeShardPrimary('5461-10922', A);
+    now += 1000;
+    tracker.observeShardPrimary('5461-10922', B);
+    expect(failovers[2]).toMatchObject({ shard: '5461-10922', durationMs: null });
   });
 
   it('keeps a bounded history, oldest first', () => {

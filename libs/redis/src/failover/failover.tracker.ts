@@ -10,6 +10,8 @@ const TROUBLE = new Set<SentinelEventChannel>(['+sdown', '+odown', '+try-failove
 export interface FailoverTrackerOptions {
   historySize?: number;
   dedupWindowMs?: number;
+  /** Cluster mode: how long a shard's sign of trouble may precede the failover it is timed from. */
+  troubleMemoryMs?: number;
   now?: () => number;
 }
 
@@ -28,6 +30,7 @@ export class FailoverTracker {
   private readonly history: FailoverRecord[] = [];
   private readonly historySize: number;
   private readonly dedupWindowMs: number;
+  private readonly troubleMemoryMs: number;
   private readonly now: () => number;
   private currentMaster: RedisNodeAddress | null = null;
   private failoverCount = 0;
@@ -47,6 +50,7 @@ export class FailoverTracker {
   ) {
     this.historySize = options.historySize ?? REDIS_DEFAULTS.failoverHistorySize;
     this.dedupWindowMs = options.dedupWindowMs ?? REDIS_DEFAULTS.eventDedupWindowMs;
+    this.troubleMemoryMs = options.troubleMemoryMs ?? REDIS_DEFAULTS.clusterTroubleMemoryMs;
     this.now = options.now ?? Date.now;
   }
 
@@ -105,13 +109,16 @@ export class FailoverTracker {
   /**
    * Cluster mode: records the primary shard `shard` has now. The first call for a shard sets its
    * starting point; a different primary later counts as a failover of that shard, timed from its
-   * first sign of trouble.
+   * first sign of trouble (within the last `troubleMemoryMs`).
    */
   observeShardPrimary(shard: string, primary: RedisNodeAddress): void {
     const known = this.shardPrimaries.get(shard);
     this.shardPrimaries.set(shard, primary);
     if (known === undefined || sameAddress(known, primary)) {
-      if (known !== undefined) this.shardTroubleSince.delete(shard);
+      // The cluster names a dead primary until it marks it failed: trouble is forgotten only once
+      // it is too old to belong to the next failover.
+      const since = this.shardTroubleSince.get(shard);
+      if (since !== undefined && this.now() - since > this.troubleMemoryMs) this.shardTroubleSince.delete(shard);
       return;
     }
     const since = this.shardTroubleSince.get(shard);

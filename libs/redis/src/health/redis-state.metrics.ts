@@ -16,8 +16,8 @@ const FAILOVER_BUCKETS = [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60];
 
 /**
  * Adds the state of the Redis layer to {@link RedisMetrics.registry}: failovers (count and
- * duration, as the failover tracker saw them), the fallback (active, entries), and replication and
- * sentinel reachability (from the inspector's latest view, at most 10 s plus one scrape interval
+ * duration, as the failover tracker saw them), the fallback (active, entries), and replication,
+ * sentinel reachability and the cluster's state, coverage and shards (from the inspector's latest view, at most 10 s plus one scrape interval
  * old: a scrape never asks every node itself). Failover and fallback values are read when scraped,
  * so they always agree with `RedisStatusService`.
  */
@@ -41,7 +41,7 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
       this.options.metrics.nodeLabels ? formatAddress(node) : String(position);
     new Counter({
       name: 'redis_failovers_total',
-      help: 'Primary changes seen since start (a +switch-master, or the change found by polling).',
+      help: 'Primary changes seen since start (a +switch-master, the change found by polling, or a shard primary replaced in Cluster mode).',
       registers: [registry],
       collect() {
         this.reset();
@@ -50,7 +50,7 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
     });
     const duration = new Histogram({
       name: 'redis_failover_duration_seconds',
-      help: 'From the first sign of trouble (+sdown, +odown, +try-failover) to the switch.',
+      help: 'From the first sign of trouble (+sdown, +odown, +try-failover; a shard primary unreachable or failing) to the switch.',
       buckets: FAILOVER_BUCKETS,
       registers: [registry],
     });
@@ -97,6 +97,56 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
         const { sentinels } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
         this.reset();
         sentinels.forEach((s, position) => this.set({ sentinel: nodeLabel(s, position) }, s.reachable ? 1 : 0));
+      },
+    });
+    new Gauge({
+      name: 'redis_cluster_state_ok',
+      help: 'Cluster mode: 1 while cluster_state is ok, 0 when it is fail (absent outside Cluster mode, or before an answer).',
+      registers: [registry],
+      async collect() {
+        const { cluster } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
+        this.reset();
+        if (cluster && cluster.state !== 'unknown') this.set(cluster.state === 'ok' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'redis_cluster_slots_covered',
+      help: 'Cluster mode: slots (of 16384) served by a primary that is not failed.',
+      registers: [registry],
+      async collect() {
+        const { cluster } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
+        this.reset();
+        if (cluster && cluster.state !== 'unknown') this.set(cluster.slotsCovered);
+      },
+    });
+    new Gauge({
+      name: 'redis_cluster_shard_replicas',
+      help: 'Cluster mode: replicas of each shard (by its slot ranges) that are not failed.',
+      labelNames: ['shard'] as const,
+      registers: [registry],
+      async collect() {
+        const { cluster } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
+        this.reset();
+        for (const shard of cluster?.shards ?? []) {
+          this.set({ shard: shard.id }, shard.replicas.filter((replica) => !replica.health.startsWith('fail')).length);
+        }
+      },
+    });
+    new Gauge({
+      name: 'redis_cluster_replica_lag_bytes',
+      help: "Cluster mode: bytes of its shard primary's replication stream each replica has not got yet.",
+      labelNames: ['shard', 'replica'] as const,
+      registers: [registry],
+      async collect() {
+        const { cluster } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
+        this.reset();
+        let position = 0;
+        for (const shard of cluster?.shards ?? []) {
+          for (const replica of shard.replicas) {
+            const label = nodeLabel(replica, position++);
+            if (replica.offsetLagBytes !== null) this.set({ shard: shard.id, replica: label }, replica.offsetLagBytes);
+          }
+        }
       },
     });
     new Gauge({

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { RedisClient } from '../client/redis-client';
+import type { PubSubLink } from '../client/pubsub/pubsub-link';
+import { RedisTopology } from '../client/topology/redis-topology';
 import { Observable, Subject } from 'rxjs';
-import { RedisConnections } from '../client/redis-connections';
 import { logEvent } from '../common/log-event';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error';
 import { RedisExecutor } from '../executor/redis-executor';
@@ -29,8 +29,9 @@ interface ChannelState {
 /**
  * Publish/subscribe across every instance of the application, through Redis, that keeps working
  * through a failover and says when messages may have been lost instead of dropping them silently:
- * - one dedicated subscriber connection to the primary, moved on failover like the write client;
- *   after every reconnect it subscribes again by itself;
+ * - one dedicated subscriber connection to the primary, moved on failover like the write client
+ *   (in Cluster mode: one per shard primary, with sharded pub/sub, moved when its shard's primary
+ *   changes); after every reconnect it subscribes again by itself;
  * - subscribers are told when they stop receiving (`interrupted`) and when they receive again
  *   (`resumed`, with the window), and when a publisher's messages arrived with a hole in their
  *   sequence numbers (`missed`, with the count);
@@ -56,14 +57,13 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('RedisPubSub');
   private readonly channels = new Map<string, ChannelState>();
   private readonly sequences = new Map<string, number>();
-  private subscriber?: RedisClient;
-  private pingTimer?: NodeJS.Timeout;
+  private pubSubLink?: PubSubLink;
   private externalCount = 0;
   private closed = false;
 
   constructor(
     @Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions,
-    private readonly connections: RedisConnections,
+    private readonly topology: RedisTopology,
     private readonly executor: RedisExecutor,
     private readonly keyspace: RedisKeyspace,
   ) {}
@@ -94,7 +94,12 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
       name: 'publish',
       // Sent twice, it is delivered once: subscribers drop a sequence number they have seen.
       idempotent: true,
-      redis: async (client) => ({ id, channel, reach: 'cluster', receivers: await client.publish(wire, payload) }),
+      redis: async (client) => ({
+        id,
+        channel,
+        reach: 'cluster',
+        receivers: await this.link().publish(client, wire, payload),
+      }),
       memory: this.options.fallback.enabled
         ? () => ({ id, channel, reach: 'local', receivers: this.deliver(wire, payload) ? 1 : 0 })
         : undefined,
@@ -138,7 +143,7 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
    */
   close(): void {
     this.closed = true;
-    clearInterval(this.pingTimer);
+    this.pubSubLink?.close();
     for (const state of this.channels.values()) state.events.complete();
     this.channels.clear();
   }
@@ -151,16 +156,16 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
     const wire = this.wireName(channel);
     const existing = this.channels.get(wire);
     if (existing) return existing;
-    const client = this.subscriberClient();
+    const link = this.link();
     const state: ChannelState = {
       name: channel,
       events: new Subject<PubSubEvent>(),
       tracker: new DeliveryTracker(),
-      // Known unreachable: say so at once. Otherwise a failed connection attempt reports it (close).
-      interruptedSince: this.executor.degraded && client.status !== 'ready' ? new Date() : null,
+      // Known unreachable: say so at once. Otherwise a failed connection attempt reports it (lost).
+      interruptedSince: this.executor.degraded && !link.receiving(wire) ? new Date() : null,
     };
     this.channels.set(wire, state);
-    if (client.status === 'ready') void this.subscribeOnRedis(client, [wire]);
+    link.add(wire);
     return state;
   }
 
@@ -168,42 +173,22 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
     const wire = this.wireName(state.name);
     if (this.channels.get(wire) !== state) return;
     this.channels.delete(wire);
-    if (this.subscriber?.status === 'ready') this.subscriber.unsubscribe(wire).catch(() => undefined);
+    this.pubSubLink?.remove(wire);
   }
 
-  /** The subscriber connection, created with the first subscription. */
-  private subscriberClient(): RedisClient {
-    if (this.subscriber) return this.subscriber;
-    const client = this.connections.primaryClient('subscriber', { autoResubscribe: false });
-    client.on('message', (wire: string, payload: string) => this.receive(wire, payload));
-    client.on('ready', () => void this.subscribeOnRedis(client, [...this.channels.keys()]));
-    client.on('close', () => this.interrupt());
-    this.pingTimer = setInterval(() => void this.checkSubscriber(client), REDIS_DEFAULTS.pubsubPingIntervalMs);
-    this.pingTimer.unref();
-    this.subscriber = client;
-    return client;
-  }
-
-  private async subscribeOnRedis(client: RedisClient, wires: string[]): Promise<void> {
-    if (wires.length === 0) return;
-    try {
-      await client.subscribe(...wires);
-    } catch (error) {
-      this.logger.error(
-        logEvent(
-          'pubsub.subscribe-failed',
-          { channels: wires.length },
-          `SUBSCRIBE failed: ${this.connections.redactor.redact(error instanceof Error ? error.message : String(error))}`,
-        ),
-      );
-      // Not subscribed: a reconnect (or the next PING check) tries again.
-      client.disconnect(true);
-      return;
-    }
-    for (const wire of wires) {
-      const state = this.channels.get(wire);
-      if (state) this.resume(state);
-    }
+  /** The subscriber connections, opened with the first subscription (see `PubSubLink`). */
+  private link(): PubSubLink {
+    this.pubSubLink ??= this.topology.pubSubLink({
+      message: (wire, payload) => this.receive(wire, payload),
+      lost: (wires) => this.interrupt(wires),
+      subscribed: (wires) => {
+        for (const wire of wires) {
+          const state = this.channels.get(wire);
+          if (state) this.resume(state);
+        }
+      },
+    });
+    return this.pubSubLink;
   }
 
   /** Receiving again: report the window of the interruption, once. */
@@ -214,13 +199,14 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
     state.events.next({ kind: 'resumed', channel: state.name, since, until: new Date() });
   }
 
-  /** The subscriber connection closed: every channel stops receiving until the next `ready`. */
-  private interrupt(): void {
+  /** A subscriber connection closed: its channels stop receiving until they are subscribed again. */
+  private interrupt(wires: readonly string[]): void {
     if (this.closed) return;
     const since = new Date();
     let interrupted = 0;
-    for (const state of this.channels.values()) {
-      if (state.interruptedSince) continue;
+    for (const wire of wires) {
+      const state = this.channels.get(wire);
+      if (!state || state.interruptedSince) continue;
       state.interruptedSince = since;
       interrupted += 1;
       state.events.next({ kind: 'interrupted', channel: state.name, since });
@@ -229,16 +215,6 @@ export class RedisPubSubService implements BeforeApplicationShutdown {
       this.logger.warn(
         logEvent('pubsub.interrupted', { channels: interrupted }, 'subscriber connection lost; resubscribing'),
       );
-    }
-  }
-
-  /** A subscriber connection can die without a close (a frozen or cut-off node): PING finds out. */
-  private async checkSubscriber(client: RedisClient): Promise<void> {
-    if (client.status !== 'ready' || this.channels.size === 0) return;
-    try {
-      await client.ping();
-    } catch {
-      client.disconnect(true);
     }
   }
 

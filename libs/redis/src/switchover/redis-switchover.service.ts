@@ -12,8 +12,10 @@ import { REDIS_DEFAULTS } from '../redis.constants';
 
 /** What one switchover asks for. */
 export interface SwitchoverRequest {
-  /** Refuse (`unexpected-primary`) unless this is the primary when the switchover starts. */
+  /** Refuse (`unexpected-primary`) unless this is the primary (of `shard`) when the switchover starts. */
   expectedPrimary?: RedisNodeAddress;
+  /** Cluster mode, required: the shard whose primary changes, by its slot ranges as `/health` shows them (e.g. `0-5460`). */
+  shard?: string;
   /**
    * After this switchover completes, refuse another (`cooldown`) for this long, on every instance
    * sharing the Redis group and key prefix. @default 0
@@ -62,8 +64,10 @@ export class RedisSwitchoverService {
     private readonly executor: RedisExecutor,
     keyspace: RedisKeyspace,
   ) {
-    this.lockKey = keyspace.key(REDIS_DEFAULTS.switchoverLockKey);
-    this.cooldownKey = keyspace.key(REDIS_DEFAULTS.switchoverCooldownKey);
+    const { namespace, slotTag } = REDIS_DEFAULTS.switchoverKeys;
+    const keys = keyspace.namespace(namespace);
+    this.lockKey = keys.inSlot(slotTag, 'lock');
+    this.cooldownKey = keys.inSlot(slotTag, 'cooldown');
   }
 
   /**
@@ -73,16 +77,16 @@ export class RedisSwitchoverService {
    */
   async switchover(request: SwitchoverRequest = {}): Promise<SwitchoverResult> {
     // Without a failover to stage, the topology refuses (`not-sentinel`): no lock to take first.
-    if (!this.topology.failsOver) return this.topology.switchover(request.timings, request.expectedPrimary);
+    if (!this.topology.failsOver) return this.topology.switchover(request);
     const owner = randomBytes(16).toString('base64url');
     await this.lock(owner, request.timings);
     let completed = false;
     try {
       this.logger.warn('planned switchover: starting');
-      const result = await this.topology.switchover(request.timings, request.expectedPrimary);
+      const result = await this.topology.switchover(request);
       completed = true;
       this.logger.warn(
-        `planned switchover: primary ${formatAddress(result.from)} -> ${formatAddress(result.to)}, ` +
+        `planned switchover: primary ${result.shard === undefined ? '' : `of shard ${result.shard} `}${formatAddress(result.from)} -> ${formatAddress(result.to)}, ` +
           `writes held ${result.writeOutageMs} ms, old primary demoted: ${result.oldPrimaryDemoted}`,
       );
       return result;

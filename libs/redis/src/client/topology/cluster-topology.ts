@@ -3,9 +3,13 @@ import type Redis from 'ioredis';
 import { SwitchoverRefusedError } from '../../errors/switchover-refused.error';
 import type { ResolvedClusterOptions } from '../../options/resolved-redis-options.interface';
 import { askNode } from '../ask-node';
+import type { PubSubLink, PubSubListener } from '../pubsub/pubsub-link';
+import { ShardedPubSubLink } from '../pubsub/sharded-pubsub-link';
 import type { RedisConnections } from '../redis-connections';
 import { ClusterWatch } from './cluster-watch';
-import type { SwitchoverResult } from './planned-switchover';
+import type { SwitchoverResult, SwitchoverTarget } from './planned-switchover';
+import { shardSwitchover } from './shard-switchover';
+import { dialledAddress } from '../dialled-address';
 import { RedisTopology } from './redis-topology';
 import { groupsBySlot } from './slot-groups';
 import type { ClusterDescription, NodeAnswer, ReplicationView, TopologyObserver } from './topology-views';
@@ -24,8 +28,8 @@ export class ClusterTopology extends RedisTopology {
   private readonly client: Cluster;
 
   constructor(
-    options: ResolvedClusterOptions,
-    connections: RedisConnections,
+    private readonly options: ResolvedClusterOptions,
+    private readonly connections: RedisConnections,
     private readonly probeTimeoutMs: number,
   ) {
     super();
@@ -104,7 +108,31 @@ export class ClusterTopology extends RedisTopology {
     }
   }
 
-  switchover(): Promise<SwitchoverResult> {
-    return Promise.reject(new SwitchoverRefusedError('not-sentinel', 'a switchover needs Sentinel mode'));
+  /** Sharded pub/sub: a subscriber connection per shard primary, following the shards as the watch sees them. */
+  pubSubLink(listener: PubSubListener): PubSubLink {
+    const link = new ShardedPubSubLink(this.options, this.connections, () => this.watcher.description, listener);
+    this.watcher.onChecked(() => link.rebalance());
+    return link;
+  }
+
+  /** A planned change of one shard's primary (see `shardSwitchover`). */
+  switchover({ timings, expectedPrimary, shard }: SwitchoverTarget = {}): Promise<SwitchoverResult> {
+    if (shard === undefined) {
+      return Promise.reject(
+        new SwitchoverRefusedError('shard-required', 'name the shard to switch over, by its slot ranges (e.g. 0-5460)'),
+      );
+    }
+    return shardSwitchover(
+      {
+        shards: async () => {
+          await this.watcher.check();
+          return this.watcher.description.shards;
+        },
+        openNode: (address) => this.connections.nodeClient(dialledAddress(this.options, address), 'switchover'),
+      },
+      shard,
+      timings,
+      expectedPrimary,
+    );
   }
 }

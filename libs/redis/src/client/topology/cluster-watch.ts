@@ -26,6 +26,7 @@ export class ClusterWatch {
   private timer?: NodeJS.Timeout;
   private checking?: Promise<void>;
   private latest: ClusterDescription;
+  private readonly checkedListeners = new Set<() => void>();
   private readonly onRefresh = (): void => this.soon(0);
   private readonly onNodeError = (_error: unknown, key: string): void => this.nodeFailed(key);
   private readonly onNodeLost = (node: Redis): void => this.nodeFailed(`${node.options.host}:${node.options.port}`);
@@ -47,6 +48,11 @@ export class ClusterWatch {
   /** The cluster as last seen. */
   get description(): ClusterDescription {
     return this.latest;
+  }
+
+  /** Calls `listener` after every look at the cluster that got an answer. */
+  onChecked(listener: () => void): void {
+    this.checkedListeners.add(listener);
   }
 
   /** Starts watching: one check now, then on every trigger. */
@@ -107,6 +113,7 @@ export class ClusterWatch {
         this.observer?.shardPrimaryNamed(shard.id, { host: shard.primary.host, port: shard.primary.port });
       }
     }
+    for (const listener of this.checkedListeners) listener();
   }
 
   /** A node connection failed: when it is a shard's primary, that shard is in trouble. */

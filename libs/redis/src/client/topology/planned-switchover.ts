@@ -1,6 +1,4 @@
 import type Redis from 'ioredis';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { connectedReplicas, parseInfo, type ConnectedReplica } from '../../common/redis-replies';
 import { SwitchoverRefusedError } from '../../errors/switchover-refused.error';
 import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
 import { formatAddress } from '../../options/sentinel-address.parser';
@@ -10,6 +8,7 @@ import { reconnectNow } from '../reconnect-now';
 import { waitForReady } from '../redis-connections';
 import type { SentinelConnection } from '../sentinel-client.factory';
 import { majorityPrimary, quorumFrom } from './sentinel-votes';
+import { parseReplication, waitUntil } from './switchover-steps';
 
 /** How long a planned switchover may take, and how long writes are held meanwhile. */
 export interface SwitchoverTimings {
@@ -21,6 +20,15 @@ export interface SwitchoverTimings {
   switchMs: number;
 }
 
+/** What a planned switchover acts on, and its limits. */
+export interface SwitchoverTarget {
+  /** Refuse (`unexpected-primary`) unless this is the primary (of `shard`) when it starts. */
+  expectedPrimary?: RedisNodeAddress;
+  /** Cluster mode, required: the shard whose primary changes, by its slot ranges (e.g. `0-5460`). */
+  shard?: string;
+  timings?: Partial<SwitchoverTimings>;
+}
+
 /** What a completed switchover did. */
 export interface SwitchoverResult {
   from: RedisNodeAddress;
@@ -29,9 +37,9 @@ export interface SwitchoverResult {
   writeOutageMs: number;
   /** Whether the old primary reported itself a replica before its pause was released. */
   oldPrimaryDemoted: boolean;
+  /** Cluster mode: the shard whose primary changed, by its slot ranges. */
+  shard?: string;
 }
-
-const POLL_MS = 20;
 
 /** The Sentinel group a switchover acts on, through the module's own connections. */
 export interface SwitchoverGroup {
@@ -174,16 +182,6 @@ async function requireQuorum({ sentinels, probeTimeoutMs, masterName }: Switchov
   }
 }
 
-interface ReplicationState {
-  offset: number;
-  replicas: ConnectedReplica[];
-}
-
-function parseReplication(text: string): ReplicationState {
-  const info = parseInfo(text);
-  return { offset: Number(info.master_repl_offset ?? 0), replicas: connectedReplicas(info) };
-}
-
 /**
  * `SENTINEL FAILOVER` on one sentinel, the next one only if it could not be asked: each sentinel
  * asked would start a failover of its own, and concurrent failovers promote different replicas.
@@ -211,15 +209,4 @@ async function failoverThroughOneSentinel(
     'failover-refused',
     `SENTINEL FAILOVER was refused: ${(lastError as Error).message}`,
   );
-}
-
-/** Polls `check` until it returns a value, or rejects after `timeoutMs`. */
-async function waitUntil<T>(timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (performance.now() >= deadline) throw new Error('timed out');
-    await sleep(POLL_MS);
-  }
 }

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { RedisNodeAddress } from '../../options/redis-module-options.interface';
-import type { SwitchoverResult, SwitchoverTimings } from './planned-switchover';
+import type { PubSubLink, PubSubListener } from '../pubsub/pubsub-link';
+import type { SwitchoverResult, SwitchoverTarget } from './planned-switchover';
 import type {
   ClusterDescription,
   GroupDescription,
@@ -75,6 +76,12 @@ export abstract class RedisTopology {
    */
   abstract keyGroups(keys: readonly string[]): number[][];
 
+  /**
+   * The subscriber connections and publish command of pub/sub in this mode (see `PubSubLink`),
+   * reporting to `listener`. Call it once; close the link at shutdown.
+   */
+  abstract pubSubLink(listener: PubSubListener): PubSubLink;
+
   /** Moves every client that belongs on the primary to `primary` when it is elsewhere. */
   abstract followPrimary(primary: RedisNodeAddress): Promise<void>;
 
@@ -91,11 +98,10 @@ export abstract class RedisTopology {
   abstract quorum(): Promise<QuorumCheck | null>;
 
   /**
-   * A planned change of primary that loses no acknowledged write (see `plannedSwitchover`).
-   * @throws SwitchoverRefusedError when it cannot run (`not-sentinel` without sentinels) or a check fails.
+   * A planned change of primary that loses no acknowledged write (see `plannedSwitchover`; in
+   * Cluster mode, of one shard: `shardSwitchover`).
+   * @throws SwitchoverRefusedError when it cannot run (`not-sentinel` in standalone mode; a shard
+   *   named outside Cluster mode, or none in it) or a check fails.
    */
-  abstract switchover(
-    timings?: Partial<SwitchoverTimings>,
-    expectedPrimary?: RedisNodeAddress,
-  ): Promise<SwitchoverResult>;
+  abstract switchover(target?: SwitchoverTarget): Promise<SwitchoverResult>;
 }

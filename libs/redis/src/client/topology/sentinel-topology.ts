@@ -4,7 +4,8 @@ import type { ResolvedSentinelOptions } from '../../options/resolved-redis-optio
 import { askNode } from '../ask-node';
 import { dialledAddress } from '../dialled-address';
 import type { RedisConnections } from '../redis-connections';
-import { plannedSwitchover, type SwitchoverResult, type SwitchoverTimings } from './planned-switchover';
+import { plannedSwitchover, type SwitchoverResult, type SwitchoverTarget } from './planned-switchover';
+import { SwitchoverRefusedError } from '../../errors/switchover-refused.error';
 import { SinglePrimaryTopology } from './single-primary-topology';
 import { replicationView } from './replication-view';
 import { SentinelWatch } from './sentinel-watch';
@@ -82,7 +83,10 @@ export class SentinelTopology extends SinglePrimaryTopology {
     return quorumFrom(answers.map(({ answer }) => answer));
   }
 
-  switchover(timings?: Partial<SwitchoverTimings>, expectedPrimary?: RedisNodeAddress): Promise<SwitchoverResult> {
+  switchover({ timings, expectedPrimary, shard }: SwitchoverTarget = {}): Promise<SwitchoverResult> {
+    if (shard !== undefined) {
+      return Promise.reject(new SwitchoverRefusedError('not-cluster', 'a shard is named only in Cluster mode'));
+    }
     return plannedSwitchover(
       {
         masterName: this.groupName,

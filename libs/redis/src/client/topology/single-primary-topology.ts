@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
 import { askNode } from '../ask-node';
+import type { PubSubLink, PubSubListener } from '../pubsub/pubsub-link';
+import { SingleConnectionPubSubLink } from '../pubsub/single-connection-pubsub-link';
 import type { RedisConnections } from '../redis-connections';
 import { RedisTopology } from './redis-topology';
 import { oneGroup } from './slot-groups';
@@ -35,6 +37,11 @@ export abstract class SinglePrimaryTopology extends RedisTopology {
     } catch {
       return false;
     }
+  }
+
+  /** One subscriber connection to the primary; `PUBLISH` reaches it. */
+  pubSubLink(listener: PubSubListener): PubSubLink {
+    return new SingleConnectionPubSubLink(this.connections, listener);
   }
 
   askPrimary(command: string, ...args: string[]): Promise<unknown> {

@@ -57,6 +57,6 @@ export class StandaloneTopology extends SinglePrimaryTopology {
   }
 
   switchover(): Promise<SwitchoverResult> {
-    return Promise.reject(new SwitchoverRefusedError('not-sentinel', 'a switchover needs Sentinel mode'));
+    return Promise.reject(new SwitchoverRefusedError('not-sentinel', 'a switchover needs Sentinel or Cluster mode'));
   }
 }
