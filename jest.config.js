@@ -49,7 +49,8 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,chaos}/**/*.int-spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts'],
     },
     {
-      // The core suites of the Redis module again, speaking RESP2 (REDIS_PROTOCOL=2) instead of RESP3.
+      // The core suites of the Redis module again, speaking RESP2 (REDIS_PROTOCOL=2) instead of RESP3:
+      // those whose replies differ by protocol (the write hold's mechanics do not).
       ...shared,
       displayName: 'integration-resp2',
       testMatch: ['<rootDir>/libs/redis/test/{standalone,pubsub,dead-socket,sentinel-failover}.int-spec.ts'],
