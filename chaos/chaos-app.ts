@@ -16,8 +16,21 @@ import {
   SessionService,
   type SessionModuleOptions,
 } from '@sentinel-kit/session';
-import { SENTINEL_GROUP_PROFILE, type SentinelTopology, type SentinelTopologyOptions } from '@sentinel-kit/testing';
-import { type ChaosContext, type ChaosTarget, type ChaosWorkload } from '@sentinel-kit/test-support';
+import {
+  SENTINEL_GROUP_PROFILE,
+  type ClusterTopology,
+  type ClusterTopologyOptions,
+  type SentinelTopology,
+  type SentinelTopologyOptions,
+} from '@sentinel-kit/testing';
+import {
+  clusterDeployment,
+  sentinelDeployment,
+  type ChaosTarget,
+  type ChaosWorkload,
+  type ClusterChaosContext,
+  type SentinelChaosContext,
+} from '@sentinel-kit/test-support';
 
 /** The group the chaos runs use: the compose file's data-node settings, test-length Sentinel timings. */
 export const CHAOS_GROUP_OPTIONS = {
@@ -37,64 +50,104 @@ export const CHAOS_APP_OPTIONS = {
 /** Sessions of the logins workload: Sentinel defaults (replicated, no memory fallback), short-lived. */
 export const CHAOS_SESSION_OPTIONS = { ttlSeconds: 120 } as const satisfies SessionModuleOptions;
 
+/** The cluster the cluster chaos runs use: 3 shards of a primary and a replica, AOF on. */
+export const CHAOS_CLUSTER_OPTIONS = {
+  primaries: 3,
+  replicasPerPrimary: 1,
+  nodeTimeoutMs: 2000,
+  nodeConfig: ['appendonly yes', 'appendfsync everysec'],
+} as const satisfies ClusterTopologyOptions;
+
+/** The application under test and what the runs need of it. */
+interface ChaosApp<Context> {
+  context: Context;
+  targets: Record<ChaosWorkload, ChaosTarget>;
+  app: INestApplicationContext;
+}
+
 /**
- * The application under test, on `topology`: its cache and its sessions as the workloads' targets,
- * its services as the scenarios' tools. It logs to `logger`, or not at all.
+ * The application under test, on the Sentinel group `topology`: its cache and its sessions as the
+ * workloads' targets, its services as the scenarios' tools. It logs to `logger`, or not at all.
  */
 export async function startChaosApp(
   topology: SentinelTopology,
   logger: LoggerService | false = false,
-): Promise<{
-  context: ChaosContext;
-  targets: Record<ChaosWorkload, ChaosTarget>;
-  app: INestApplicationContext;
-}> {
+): Promise<ChaosApp<SentinelChaosContext>> {
+  const app = await startApp(
+    {
+      sentinel: {
+        sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
+        masterName: topology.masterName,
+      },
+    },
+    logger,
+  );
+  const inspector = app.get(RedisClusterInspector);
+  return {
+    app,
+    targets: targetsOf(app),
+    context: {
+      topology,
+      deployment: sentinelDeployment(topology),
+      downAfterMs: CHAOS_GROUP_OPTIONS.downAfterMs,
+      switchover: () => app.get(RedisSwitchoverService).switchover(),
+      quorumLost: async () => (await inspector.inspect()).quorum?.ok === false,
+    },
+  };
+}
+
+/** The application under test on the cluster `cluster`, as {@link startChaosApp}. */
+export async function startClusterChaosApp(
+  cluster: ClusterTopology,
+  logger: LoggerService | false = false,
+): Promise<ChaosApp<ClusterChaosContext>> {
+  const app = await startApp({ cluster: { nodes: cluster.nodes.map(({ host, port }) => ({ host, port })) } }, logger);
+  return {
+    app,
+    targets: targetsOf(app),
+    context: {
+      topology: cluster,
+      deployment: clusterDeployment(cluster),
+      switchover: (shard) => app.get(RedisSwitchoverService).switchover({ shard }),
+    },
+  };
+}
+
+async function startApp(
+  deployment: Pick<RedisModuleOptions, 'sentinel' | 'cluster'>,
+  logger: LoggerService | false,
+): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      RedisModule.forRoot({
-        ...CHAOS_APP_OPTIONS,
-        sentinel: {
-          sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
-          masterName: topology.masterName,
-        },
-      }),
+      RedisModule.forRoot({ ...CHAOS_APP_OPTIONS, ...deployment }),
       SessionModule.forRoot(CHAOS_SESSION_OPTIONS),
     ],
   }).compile();
   moduleRef.useLogger(logger);
-  const app = await moduleRef.init();
+  return moduleRef.init();
+}
+
+/** The cache and the logins, as the workloads write them and the runs look them up. */
+function targetsOf(app: INestApplicationContext): Record<ChaosWorkload, ChaosTarget> {
   const cache = app.get(RedisCacheService);
-  const inspector = app.get(RedisClusterInspector);
-  const switchover = app.get(RedisSwitchoverService);
   const sessions = app.get(SessionService);
   const keyspace = app.get(RedisKeyspace);
   const sessionIndexes = keyspace.namespace(SESSION_DEFAULTS.userIndexKeyPrefix);
   return {
-    app,
-    targets: {
-      cache: {
-        write: (key, value) => cache.set(key, value),
-        classify: (error) => (error instanceof RedisOutcomeUnknownError ? 'unknown' : 'failed'),
-        storedKey: (key) => keyspace.key(key),
-      },
-      sessions: {
-        // A login of a user of its own: the user's index exists once the session was stored (a login
-        // answered from one instance's memory would have none, and count as lost).
-        write: (key, value) => sessions.create(key, { n: Number(value) }),
-        // Applied on the primary, not confirmed by a replica in time: it may or may not survive.
-        classify: (error) =>
-          error instanceof RedisOutcomeUnknownError || error instanceof SessionNotReplicatedError
-            ? 'unknown'
-            : 'failed',
-        // The user's index, in the user's slot (see docs/sessions.md, "Keys").
-        storedKey: (key) => sessionIndexes.inSlot(keyspace.slotTag(key), key),
-      },
+    cache: {
+      write: (key, value) => cache.set(key, value),
+      classify: (error) => (error instanceof RedisOutcomeUnknownError ? 'unknown' : 'failed'),
+      storedKey: (key) => keyspace.key(key),
     },
-    context: {
-      topology,
-      downAfterMs: CHAOS_GROUP_OPTIONS.downAfterMs,
-      switchover: () => switchover.switchover(),
-      quorumLost: async () => (await inspector.inspect()).quorum?.ok === false,
+    sessions: {
+      // A login of a user of its own: the user's index exists once the session was stored (a login
+      // answered from one instance's memory would have none, and count as lost).
+      write: (key, value) => sessions.create(key, { n: Number(value) }),
+      // Applied on the primary, not confirmed by a replica in time: it may or may not survive.
+      classify: (error) =>
+        error instanceof RedisOutcomeUnknownError || error instanceof SessionNotReplicatedError ? 'unknown' : 'failed',
+      // The user's index, in the user's slot (see docs/sessions.md, "Keys").
+      storedKey: (key) => sessionIndexes.inSlot(keyspace.slotTag(key), key),
     },
   };
 }

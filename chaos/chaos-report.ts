@@ -1,4 +1,4 @@
-import type { ChaosRunResult, ChaosScenario } from '@sentinel-kit/test-support';
+import type { ChaosRunResult } from '@sentinel-kit/test-support';
 
 /** Per scenario, over every run. */
 export interface ChaosSummary {
@@ -25,7 +25,10 @@ function median(values: number[]): number {
 }
 
 /** Sums the runs of each scenario. */
-export function summarize(scenarios: readonly ChaosScenario[], results: readonly ChaosRunResult[]): ChaosSummary[] {
+export function summarize(
+  scenarios: readonly { name: string; summary: string; failover: boolean }[],
+  results: readonly ChaosRunResult[],
+): ChaosSummary[] {
   return scenarios
     .map((scenario) => ({ scenario, runs: results.filter((r) => r.scenario === scenario.name) }))
     .filter(({ runs }) => runs.length > 0)

@@ -1,16 +1,22 @@
 /**
- * `npm run chaos [-- --runs N] [--json FILE] [--only a,b] [--from a.json,b.json]`: the reliability counterpart of the bench,
+ * `npm run chaos [-- --runs N] [--json FILE] [--only a,b] [--from a.json,b.json] [--cluster]`: the reliability counterpart of the bench,
  * Jepsen-style. For every scenario (CHAOS_SCENARIOS) and run: four writers write unique keys (cache
  * keys, or logins of users of their own for the sessions-* scenarios) through the toolkit before,
  * during and after a fault; once the sentinels agree and the replicas caught
- * up, every key is looked up on the primary. Prints a table (Markdown) and writes JSON.
+ * up, every key is looked up on the primary. Prints a table (Markdown) and writes JSON. With
+ * `--cluster`, the shard faults of CLUSTER_CHAOS_SCENARIOS on a 6-node Redis Cluster instead.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { SentinelTopology } from '@sentinel-kit/testing';
-import { CHAOS_SCENARIOS, runChaosScenario, type ChaosRunResult } from '@sentinel-kit/test-support';
-import { CHAOS_APP_OPTIONS, CHAOS_GROUP_OPTIONS, startChaosApp } from './chaos-app';
+import {
+  CHAOS_SCENARIOS,
+  CLUSTER_CHAOS_SCENARIOS,
+  runChaosScenario,
+  type ChaosContext,
+  type ChaosRunResult,
+} from '@sentinel-kit/test-support';
+import { CLUSTER_CHAOS, SENTINEL_CHAOS, type ChaosSession } from './chaos-sessions';
 import { formatTable, summarize } from './chaos-report';
 
 const { values: args } = parseArgs({
@@ -19,6 +25,7 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     only: { type: 'string' },
     from: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
   },
 });
 const runs = Number(args.runs);
@@ -27,11 +34,14 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 const only = args.only?.split(',').map((name) => name.trim());
-const scenarios = CHAOS_SCENARIOS.filter((s) => !only || only.includes(s.name));
-const unknownNames = only?.filter((name) => !CHAOS_SCENARIOS.some((s) => s.name === name)) ?? [];
+const allScenarios: readonly { name: string; summary: string; failover: boolean }[] = args.cluster
+  ? CLUSTER_CHAOS_SCENARIOS
+  : CHAOS_SCENARIOS;
+const selected = (name: string) => !only || only.includes(name);
+const unknownNames = only?.filter((name) => !allScenarios.some((s) => s.name === name)) ?? [];
 if (unknownNames.length > 0) {
   process.stderr.write(
-    `--only: unknown scenario(s) ${unknownNames.join(', ')}; expected some of ${CHAOS_SCENARIOS.map((s) => s.name).join(', ')}\n`,
+    `--only: unknown scenario(s) ${unknownNames.join(', ')}; expected some of ${allScenarios.map((s) => s.name).join(', ')}\n`,
   );
   process.exit(2);
 }
@@ -49,31 +59,25 @@ function printFrom(files: string[]): void {
   print(
     formatTable(
       summarize(
-        CHAOS_SCENARIOS,
+        allScenarios,
         runs.flatMap((r) => r.results),
       ),
     ),
   );
 }
 
-async function main(): Promise<void> {
-  if (args.from) {
-    printFrom(args.from.split(','));
-    return;
-  }
-  // A Ctrl-C or kill still stops the group: exiting runs the harness' cleanup of its processes.
+async function runSession<Context extends ChaosContext<unknown>>(session: ChaosSession<Context>): Promise<void> {
+  // A Ctrl-C or kill still stops the processes: exiting runs the harness' cleanup of its processes.
   process.once('SIGINT', () => process.exit(130));
   process.once('SIGTERM', () => process.exit(143));
+  const scenarios = session.scenarios.filter((scenario) => selected(scenario.name));
   const settings = {
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
-    group: `1 primary, 2 replicas, 3 sentinels (quorum 2), down-after ${CHAOS_GROUP_OPTIONS.downAfterMs} ms, failover-timeout ${CHAOS_GROUP_OPTIONS.failoverTimeoutMs} ms`,
-    dataNodes: CHAOS_GROUP_OPTIONS.dataNodeConfig.join(', '),
-    application: `fallback off, command timeout ${CHAOS_APP_OPTIONS.commandTimeoutMs} ms, write hold default (10000 ms), 4 writers of unique keys through RedisCacheService.set (sessions-*: logins of unique users through SessionService.create, replicated, no session fallback)`,
+    ...session.settings,
   };
   print(`chaos: ${runs} run(s) of ${scenarios.length} scenario(s)`);
   for (const [name, value] of Object.entries(settings)) print(`  ${name}: ${value}`);
-  const topology = await SentinelTopology.start(CHAOS_GROUP_OPTIONS);
-  const { app, context, targets } = await startChaosApp(topology);
+  const { context, targets, stop } = await session.start(false);
   const results: ChaosRunResult[] = [];
   try {
     for (let run = 1; run <= runs; run += 1) {
@@ -89,8 +93,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await app.close();
-    await topology.stop();
+    await stop();
   }
   const summaries = summarize(scenarios, results);
   print('');
@@ -104,6 +107,14 @@ async function main(): Promise<void> {
     print(`\nNOT as expected: ${broken.map((s) => s.scenario).join(', ')}`);
     process.exitCode = 1;
   }
+}
+
+async function main(): Promise<void> {
+  if (args.from) {
+    printFrom(args.from.split(','));
+    return;
+  }
+  await (args.cluster ? runSession(CLUSTER_CHAOS) : runSession(SENTINEL_CHAOS));
 }
 
 main().catch((error: unknown) => {

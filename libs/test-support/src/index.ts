@@ -9,10 +9,16 @@ export { reportMeasure } from './report';
 export { timed } from './timed';
 export {
   CHAOS_SCENARIOS,
+  CLUSTER_CHAOS_SCENARIOS,
+  clusterDeployment,
   longestOutage,
   runChaosScenario,
+  sentinelDeployment,
   startWrites,
   type ChaosContext,
+  type ChaosDeployment,
+  type ClusterChaosContext,
+  type SentinelChaosContext,
   type ChaosRunOptions,
   type ChaosRunResult,
   type ChaosScenario,

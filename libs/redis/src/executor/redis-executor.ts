@@ -28,9 +28,21 @@ const UNAVAILABLE_REPLIES = new Set([
   'BUSY',
   'TRYAGAIN',
   'CLUSTERDOWN',
+  // A slot moved (a shard failover) under a reply that ioredis does not follow, such as in a pipeline.
+  'MOVED',
+  'ASK',
 ]);
 /** Redis replies that mean "not applied, this node cannot take writes now": worth a retry after a switch. */
-const NOT_APPLIED_REPLIES = new Set(['READONLY', 'NOREPLICAS', 'LOADING', 'MASTERDOWN', 'TRYAGAIN', 'CLUSTERDOWN']);
+const NOT_APPLIED_REPLIES = new Set([
+  'READONLY',
+  'NOREPLICAS',
+  'LOADING',
+  'MASTERDOWN',
+  'TRYAGAIN',
+  'CLUSTERDOWN',
+  'MOVED',
+  'ASK',
+]);
 /** First pause before retrying on a connection that still looks ready (it refused, or is about to reconnect). */
 const RETRY_PAUSE_MS = 50;
 

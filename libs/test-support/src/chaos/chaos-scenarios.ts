@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sendCommand, type RedisServerProcess, waitFor } from '@sentinel-kit/testing';
-import type { ChaosContext, ChaosScenario, ChaosWorkload } from './chaos.interfaces';
+import type { ChaosScenario, ChaosWorkload, SentinelChaosContext } from './chaos.interfaces';
 
 /** Restarts whatever is down and points the data nodes at the primary, so that the group can settle. */
-async function heal(context: ChaosContext): Promise<void> {
+async function heal(context: SentinelChaosContext): Promise<void> {
   const { topology } = context;
   const restarted: RedisServerProcess[] = [];
   for (const process of [...topology.dataNodes, ...topology.sentinels]) {
@@ -19,7 +19,7 @@ async function heal(context: ChaosContext): Promise<void> {
  * when they follow something else or are masters themselves, as Sentinel does at its next INFO
  * poll, up to 10 s later: the runs need not wait for that.
  */
-async function rejoin(context: ChaosContext, nodes: readonly RedisServerProcess[]): Promise<void> {
+async function rejoin(context: SentinelChaosContext, nodes: readonly RedisServerProcess[]): Promise<void> {
   const { topology } = context;
   const primary = await topology.primary(30_000);
   for (const node of nodes.filter((p) => topology.dataNodes.includes(p) && p !== primary)) {
@@ -38,7 +38,7 @@ async function terminate(node: RedisServerProcess): Promise<void> {
 function primaryFailure(
   name: string,
   summary: string,
-  fault: (primary: RedisServerProcess, context: ChaosContext) => Promise<void>,
+  fault: (primary: RedisServerProcess, context: SentinelChaosContext) => Promise<void>,
   workload: ChaosWorkload = 'cache',
 ): ChaosScenario {
   return {

@@ -1,4 +1,4 @@
-import type { SentinelTopology } from '@sentinel-kit/testing';
+import type { ClusterTopology, SentinelTopology } from '@sentinel-kit/testing';
 import type { WorkloadTarget } from './write-workload';
 
 /** How one operation ended: applied, definitely not applied, or nobody knows (a timeout). */
@@ -12,16 +12,36 @@ export interface RecordedOperation {
   outcome: OperationOutcome;
 }
 
+/** What a run asks of the deployment under test (a Sentinel group or a cluster), whatever its shape. */
+export interface ChaosDeployment {
+  /** Waits until every process runs and the deployment agrees on its primaries. */
+  waitUntilSettled(): Promise<void>;
+  /** Waits until every replica has what its primary had when the wait began. */
+  replicasCaughtUp(): Promise<void>;
+  /** Which of `keys` exist on the primaries; then deletes them, so that runs do not pile up data. */
+  takePresentKeys(keys: readonly string[]): Promise<Set<string>>;
+  /** The primaries now, as text: a run compares them before and after to tell whether one changed. */
+  primaries(): Promise<string>;
+}
+
 /** What a scenario may use besides the processes: the application under test. */
-export interface ChaosContext {
-  topology: SentinelTopology;
-  /** A planned switchover through the application. */
-  switchover(): Promise<unknown>;
+export interface ChaosContext<Topology = SentinelTopology> {
+  topology: Topology;
+  deployment: ChaosDeployment;
+  /** A planned switchover through the application (of one shard, in Cluster mode). */
+  switchover(shard?: string): Promise<unknown>;
+}
+
+/** The context of the Sentinel scenarios. */
+export interface SentinelChaosContext extends ChaosContext<SentinelTopology> {
   /** Whether the application reports the Sentinel quorum as lost right now. */
   quorumLost(): Promise<boolean>;
   /** Sentinel's down-after-milliseconds of the group. */
   downAfterMs: number;
 }
+
+/** The context of the cluster scenarios. */
+export type ClusterChaosContext = ChaosContext<ClusterTopology>;
 
 /** What the writers write: cache keys (`RedisCacheService.set`), or logins (`SessionService.create`). */
 export type ChaosWorkload = 'cache' | 'sessions';
@@ -33,7 +53,7 @@ export interface ChaosTarget extends WorkloadTarget {
 }
 
 /** A fault, injected and healed; `inject` returns once the group should be whole again. */
-export interface ChaosScenario {
+export interface ChaosScenario<Context = SentinelChaosContext> {
   name: string;
   /** One sentence for the table. */
   summary: string;
@@ -42,7 +62,7 @@ export interface ChaosScenario {
   /** Whether the fault must cause a failover (`true`), must not (`false`). */
   failover: boolean;
   /** Injects the fault and heals it; resolves to observations worth reporting (e.g. quorum reported lost). */
-  inject(context: ChaosContext): Promise<Record<string, boolean | number>>;
+  inject(context: Context): Promise<Record<string, boolean | number>>;
 }
 
 /** The verdict of one run of one scenario. */

@@ -1,4 +1,4 @@
-import type { Cluster } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type Redis from 'ioredis';
 import { SwitchoverRefusedError } from '../../errors/switchover-refused.error';
 import type { ResolvedClusterOptions } from '../../options/resolved-redis-options.interface';
@@ -65,8 +65,16 @@ export class ClusterTopology extends RedisTopology {
     this.watcher.stop();
   }
 
-  /** ioredis follows the new primary on the first `MOVED`; the shards are asked for at once. */
+  /**
+   * ioredis follows the new primary on the first `MOVED` a command gets; every cluster client
+   * learns the new slot map at once instead, so that a pipeline (which does not follow a `MOVED`
+   * for part of its commands, such as a session write and its `WAIT`) goes to the new primary the
+   * next time it is sent.
+   */
   followPrimary(): Promise<void> {
+    for (const client of this.connections.allClients()) {
+      if (client instanceof Cluster) client.refreshSlotsCache();
+    }
     return this.watcher.check();
   }
 
