@@ -34,8 +34,9 @@ module.exports = {
   testTimeout: 120_000,
   // Integration suites mostly wait on redis-server processes (each on free ports of its own), so
   // five of them share two cores well (about one core busy on average); Jest's default (cores - 1)
-  // would run them one at a time.
-  maxWorkers: 5,
+  // would run them one at a time. A sixth worker is the consumer tests' (examples/), which hold it
+  // for their whole, niced run.
+  maxWorkers: 6,
   testSequencer: '<rootDir>/jest.sequencer.js',
   projects: [
     {

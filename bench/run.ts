@@ -1,15 +1,16 @@
 /**
  * `npm run bench [-- --json FILE] [--rounds N] [--round-ms MS] [--http-seconds S] [--trials N] [--only a,b]`: our code
  * against its peers in one run on one machine, against redis-server processes of its own
- * (standalone, and a Sentinel group for failover). Prints medians and ratios (higher is better for
+ * (standalone, a Sentinel group for sessions and failover, and a 3-shard cluster for Cluster mode). Prints medians and ratios (higher is better for
  * us); timings drift on shared machines, so only the ratios of one run compare.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SentinelTopology, startStandaloneRedis } from '@sentinel-kit/testing';
+import { ClusterTopology, SentinelTopology, startStandaloneRedis } from '@sentinel-kit/testing';
 import { median, opsPerSecond } from './measure';
 import type { BenchResult, BenchSuite, Contender } from './scenario';
 import { cacheSuite } from './scenarios/cache.bench';
+import { clusterSuite } from './scenarios/cluster.bench';
 import { failoverResults } from './scenarios/failover.bench';
 import { fallbackSuite } from './scenarios/fallback.bench';
 import { httpResults } from './scenarios/http.bench';
@@ -26,7 +27,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
   },
 });
-const SUITES = ['cache', 'rate-limit', 'session', 'http', 'fallback', 'failover'] as const;
+const SUITES = ['cache', 'rate-limit', 'session', 'http', 'fallback', 'failover', 'cluster'] as const;
 const only = args.only?.split(',').map((name) => name.trim());
 const unknown = only?.filter((name) => !(SUITES as readonly string[]).includes(name));
 if (unknown?.length) {
@@ -114,6 +115,14 @@ async function main(): Promise<void> {
       await runSuite(await sessionSuite(topology), results);
     } finally {
       await topology.stop();
+    }
+  }
+  if (selected('cluster')) {
+    const cluster = await ClusterTopology.start({ primaries: 3, replicasPerPrimary: 1 });
+    try {
+      await runSuite(await clusterSuite(cluster), results);
+    } finally {
+      await cluster.stop();
     }
   }
   if (selected('failover')) {

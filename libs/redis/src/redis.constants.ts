@@ -1,8 +1,8 @@
 /** Injection token of the frozen {@link ResolvedRedisOptions}. */
 export const REDIS_RESOLVED_OPTIONS = Symbol('REDIS_RESOLVED_OPTIONS');
-/** Injection token of the ioredis client that talks to the primary (writes, and reads in standalone mode). */
+/** Injection token of the ioredis client that talks to the primary (writes, and reads in standalone mode); an ioredis `Cluster` in Cluster mode. */
 export const REDIS_WRITE_CLIENT = Symbol('REDIS_WRITE_CLIENT');
-/** Injection token of the ioredis client that reads from a replica (the write client in standalone mode). */
+/** Injection token of the ioredis client that reads from a replica (the write client in standalone mode, and in Cluster mode unless reads go to replicas). */
 export const REDIS_READ_CLIENT = Symbol('REDIS_READ_CLIENT');
 
 /** Defaults for every option, in one place. */

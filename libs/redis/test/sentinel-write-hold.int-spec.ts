@@ -3,7 +3,7 @@ import { RedisMetrics, RedisUnavailableError } from '@sentinel-kit/redis';
 import { sendCommand, waitFor } from '@sentinel-kit/testing';
 import { reportMeasure, timed } from '@sentinel-kit/test-support';
 import { type RedisTestApp } from './redis-test-app';
-import { COMMAND_TIMEOUT_MS, SLACK_MS, WRITE_HOLD_MS, useSentinelGroup } from './sentinel-group-suite';
+import { COMMAND_TIMEOUT_MS, DOWN_AFTER_MS, SLACK_MS, WRITE_HOLD_MS, useSentinelGroup } from './sentinel-group-suite';
 
 /**
  * The write hold through real failovers (SIGKILL, SIGSTOP, events lost, shutdown during a hold):
@@ -11,6 +11,47 @@ import { COMMAND_TIMEOUT_MS, SLACK_MS, WRITE_HOLD_MS, useSentinelGroup } from '.
  */
 describe('RedisModule holding writes through Sentinel failovers', () => {
   const suite = useSentinelGroup();
+
+  it('follows two SIGKILL failovers, counting each once, with the right from/to', async () => {
+    const { cache, status } = await suite.start({ fallback: { enabled: false } });
+    for (const round of [1, 2]) {
+      const old = await suite.topology.primary();
+      await cache.set(`round${round}:before`, 'v');
+      const killedAt = performance.now();
+      await old.kill();
+      const outage = await timed(() =>
+        waitFor(() => cache.set(`round${round}:after`, 'v').then(() => true), {
+          description: 'writes to succeed on a new primary',
+          timeoutMs: DOWN_AFTER_MS + 3000,
+          intervalMs: 20,
+        }),
+      );
+      expect(outage.error).toBeUndefined();
+      reportMeasure(
+        `write outage after SIGKILL of the primary (round ${round}, down-after ${DOWN_AFTER_MS})`,
+        performance.now() - killedAt,
+      );
+      const next = await suite.topology.waitForNewPrimary(old.port);
+      expect(await sendCommand(next.endpoint, 'GET', [`app:round${round}:after`])).toBe('v');
+
+      await waitFor(() => status.getStatus().sentinel?.failoverCount === round, {
+        description: `failover count ${round}`,
+      });
+      await sleep(1500); // late reports from the other sentinels must not count again
+      const sentinel = status.getStatus().sentinel!;
+      expect(sentinel.failoverCount).toBe(round);
+      expect(sentinel.currentMaster).toEqual({ host: next.host, port: next.port });
+      expect(sentinel.history.at(-1)).toMatchObject({
+        from: { host: old.host, port: old.port },
+        to: { host: next.host, port: next.port },
+      });
+      expect(Date.parse(sentinel.lastFailover!)).toBeGreaterThan(Date.now() - 30_000);
+      // The switch came with the +sdown/+odown events, so the subscriptions work and the duration is known.
+      expect(sentinel.history.at(-1)!.durationMs).toBeGreaterThan(0);
+      reportMeasure(`failover duration seen by the tracker (round ${round})`, sentinel.history.at(-1)!.durationMs!);
+      await suite.heal();
+    }
+  });
 
   it('holds writes through a SIGKILL failover and sends them to the new primary as soon as it is named', async () => {
     const held = await suite.start({ fallback: { enabled: false } });
