@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { RedisCacheService, RedisModule } from '@sentinel-kit/redis';
 import type { RedisEndpoint } from '@sentinel-kit/testing';
-import Redis from 'ioredis';
+import Redis, { type Cluster } from 'ioredis';
 import type { BenchSuite, ThroughputComparison } from '../scenario';
 
 /** Distinct keys the operations cycle through, all present before the gets. */
@@ -9,6 +9,47 @@ const KEYS = 10_000;
 const VALUE = 'x'.repeat(100);
 /** The prefix `RedisCacheService` puts before every key by default (`REDIS_KEY_PREFIX`). */
 const KEY_PREFIX = 'app:';
+
+/** A raw client to compare the cache with, and how to name it. */
+export interface RawClient {
+  name: string;
+  client: Pick<Redis | Cluster, 'get' | 'set'>;
+}
+
+/**
+ * Stores the bench keys through `cache`, then compares its `get`/`set` at concurrency 1 and 50 with
+ * `raw` (default options) and `alike` (our command timeout), on the same keys on the wire.
+ */
+export async function cacheComparisons(
+  label: string,
+  cache: RedisCacheService,
+  raw: RawClient,
+  alike: RawClient,
+): Promise<ThroughputComparison[]> {
+  const key = (i: number) => `bench:${i % KEYS}`;
+  const wireKey = (i: number) => `${KEY_PREFIX}bench:${i % KEYS}`;
+  for (let i = 0; i < KEYS; i += 1) await cache.set(key(i), VALUE);
+  return [1, 50].flatMap((concurrency): ThroughputComparison[] => [
+    {
+      name: `${label} get, concurrency ${concurrency}`,
+      concurrency,
+      ours: { name: 'sentinel-kit RedisCacheService.get', operation: (i) => cache.get(key(i)) },
+      peers: [
+        { name: `${raw.name} get`, operation: (i) => raw.client.get(wireKey(i)) },
+        { name: `${alike.name} get, client options alike`, operation: (i) => alike.client.get(wireKey(i)) },
+      ],
+    },
+    {
+      name: `${label} set, concurrency ${concurrency}`,
+      concurrency,
+      ours: { name: 'sentinel-kit RedisCacheService.set', operation: (i) => cache.set(key(i), VALUE) },
+      peers: [
+        { name: `${raw.name} set`, operation: (i) => raw.client.set(wireKey(i), VALUE) },
+        { name: `${alike.name} set, client options alike`, operation: (i) => alike.client.set(wireKey(i), VALUE) },
+      ],
+    },
+  ]);
+}
 
 /**
  * `RedisCacheService.get`/`set` against raw ioredis `GET`/`SET` on the same redis-server and the
@@ -25,33 +66,15 @@ export async function cacheSuite(endpoint: RedisEndpoint): Promise<BenchSuite> {
   const cache = app.get(RedisCacheService);
   const raw = new Redis({ host: endpoint.host, port: endpoint.port });
   const alike = new Redis({ host: endpoint.host, port: endpoint.port, commandTimeout: 500 });
-  const key = (i: number) => `bench:${i % KEYS}`;
-  const wireKey = (i: number) => `${KEY_PREFIX}bench:${i % KEYS}`;
-  for (let i = 0; i < KEYS; i += 1) await cache.set(key(i), VALUE);
-
-  const comparisons: ThroughputComparison[] = [];
-  for (const concurrency of [1, 50]) {
-    comparisons.push(
-      {
-        name: `cache get, concurrency ${concurrency}`,
-        concurrency,
-        ours: { name: 'sentinel-kit RedisCacheService.get', operation: (i) => cache.get(key(i)) },
-        peers: [
-          { name: 'ioredis get', operation: (i) => raw.get(wireKey(i)) },
-          { name: 'ioredis get, client options alike', operation: (i) => alike.get(wireKey(i)) },
-        ],
-      },
-      {
-        name: `cache set, concurrency ${concurrency}`,
-        concurrency,
-        ours: { name: 'sentinel-kit RedisCacheService.set', operation: (i) => cache.set(key(i), VALUE) },
-        peers: [
-          { name: 'ioredis set', operation: (i) => raw.set(wireKey(i), VALUE) },
-          { name: 'ioredis set, client options alike', operation: (i) => alike.set(wireKey(i), VALUE) },
-        ],
-      },
-    );
-  }
+  const comparisons = await cacheComparisons(
+    'cache',
+    cache,
+    { name: 'ioredis', client: raw },
+    {
+      name: 'ioredis',
+      client: alike,
+    },
+  );
   return {
     comparisons,
     close: async () => {

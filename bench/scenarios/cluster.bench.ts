@@ -4,13 +4,11 @@ import { RateLimitModule, RateLimiterService, type RateLimitSpec } from '@sentin
 import type { ClusterTopology } from '@sentinel-kit/testing';
 import { Cluster } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import type { BenchSuite, ThroughputComparison } from '../scenario';
+import type { BenchSuite } from '../scenario';
+import { cacheComparisons } from './cache.bench';
 
-/** Distinct keys the operations cycle through (spread over every shard), all present before the gets. */
+/** Distinct rate-limited clients, spread over every shard. */
 const KEYS = 10_000;
-const VALUE = 'x'.repeat(100);
-/** The prefix `RedisCacheService` puts before every key by default (`REDIS_KEY_PREFIX`). */
-const KEY_PREFIX = 'app:';
 /** A limit no contender reaches, so every call does the full work of an allowed request. */
 const POINTS = 1_000_000_000;
 const DURATION_S = 60;
@@ -40,43 +38,24 @@ export async function clusterSuite(cluster: ClusterTopology): Promise<BenchSuite
     duration: DURATION_S,
     keyPrefix: 'app:rate-limit:fx:bench',
   });
-  const key = (i: number) => `bench:${i % KEYS}`;
-  const wireKey = (i: number) => `${KEY_PREFIX}bench:${i % KEYS}`;
-  for (let i = 0; i < KEYS; i += 1) await cache.set(key(i), VALUE);
-
-  const comparisons: ThroughputComparison[] = [];
+  const comparisons = await cacheComparisons(
+    'cluster cache',
+    cache,
+    { name: 'ioredis Cluster', client: raw },
+    { name: 'ioredis Cluster', client: alike },
+  );
   for (const concurrency of [1, 50]) {
-    comparisons.push(
-      {
-        name: `cluster cache get, concurrency ${concurrency}`,
-        concurrency,
-        ours: { name: 'sentinel-kit RedisCacheService.get', operation: (i) => cache.get(key(i)) },
-        peers: [
-          { name: 'ioredis Cluster get', operation: (i) => raw.get(wireKey(i)) },
-          { name: 'ioredis Cluster get, options alike', operation: (i) => alike.get(wireKey(i)) },
-        ],
-      },
-      {
-        name: `cluster cache set, concurrency ${concurrency}`,
-        concurrency,
-        ours: { name: 'sentinel-kit RedisCacheService.set', operation: (i) => cache.set(key(i), VALUE) },
-        peers: [
-          { name: 'ioredis Cluster set', operation: (i) => raw.set(wireKey(i), VALUE) },
-          { name: 'ioredis Cluster set, options alike', operation: (i) => alike.set(wireKey(i), VALUE) },
-        ],
-      },
-      {
-        name: `cluster rate limit, 10000 keys, concurrency ${concurrency}`,
-        concurrency,
-        ours: { name: 'sentinel-kit consume', operation: (i) => limiter.consume(limit, `client-${i % KEYS}`) },
-        peers: [
-          {
-            name: 'rate-limiter-flexible on ioredis Cluster',
-            operation: (i) => flexible.consume(`client-${i % KEYS}`),
-          },
-        ],
-      },
-    );
+    comparisons.push({
+      name: `cluster rate limit, 10000 keys, concurrency ${concurrency}`,
+      concurrency,
+      ours: { name: 'sentinel-kit consume', operation: (i) => limiter.consume(limit, `client-${i % KEYS}`) },
+      peers: [
+        {
+          name: 'rate-limiter-flexible on ioredis Cluster',
+          operation: (i) => flexible.consume(`client-${i % KEYS}`),
+        },
+      ],
+    });
   }
   return {
     comparisons,
