@@ -5,6 +5,7 @@ import { formatAddress } from '../../options/sentinel-address.parser';
 import { REDIS_DEFAULTS } from '../../redis.constants';
 import type { ClusterShard } from './cluster-shards';
 import type { SwitchoverResult, SwitchoverTimings } from './planned-switchover';
+import { parseInfo } from '../../common/redis-replies';
 import { parseReplication, waitUntil } from './switchover-steps';
 
 /** The cluster a shard switchover acts on. */
@@ -23,7 +24,8 @@ export interface SwitchoverCluster {
  * 1. refuse unless the shard (named by its slot ranges, e.g. `0-5460`, as `/health` shows it) has
  *    a primary and an online replica in sync;
  * 2. `CLIENT PAUSE <pauseMs> WRITE` on the primary: from now on it acknowledges no write;
- * 3. wait until that replica has the primary's whole replication stream;
+ * 3. wait until that replica has applied the primary's whole replication stream (its own
+ *    `slave_repl_offset` reaches the paused primary's offset);
  * 4. `CLUSTER FAILOVER` on the replica (the manual failover, which the primary agrees to), and wait
  *    until the cluster names it the shard's primary;
  * 5. `CLIENT UNPAUSE` on the old primary, now a replica: the writes it held are answered `MOVED`
@@ -81,9 +83,12 @@ export async function shardSwitchover(
     const pausedAt = performance.now();
     let releasable = true;
     try {
+      // The replica's own offset (what it has applied), not the one the primary lists: replicas
+      // acknowledge only once a second, which alone could outlast catchUpMs.
+      const pausedOffset = parseReplication(String(await primary.call('INFO', 'replication'))).offset;
       await waitUntil(catchUpMs, async () => {
-        const now = parseReplication(String(await primary.call('INFO', 'replication')));
-        return now.replicas.some((r) => sameNode(r, candidate) && r.offset >= now.offset) || undefined;
+        const applied = Number(parseInfo(String(await replica.call('INFO', 'replication'))).slave_repl_offset);
+        return applied >= pausedOffset || undefined;
       }).catch(() => {
         throw new SwitchoverRefusedError(
           'replica-behind',
