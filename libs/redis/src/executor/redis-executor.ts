@@ -58,7 +58,8 @@ type CallKind = 'write' | 'primary-read' | 'read';
  * - writes and primary reads go to the primary; reads go to a replica while it is fresh
  *   ({@link ReplicaReadGate}), else to the primary;
  * - in Sentinel and Cluster mode, a write or primary read that cannot reach the primary (its
- *   shard's primary) is held (for up to the write hold) while a failover can come: it is sent again once the primary is back or
+ *   shard's primary) is held (for up to the write hold) while a failover can come: it is sent
+ *   again once the primary is back or
  *   a new one is named, when sending it again cannot apply it twice; not after shutdown began;
  * - after `failureThreshold` consecutive availability failures the circuit opens: an operation
  *   with a `memory` answer gets it at once, one without waits (when it may be held) or fails at
@@ -145,7 +146,8 @@ export class RedisExecutor implements OnApplicationShutdown {
 
   /**
    * Every key matching `pattern` on the primary (on every shard's primary, in Cluster mode), by
-   * `SCAN` pages of `count` (each page a primary read). When the connection changes between two pages (a failover, a reconnect), the cursor
+   * `SCAN` pages of `count` (each page a primary read). When the connection changes between two
+   * pages (a failover, a reconnect), the cursor
    * means nothing on the new node: the scan starts over, a few times at most, then fails. Never a
    * silently partial result.
    * @throws RedisScanInterruptedError when the connection kept changing.
@@ -157,16 +159,16 @@ export class RedisExecutor implements OnApplicationShutdown {
     return perNode.flat();
   }
 
-  /**
-   * Runs a multi-key command over `keys` in as few calls as the deployment allows (one, or one per
-   * cluster slot, in parallel) and returns the per-key results in the order of `keys`.
-   * @param run sends one command for a group of keys and answers one result per key.
-   */
   /** `keys` split into the groups one multi-key command may take (see {@link perKeyGroup}). */
   keyGroups(keys: readonly string[]): string[][] {
     return this.topology.keyGroups(keys).map((positions) => positions.map((position) => keys[position]));
   }
 
+  /**
+   * Runs a multi-key command over `keys` in as few calls as the deployment allows (one, or one per
+   * cluster slot, in parallel) and returns the per-key results in the order of `keys`.
+   * @param run sends one command for a group of keys and answers one result per key.
+   */
   async perKeyGroup<T>(keys: readonly string[], run: (group: string[]) => Promise<T[]>): Promise<T[]> {
     const groups = this.topology.keyGroups(keys);
     if (groups.length === 1) return run([...keys]);
