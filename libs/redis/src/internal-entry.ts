@@ -7,6 +7,7 @@
 export { RedisConnections } from './client/redis-connections';
 export type { RedisClient } from './client/redis-client';
 export { RedisScript } from './client/redis-script';
+export { ReplicatedScripts, type ReplicatedReply } from './client/replicated-scripts';
 export { FallbackStores } from './fallback/fallback-stores';
 export { MemoryStore } from './fallback/memory-store';
 export { SLOT_TAG_LENGTH } from './keyspace/redis-keyspace';

@@ -99,6 +99,8 @@ const SUBPATH_API = {
     'RedisClient',
     'RedisConnections',
     'RedisScript',
+    'ReplicatedReply',
+    'ReplicatedScripts',
     'SLOT_TAG_LENGTH',
     'envBoolean',
     'envInteger',

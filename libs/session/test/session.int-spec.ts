@@ -268,4 +268,40 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     expect(await lenient.sessions.get(id)).not.toBeNull();
     expect(lenient.logs.lines.some((l) => l.includes('confirmed by 0 of 1 required replica(s)'))).toBe(true);
   });
+
+  it('confirms concurrent durable writes with one WAIT per batch (group commit), so that unconfirmed ones fail in about one WAIT timeout each, not one after another', async () => {
+    const waits = async () =>
+      Number(/^cmdstat_wait:calls=(\d+)/m.exec(String(await raw('INFO', 'commandstats')))?.[1] ?? 0);
+    const { sessions } = await start({ durability: 'replicated', replicationTimeoutMs: 100 });
+    // No replica: 40 WAITs of 100 ms in turn would outlast the 500 ms command timeout.
+    const before = await waits();
+    const started = performance.now();
+    const unconfirmed = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => sessions.create(`batch-${i}`)));
+    const elapsedMs = performance.now() - started;
+    const errors = unconfirmed.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as Error) : null));
+    expect(errors.filter((error) => !(error instanceof SessionNotReplicatedError))).toEqual([]);
+    // In turn, 40 WAITs alone would take 4 s; batched, a few hundred milliseconds.
+    expect(elapsedMs).toBeLessThan(3000);
+    expect((await waits()) - before).toBeLessThan(10);
+
+    const { server: replica, dispose: disposeReplica } = await startStandaloneRedis({
+      configLines: [`replicaof ${server.host} ${server.port}`],
+    });
+    try {
+      await waitFor(
+        async () =>
+          /^master_link_status:up/m.test(String(await sendCommand(replica.endpoint, 'INFO', ['replication']))),
+        {
+          description: 'the replica in sync',
+        },
+      );
+      const confirmedBefore = await waits();
+      const confirmed = await Promise.all(Array.from({ length: 40 }, (_, i) => sessions.create(`batch-${i}`)));
+      expect(confirmed).toHaveLength(40);
+      expect((await waits()) - confirmedBefore).toBeLessThan(40);
+      for (const { id } of confirmed) expect(await sendCommand(replica.endpoint, 'EXISTS', [sessionKey(id)])).toBe(1);
+    } finally {
+      await disposeReplica();
+    }
+  });
 });

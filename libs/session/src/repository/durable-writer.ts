@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RedisExecutor, RedisOutcomeUnknownError, type Answer, type ResilientOperation } from '@sentinel-kit/redis';
-import { RedisConnections, type RedisClient } from '@sentinel-kit/redis/internal';
+import { RedisExecutor, type Answer, type ResilientOperation } from '@sentinel-kit/redis';
+import { RedisConnections, ReplicatedScripts, type RedisClient } from '@sentinel-kit/redis/internal';
 import { SessionNotReplicatedError } from '../errors/session-not-replicated.error';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_RESOLVED_OPTIONS } from '../session.constants';
@@ -20,9 +20,9 @@ export interface ScriptedWrite extends Pick<ResilientOperation<number>, 'memory'
 /**
  * Runs the session library's writes as Lua scripts through the resilient executor, as idempotent
  * writes: one whose answer was lost is sent again while it is held through a failover. A durable write
- * in `replicated` mode is pipelined with `WAIT <replicas> <timeout>` on a dedicated primary
- * connection (so a blocking `WAIT` never holds up other Redis traffic); both go out on the same
- * socket, so a reconnect in between fails the call instead of confirming it against another node.
+ * in `replicated` mode is confirmed by `WAIT <replicas> <timeout>` on a dedicated primary
+ * connection (so a blocking `WAIT` never holds up other Redis traffic), with group commit: the
+ * durable writes that arrive while one `WAIT` is out share the next (see `ReplicatedScripts`).
  * A positive script result with too few confirmations is a {@link SessionNotReplicatedError}
  * (or a logged warning when `onUnreplicated` is `warn`).
  */
@@ -30,6 +30,7 @@ export interface ScriptedWrite extends Pick<ResilientOperation<number>, 'memory'
 export class DurableWriter {
   private readonly logger = new Logger('SessionModule');
   private readonly durableClient: RedisClient;
+  private readonly replicated: ReplicatedScripts;
 
   constructor(
     @Inject(SESSION_RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
@@ -38,6 +39,7 @@ export class DurableWriter {
     private readonly metrics: SessionMetrics,
   ) {
     this.durableClient = connections.primaryClient('durable');
+    this.replicated = new ReplicatedScripts(options.replicas, options.replicationTimeoutMs);
   }
 
   /**
@@ -62,19 +64,12 @@ export class DurableWriter {
 
   private async evalAndWait(client: RedisClient, write: ScriptedWrite): Promise<number> {
     const { replicas, replicationTimeoutMs } = this.options;
-    const results = await client
-      .pipeline()
-      .eval(write.script, write.keys.length, ...write.keys, ...write.args)
-      .wait(replicas, replicationTimeoutMs)
-      .exec();
-    if (!results) throw new RedisOutcomeUnknownError(`${write.name}: the pipeline returned no replies`);
-    const [[evalError, value], [waitError, acknowledgements]] = results;
-    if (evalError) throw evalError;
-    const result = Number(value);
+    const { reply, acknowledged } = await this.replicated.run(client, write.script, write.keys, write.args);
+    const result = Number(reply);
     if (result <= 0) return result; // nothing was written: nothing to confirm
-    if (waitError) throw waitError;
-    if (Number(acknowledgements) < replicas) {
-      const error = new SessionNotReplicatedError(write.name, Number(acknowledgements), replicas, replicationTimeoutMs);
+    if (acknowledged instanceof Error) throw acknowledged;
+    if (acknowledged < replicas) {
+      const error = new SessionNotReplicatedError(write.name, acknowledged, replicas, replicationTimeoutMs);
       this.metrics.writeUnreplicated();
       if (this.options.onUnreplicated === 'error') throw error;
       this.logger.warn(error.message);
