@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   RedisKeyspace,
+  RedisOutcomeUnknownError,
   RedisUnavailableError,
   resolveRedisOptions,
   type RedisModuleOptions,
@@ -303,5 +304,21 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     } finally {
       await disposeReplica();
     }
+  });
+
+  it('reports a durable write whose WAIT was cut off as of unknown outcome, never as not applied', async () => {
+    const { sessions } = await start({ durability: 'replicated', replicationTimeoutMs: 400 });
+    const creating = sessions.create('user-cut');
+    // No replica: the WAIT blocks its connection for 400 ms, after the script's reply came back.
+    const blocked = await waitFor(
+      async () =>
+        String(await raw('CLIENT', 'LIST'))
+          .split('\n')
+          .find((line) => / name=sentinel-kit:durable /.test(line) && / cmd=wait /.test(line)),
+      { description: 'the durable connection blocked in WAIT' },
+    );
+    await raw('CLIENT', 'KILL', 'ID', /^id=(\d+) /.exec(blocked)![1]);
+    await expect(creating).rejects.toThrow(RedisOutcomeUnknownError);
+    expect(await raw('ZCARD', indexKey('user-cut'))).toBe(1);
   });
 });

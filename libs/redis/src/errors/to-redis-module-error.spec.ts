@@ -23,6 +23,10 @@ describe('toRedisModuleError', () => {
     expect(toRedisModuleError(new Error('Connection is closed.'), 'set', redactor)).toBeInstanceOf(
       RedisOutcomeUnknownError,
     );
+    // A pipeline cut after its first replies: ioredis aborts the commands it had sent after them.
+    const aborted = new Error('Command aborted due to connection close');
+    aborted.name = 'AbortError';
+    expect(toRedisModuleError(aborted, 'set', redactor)).toBeInstanceOf(RedisOutcomeUnknownError);
   });
 
   it('classifies refusals to send as unavailable (definitely not applied)', () => {

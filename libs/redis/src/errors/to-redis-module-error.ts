@@ -10,6 +10,8 @@ const SENT_BUT_UNANSWERED = [
   /^Command timed out$/,
   /^Connection is closed\.$/,
   /^Reached the max retries per request limit/,
+  // The rest of a pipeline whose connection closed after its first replies: sent, never answered.
+  /^Command aborted due to connection close$/,
   // A cluster client that followed redirections until it gave up, the last attempt unanswered.
   /^Too many Cluster redirections\. Last error: Error: (?:Command timed out|Connection is closed\.)$/,
 ];

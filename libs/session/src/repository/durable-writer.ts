@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RedisExecutor, type Answer, type ResilientOperation } from '@sentinel-kit/redis';
+import { RedisExecutor, RedisOutcomeUnknownError, type Answer, type ResilientOperation } from '@sentinel-kit/redis';
 import { RedisConnections, ReplicatedScripts, type RedisClient } from '@sentinel-kit/redis/internal';
 import { SessionNotReplicatedError } from '../errors/session-not-replicated.error';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
@@ -67,7 +67,10 @@ export class DurableWriter {
     const { reply, acknowledged } = await this.replicated.run(client, write.script, write.keys, write.args);
     const result = Number(reply);
     if (result <= 0) return result; // nothing was written: nothing to confirm
-    if (acknowledged instanceof Error) throw acknowledged;
+    if (acknowledged instanceof Error) {
+      // Applied on the primary: whatever cut the WAIT off, no replica is known to have it.
+      throw new RedisOutcomeUnknownError(`${write.name}: applied on the primary, but its WAIT got no answer`);
+    }
     if (acknowledged < replicas) {
       const error = new SessionNotReplicatedError(write.name, acknowledged, replicas, replicationTimeoutMs);
       this.metrics.writeUnreplicated();
