@@ -1,7 +1,31 @@
-/** Unit tests (`*.spec.ts`, no sockets) and integration tests (`*.int-spec.ts`, `*.e2e-spec.ts`, real redis-server). */
-const shared = {
+/**
+ * Unit tests (`*.spec.ts`, no sockets), integration suites (`*.int-spec.ts`, `*.e2e-spec.ts`, real
+ * redis-server; libs/redis/test/resp2/ runs the core suites again over RESP2) and the consumer
+ * tests (examples/: the packed packages installed in example apps), in one Jest project: a project
+ * transforms every file it loads for itself, into a cache of its own, and on a fresh machine four
+ * projects transformed NestJS and the libraries four times.
+ *
+ * @type {import('jest').Config}
+ */
+module.exports = {
   testEnvironment: 'node',
   rootDir: __dirname,
+  testMatch: [
+    '<rootDir>/{apps,libs}/**/*.spec.ts',
+    '<rootDir>/examples/*.spec.ts',
+    '<rootDir>/{apps,libs,chaos}/**/*.int-spec.ts',
+    '<rootDir>/apps/**/*.e2e-spec.ts',
+    '<rootDir>/examples/*.int-spec.ts',
+  ],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Integration suites start clusters and stage failovers; a unit test never comes close.
+  testTimeout: 120_000,
+  // Integration suites mostly wait on redis-server processes (each on free ports of its own), so
+  // five of them share two cores well (about one core busy on average); Jest's default (cores - 1)
+  // would run them one at a time. A sixth worker is the consumer tests' (examples/), which hold it
+  // for their whole, niced run.
+  maxWorkers: 6,
+  testSequencer: '<rootDir>/jest.sequencer.js',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
     '^.+\\.js$': [
@@ -24,44 +48,4 @@ const shared = {
     '^@sentinel-kit/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2-entry',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
-
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-};
-
-/** @type {import('jest').Config} */
-module.exports = {
-  // Integration suites start clusters and stage failovers; a unit test never comes close.
-  testTimeout: 120_000,
-  // Integration suites mostly wait on redis-server processes (each on free ports of its own), so
-  // five of them share two cores well (about one core busy on average); Jest's default (cores - 1)
-  // would run them one at a time. A sixth worker is the consumer tests' (examples/), which hold it
-  // for their whole, niced run.
-  maxWorkers: 6,
-  testSequencer: '<rootDir>/jest.sequencer.js',
-  projects: [
-    {
-      ...shared,
-      displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/examples/*.spec.ts'],
-    },
-    {
-      ...shared,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,chaos}/**/*.int-spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts'],
-    },
-    {
-      // The core suites of the Redis module again, speaking RESP2 (REDIS_PROTOCOL=2) instead of RESP3:
-      // those whose replies differ by protocol (the write hold's mechanics do not).
-      ...shared,
-      displayName: 'integration-resp2',
-      testMatch: ['<rootDir>/libs/redis/test/{standalone,pubsub,dead-socket,sentinel-failover}.int-spec.ts'],
-      setupFiles: ['<rootDir>/libs/redis/test/protocol-2.setup.ts'],
-    },
-    {
-      // The packed packages installed in example apps (npm, nest build, a real redis-server).
-      ...shared,
-      displayName: 'consumers',
-      testMatch: ['<rootDir>/examples/*.int-spec.ts'],
-    },
-  ],
 };

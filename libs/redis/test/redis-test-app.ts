@@ -12,8 +12,8 @@ export interface RedisTestApp {
 }
 
 /**
- * The RESP version these suites speak: 3, or 2 in the `integration (RESP2)` Jest project, which
- * runs the core suites again with `SENTINEL_KIT_TEST_PROTOCOL=2`.
+ * The RESP version these suites speak: 3, or 2 when run from `resp2/` (which sets
+ * `SENTINEL_KIT_TEST_PROTOCOL=2` before importing the suite): the core suites run on both.
  */
 export const TEST_PROTOCOL: 2 | 3 = process.env.SENTINEL_KIT_TEST_PROTOCOL === '2' ? 2 : 3;
 

@@ -1,0 +1,3 @@
+// The pubsub suite again, over RESP2: its replies differ by protocol.
+import './speak-resp2';
+import '../pubsub.int-spec';
