@@ -296,8 +296,10 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
           description: 'the replica in sync',
         },
       );
+      // Bounds generous enough for a replica starved of CPU on a loaded machine.
+      const patient = await start({ durability: 'replicated', replicationTimeoutMs: 1500 }, { commandTimeoutMs: 2000 });
       const confirmedBefore = await waits();
-      const confirmed = await Promise.all(Array.from({ length: 40 }, (_, i) => sessions.create(`batch-${i}`)));
+      const confirmed = await Promise.all(Array.from({ length: 40 }, (_, i) => patient.sessions.create(`batch-${i}`)));
       expect(confirmed).toHaveLength(40);
       expect((await waits()) - confirmedBefore).toBeLessThan(40);
       for (const { id } of confirmed) expect(await sendCommand(replica.endpoint, 'EXISTS', [sessionKey(id)])).toBe(1);
