@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { findFreePort } from './free-port';
 import { sendCommand } from './redis-command';
 import { RedisServerProcess } from './redis-server-process';
+import { tlsConfigLines, type TestCertificates } from './test-certificates';
 import { waitFor } from './wait-for';
 
 /** Shape of a {@link ClusterTopology}. */
@@ -22,6 +23,12 @@ export interface ClusterTopologyOptions {
   detached?: boolean;
   /** Parent directory of the cluster's private directory. @default the OS temp directory */
   baseDir?: string;
+  /**
+   * Nodes that also listen with TLS on a port of their own (`RedisServerProcess.tlsPort`), with
+   * these certificates, and speak TLS to each other (`tls-cluster`, `tls-replication`). A TLS
+   * client is told the nodes' TLS ports; the harness keeps using the plain ones.
+   */
+  tls?: TestCertificates;
 }
 
 /** One shard as the cluster sees it: its primary, its replicas and its slot ranges. */
@@ -63,11 +70,23 @@ export class ClusterTopology {
     const cluster = new ClusterTopology(dir, nodes, replicas, options.baseDir === undefined);
     try {
       for (let i = 0; i < primaries * (1 + replicas); i += 1) {
+        const tlsPort = options.tls ? await findFreePort() : undefined;
         const node = new RedisServerProcess({
           port: await findFreePort(),
+          tlsPort,
           dir: join(dir, `node-${i}`),
           detached: options.detached ?? false,
           configLines: [
+            ...(options.tls && tlsPort
+              ? [
+                  ...tlsConfigLines(options.tls, tlsPort),
+                  'tls-cluster yes',
+                  'tls-replication yes',
+                  // A node dials the others as a client: with the client certificate, whose key usage allows it.
+                  `tls-client-cert-file ${options.tls.client.certFile}`,
+                  `tls-client-key-file ${options.tls.client.keyFile}`,
+                ]
+              : []),
             'cluster-enabled yes',
             'cluster-config-file nodes.conf',
             `cluster-port ${await findFreePort()}`,

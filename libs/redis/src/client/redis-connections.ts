@@ -141,7 +141,27 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
           `${target} not reachable within ${REDIS_DEFAULTS.startupWaitMs} ms; starting degraded and retrying in the background`,
         ),
       );
+      if (this.options.mode === 'cluster') void this.explainUnreachableSeed(this.options.cluster.nodes[0]);
     }
+  }
+
+  /**
+   * A Cluster client that reaches no node says only that its slot refresh failed: its refresh
+   * connections drop their errors. One connection to a seed node, with the same settings, logs why
+   * (a certificate refused, a password refused, nothing listening).
+   */
+  private async explainUnreachableSeed(seed: RedisNodeAddress): Promise<void> {
+    const probe = this.nodeClient(seed, 'diagnosis');
+    const reason = await new Promise<string | null>((resolve) => {
+      probe.once('error', (error: Error) => resolve(error.message));
+      probe.once('ready', () => resolve(null));
+      probe.once('end', () => resolve('the connection closed'));
+    });
+    probe.disconnect();
+    if (reason === null) return;
+    const node = `${seed.host}:${seed.port}`;
+    const text = this.redactor.redact(reason);
+    this.logger.warn(logEvent('redis.seed-unreachable', { node, error: text }, `cluster seed node ${node}: ${text}`));
   }
 }
 
