@@ -54,11 +54,17 @@ describe('Cluster mode on a real Redis Cluster, reached through natMap', () => {
     for (const shard of await cluster.shards()) {
       expect(proxies.get(shard.primary.port)!.connectionsAccepted).toBeGreaterThan(0);
     }
-    // Every connection of the module on a node came through that node's proxy.
+    // Every connection of the module on a node came through that node's proxy. ioredis opens
+    // short-lived connections of its own (slot refreshes), so the two counts meet, not at every instant.
     for (const node of cluster.nodes) {
-      const list = String(await sendCommand(node.endpoint, 'CLIENT', ['LIST']));
-      const ours = list.split('\n').filter((line) => / name=sentinel-kit:/.test(line)).length;
-      expect({ port: node.port, ours }).toEqual({ port: node.port, ours: proxies.get(node.port)!.openConnections });
+      await waitFor(
+        async () => {
+          const list = String(await sendCommand(node.endpoint, 'CLIENT', ['LIST']));
+          const ours = list.split('\n').filter((line) => / name=sentinel-kit:/.test(line)).length;
+          return ours === proxies.get(node.port)!.openConnections || undefined;
+        },
+        { description: `the connections on node ${node.port} to be those through its proxy` },
+      );
     }
   });
 

@@ -72,11 +72,22 @@ describe('sessions across real failovers (1 primary, 2 replicas, 3 sentinels)', 
       }
     };
     const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
-    await sleep(1000);
-    await fault();
-    await sleep(afterMs);
-    running = false;
-    await Promise.all(writers);
+    try {
+      await waitFor(() => result.acknowledged.length >= WRITERS || undefined, {
+        description: 'sessions stored before the fault',
+      });
+      await fault();
+      const acknowledgedBefore = result.acknowledged.length;
+      await sleep(afterMs);
+      // The group is whole again: sessions are stored again, not counted over a window.
+      await waitFor(() => result.acknowledged.length >= acknowledgedBefore + WRITERS || undefined, {
+        description: 'sessions stored after the fault',
+        timeoutMs: 10_000,
+      });
+    } finally {
+      running = false;
+      await Promise.all(writers);
+    }
     return result;
   };
 
@@ -136,14 +147,12 @@ describe('sessions across real failovers (1 primary, 2 replicas, 3 sentinels)', 
   };
 
   it('loses no replicated session when the primary is SIGKILLed during a storm of creations', async () => {
-    const { acknowledged, missing } = await stormAcrossKill('replicated');
-    expect(acknowledged).toBeGreaterThan(100);
+    const { missing } = await stormAcrossKill('replicated');
     expect(missing).toEqual([]);
   });
 
   it('reports what durability=primary loses in the same storm (measured, not asserted)', async () => {
-    const { acknowledged } = await stormAcrossKill('primary');
-    expect(acknowledged).toBeGreaterThan(100);
+    await stormAcrossKill('primary');
   });
 
   it('loses no replicated session when the primary hangs (SIGSTOP), fails over and comes back', async () => {
@@ -166,7 +175,6 @@ describe('sessions across real failovers (1 primary, 2 replicas, 3 sentinels)', 
     reportMeasure('replicated sessions acknowledged around an 8 s SIGSTOP', result.acknowledged.length, 'sessions');
     reportMeasure('calls during the SIGSTOP that failed (held past the hold, refused)', result.failed, 'calls');
     reportMeasure('replicated sessions lost after the SIGSTOP failover', missing.length, 'sessions');
-    expect(result.acknowledged.length).toBeGreaterThan(100);
     // Sentinel mode has no session fallback by default: the writes the hung primary could not take
     // were held and sent to the new primary, or failed; none was answered from one instance's memory.
     expect(result.inMemory).toBe(0);
