@@ -69,11 +69,11 @@ export class ReplicatedScripts {
 
   /** Sends one batch and its `WAIT`, and settles each script of it. Never throws. */
   private async send(client: RedisClient, connection: Redis, batch: PendingScript[]): Promise<void> {
-    const pipeline = connection.pipeline();
-    for (const { script, keys, args } of batch) pipeline.eval(script, keys.length, ...keys, ...args);
-    pipeline.wait(this.replicas, this.timeoutMs);
     let results: [Error | null, unknown][] | null;
     try {
+      const pipeline = connection.pipeline();
+      for (const { script, keys, args } of batch) pipeline.eval(script, keys.length, ...keys, ...args);
+      pipeline.wait(this.replicas, this.timeoutMs);
       results = await pipeline.exec();
     } catch (error) {
       for (const pending of batch) pending.reject(error);
