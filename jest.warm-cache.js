@@ -23,7 +23,7 @@ function filesUnder(dir, wanted, found = []) {
 /**
  * Jest's `globalSetup`: compiles every source file the suites load into Jest's cache, once, before
  * the workers start. Without it, on a fresh machine each of the six workers compiled NestJS and the
- * libraries for itself (the unit suites: 86 s of CPU cold against 52 s after this, which takes
+ * libraries for itself (the unit suites: 86 s of CPU cold against 52–54 s after this, which takes
  * about 11 s). The options are those jest-runtime compiles a `require()`d file with, so that the
  * cache keys match; should a Jest release change them, the workers simply compile as before.
  */
