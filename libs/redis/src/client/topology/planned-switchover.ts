@@ -8,7 +8,7 @@ import { reconnectNow } from '../reconnect-now';
 import { waitForReady } from '../redis-connections';
 import type { SentinelConnection } from '../sentinel-client.factory';
 import { majorityPrimary, quorumFrom } from './sentinel-votes';
-import { parseReplication, waitUntil } from './switchover-steps';
+import { parseReplication, replicaCaughtUp, waitUntil } from './switchover-steps';
 
 /** How long a planned switchover may take, and how long writes are held meanwhile. */
 export interface SwitchoverTimings {
@@ -48,7 +48,7 @@ export interface SwitchoverGroup {
   sentinels: readonly SentinelConnection[];
   /** Bound on each question to a sentinel. */
   probeTimeoutMs: number;
-  /** Opens a connection that stays on the node at `address` (the old primary), closed by the caller. */
+  /** Opens a connection that stays on the node at `address` (the old primary, its replicas), closed by the caller. */
   openNode(address: RedisNodeAddress): Redis;
 }
 
@@ -59,7 +59,8 @@ export interface SwitchoverGroup {
  *
  * 1. refuse unless `SENTINEL CKQUORUM` is OK and a replica is online and caught up;
  * 2. `CLIENT PAUSE <pauseMs> WRITE` on the primary: from now on it acknowledges no write;
- * 3. wait until a replica has the primary's whole replication stream;
+ * 3. wait until a replica has applied the primary's whole replication stream (its own
+ *    `slave_repl_offset` reaches the paused primary's offset);
  * 4. `SENTINEL FAILOVER`, and wait until the sentinels name the new primary;
  * 5. `REPLICAOF <new primary>` on the old one at once (what Sentinel itself does about ten seconds
  *    later; `REPLICAOF` is not held by the pause), then `CLIENT UNPAUSE`: the writes it held are
@@ -84,6 +85,7 @@ export async function plannedSwitchover(
   const { pauseMs, catchUpMs, switchMs } = { ...REDIS_DEFAULTS.switchoverTimings, ...timings };
   const { masterName } = group;
   let primary: Redis | undefined;
+  const replicas: Redis[] = [];
   try {
     await sentinelsReachable(group);
     const from = await askMaster(group);
@@ -105,16 +107,16 @@ export async function plannedSwitchover(
       );
     }
 
+    for (const { host, port } of before.replicas.filter((r) => r.online)) replicas.push(group.openNode({ host, port }));
+
     await primary.call('CLIENT', 'PAUSE', String(pauseMs), 'WRITE');
     const pausedAt = performance.now();
     // Once Sentinel was asked, or said a failover is already running, the pause is no longer ours to
     // lift: CLIENT UNPAUSE lifts every pause, including one that another switchover relies on.
     let releasable = true;
     try {
-      await waitUntil(catchUpMs, async () => {
-        const now = parseReplication(String(await primary!.call('INFO', 'replication')));
-        return now.replicas.some((r) => r.online && r.offset >= now.offset);
-      }).catch(() => {
+      const pausedOffset = parseReplication(String(await primary.call('INFO', 'replication'))).offset;
+      await replicaCaughtUp(replicas, pausedOffset, catchUpMs).catch(() => {
         throw new SwitchoverRefusedError(
           'replica-behind',
           `no replica caught up with the paused primary within ${catchUpMs} ms`,
@@ -144,6 +146,7 @@ export async function plannedSwitchover(
     }
   } finally {
     primary?.disconnect();
+    for (const replica of replicas) replica.disconnect();
   }
 }
 

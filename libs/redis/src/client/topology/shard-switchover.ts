@@ -5,8 +5,7 @@ import { formatAddress } from '../../options/sentinel-address.parser';
 import { REDIS_DEFAULTS } from '../../redis.constants';
 import type { ClusterShard } from './cluster-shards';
 import type { SwitchoverResult, SwitchoverTimings } from './planned-switchover';
-import { parseInfo } from '../../common/redis-replies';
-import { parseReplication, waitUntil } from './switchover-steps';
+import { parseReplication, replicaCaughtUp, waitUntil } from './switchover-steps';
 
 /** The cluster a shard switchover acts on. */
 export interface SwitchoverCluster {
@@ -83,13 +82,8 @@ export async function shardSwitchover(
     const pausedAt = performance.now();
     let releasable = true;
     try {
-      // The replica's own offset (what it has applied), not the one the primary lists: replicas
-      // acknowledge only once a second, which alone could outlast catchUpMs.
       const pausedOffset = parseReplication(String(await primary.call('INFO', 'replication'))).offset;
-      await waitUntil(catchUpMs, async () => {
-        const applied = Number(parseInfo(String(await replica.call('INFO', 'replication'))).slave_repl_offset);
-        return applied >= pausedOffset || undefined;
-      }).catch(() => {
+      await replicaCaughtUp([replica], pausedOffset, catchUpMs).catch(() => {
         throw new SwitchoverRefusedError(
           'replica-behind',
           `${formatAddress(to)} did not catch up with the paused primary within ${catchUpMs} ms`,
