@@ -1,8 +1,96 @@
 import type { INestApplication } from '@nestjs/common';
 import { SentinelTopology, waitFor } from '@sentinel-kit/testing';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
+import { parse } from 'yaml';
 import { startApi } from './start-api';
+
+const ALERT_RULES = join(__dirname, '..', '..', '..', 'deploy', 'prometheus', 'alerts.yml');
+
+/**
+ * How each alert of deploy/prometheus/alerts.yml is proven: the metric it watches (its series are
+ * taken from a scrape of the running app, labels and all; `labels` only sets the values a rule
+ * selects on), and promtool input values, one a minute, that must fire it at `at` and that must not.
+ */
+interface AlertCase {
+  alert: string;
+  metric: string;
+  labels?: Record<string, string>;
+  fires: string;
+  quiet: string;
+  at: string;
+  /** The series' value at `at`, where an annotation shows it. */
+  value?: number;
+}
+
+const ALERT_CASES: AlertCase[] = [
+  { alert: 'RedisFailoverHappened', metric: 'redis_failovers_total', fires: '0x5 1x20', quiet: '0x25', at: '8m' },
+  {
+    alert: 'RedisSentinelQuorumLost',
+    metric: 'redis_sentinel_quorum_ok',
+    fires: '1x5 0x20',
+    quiet: '1x5 0 1x19',
+    at: '8m',
+  },
+  { alert: 'RedisDegradedTooLong', metric: 'redis_fallback_active', fires: '0x5 1x20', quiet: '0x5 1 0x19', at: '9m' },
+  {
+    alert: 'RedisReplicaLagging',
+    metric: 'redis_replication_lag_seconds',
+    fires: '0x5 30x20',
+    quiet: '0x5 9x20',
+    at: '8m',
+    value: 30,
+  },
+  {
+    alert: 'RedisFallbackInUse',
+    metric: 'redis_fallback_operations_total',
+    fires: '0x5 4+4x20',
+    quiet: '0x25',
+    at: '8m',
+  },
+  {
+    alert: 'RateLimitFailingOpen',
+    metric: 'rate_limit_decisions_total',
+    labels: { store: 'none' },
+    fires: '0x5 4+4x20',
+    quiet: '0x25',
+    at: '8m',
+  },
+];
+
+/** The labels Prometheus adds to every series it scrapes from a target. */
+const TARGET_LABELS = { instance: 'api-1:3000', job: 'sentinel-kit-api' };
+
+interface AlertRule {
+  alert: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** An annotation as Prometheus renders it, for the templates the rules use: `$labels.<name>` and `$value`. */
+function render(template: string, labels: Record<string, string>, value?: number): string {
+  return template
+    .replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: string) => labels[name] ?? '')
+    .replace(/\{\{ \$value \}\}/g, String(value));
+}
+
+/** `name{a="1",b="2"}` → its labels. */
+function labelsOf(series: string): Record<string, string> {
+  return Object.fromEntries(
+    [...series.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map(([, k, v]) => [k, v]),
+  );
+}
+
+/** `name` with `labels`, in the series notation promtool reads. */
+function seriesOf(name: string, labels: Record<string, string>): string {
+  const pairs = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  return pairs.length ? `${name}{${pairs.join(',')}}` : name;
+}
 
 /** One sample line of the Prometheus text format: `name{labels} value`. */
 const SAMPLE =
@@ -64,6 +152,58 @@ describe('GET /metrics', () => {
       expect(metrics.get(`redis_sentinel_reachable{sentinel="${sentinel.host}:${sentinel.port}"}`)).toBe(1);
     const lags = [...metrics.keys()].filter((key) => key.startsWith('redis_replication_lag_seconds{'));
     expect(lags).toHaveLength(2);
+  });
+
+  it('reports the Sentinel quorum, and proves every alert rule with promtool on the series it exports', async () => {
+    const metrics = await scrape();
+    expect(metrics.get('redis_sentinel_quorum_ok')).toBe(1);
+
+    const text = readFileSync(ALERT_RULES, 'utf8');
+    const rules = (parse(text) as { groups: { rules: AlertRule[] }[] }).groups.flatMap((group) => group.rules);
+    expect(rules.map(({ alert }) => alert).sort()).toEqual(ALERT_CASES.map(({ alert }) => alert).sort());
+    // Every metric a rule names is one this app exports.
+    const exported = new Set([...metrics.keys()].map((series) => series.replace(/\{.*$/, '')));
+    const named = [...text.matchAll(/expr: .*?\b((?:redis|rate_limit|sessions|events)_[a-z_]+)/g)].map(
+      ([, name]) => name,
+    );
+    expect(named.length).toBeGreaterThanOrEqual(rules.length);
+    expect(named.filter((name) => !exported.has(name))).toEqual([]);
+
+    const tests = ALERT_CASES.flatMap(({ alert, metric, labels = {}, fires, quiet, at, value }) => {
+      const scraped = [...metrics.keys()].find((series) => series === metric || series.startsWith(`${metric}{`));
+      if (!scraped) throw new Error(`${metric} is not in the scrape`);
+      const seriesLabels = { ...labelsOf(scraped), ...labels, ...TARGET_LABELS };
+      const series = seriesOf(metric, seriesLabels);
+      const rule = rules.find((candidate) => candidate.alert === alert)!;
+      const firing = {
+        exp_labels: { ...seriesLabels, ...rule.labels },
+        exp_annotations: Object.fromEntries(
+          Object.entries(rule.annotations).map(([key, template]) => [key, render(template, seriesLabels, value)]),
+        ),
+      };
+      return [
+        {
+          interval: '1m',
+          input_series: [{ series, values: fires }],
+          alert_rule_test: [{ eval_time: at, alertname: alert, exp_alerts: [firing] }],
+        },
+        {
+          interval: '1m',
+          input_series: [{ series, values: quiet }],
+          alert_rule_test: [{ eval_time: at, alertname: alert, exp_alerts: [] }],
+        },
+      ];
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'sentinel-kit-promtool-'));
+    try {
+      // JSON is YAML: promtool reads it as its test file.
+      const file = join(dir, 'alerts.test.yml');
+      writeFileSync(file, JSON.stringify({ rule_files: [ALERT_RULES], evaluation_interval: '1m', tests }, null, 2));
+      const { stdout } = await promisify(execFile)('promtool', ['test', 'rules', file]);
+      expect(stdout).toMatch(/SUCCESS/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts a real failover exactly as the status service does', async () => {

@@ -17,7 +17,7 @@ const FAILOVER_BUCKETS = [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60];
 /**
  * Adds the state of the Redis layer to {@link RedisMetrics.registry}: failovers (count and
  * duration, as the failover tracker saw them), the fallback (active, entries), and replication,
- * sentinel reachability and the cluster's state, coverage and shards (from the inspector's latest view, at most 10 s plus one scrape interval
+ * sentinel reachability and quorum, and the cluster's state, coverage and shards (from the inspector's latest view, at most 10 s plus one scrape interval
  * old: a scrape never asks every node itself). Failover and fallback values are read when scraped,
  * so they always agree with `RedisStatusService`.
  */
@@ -97,6 +97,16 @@ export class RedisStateMetrics implements OnModuleInit, OnApplicationShutdown {
         const { sentinels } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
         this.reset();
         sentinels.forEach((s, position) => this.set({ sentinel: nodeLabel(s, position) }, s.reachable ? 1 : 0));
+      },
+    });
+    new Gauge({
+      name: 'redis_sentinel_quorum_ok',
+      help: 'Sentinel mode: 1 while SENTINEL CKQUORUM is OK (a failover can be authorised), else 0 (absent outside Sentinel mode).',
+      registers: [registry],
+      async collect() {
+        const { quorum } = await inspector.latest(REDIS_DEFAULTS.metricsViewMaxAgeMs);
+        this.reset();
+        if (quorum) this.set(quorum.ok ? 1 : 0);
       },
     });
     new Gauge({
