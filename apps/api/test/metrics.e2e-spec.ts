@@ -10,7 +10,29 @@ import request from 'supertest';
 import { parse } from 'yaml';
 import { startApi } from './start-api';
 
-const ALERT_RULES = join(__dirname, '..', '..', '..', 'deploy', 'prometheus', 'alerts.yml');
+const DEPLOY = join(__dirname, '..', '..', '..', 'deploy');
+const ALERT_RULES = join(DEPLOY, 'prometheus', 'alerts.yml');
+const DASHBOARD = join(DEPLOY, 'grafana', 'sentinel-kit-redis.json');
+
+/** The series names a scrape declares (`# TYPE`), with a histogram's `_bucket`, `_sum` and `_count`. */
+function declaredNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    names.add(name);
+    if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
+  }
+  return names;
+}
+
+/** The metric names a PromQL expression reads: identifiers outside label matchers, ranges, `by (…)` and calls. */
+function metricNamesIn(expr: string): string[] {
+  const bare = expr
+    .replace(/\b(?:by|without)\s*\([^)]*\)/g, ' ')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/"[^"]*"/g, ' ');
+  return [...bare.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)].map(([, name]) => name);
+}
 
 /**
  * How each alert of deploy/prometheus/alerts.yml is proven: the metric it watches (its series are
@@ -204,6 +226,17 @@ describe('GET /metrics', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('names only metrics this app exports in the Grafana dashboard, every panel with a query', async () => {
+    const exported = declaredNames((await http().get('/metrics').expect(200)).text);
+    const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+      panels: { title: string; targets?: { expr: string }[] }[];
+    };
+    expect(dashboard.panels.filter((panel) => !panel.targets?.length).map((panel) => panel.title)).toEqual([]);
+    const named = dashboard.panels.flatMap((panel) => panel.targets!.flatMap((target) => metricNamesIn(target.expr)));
+    expect(new Set(named).size).toBeGreaterThanOrEqual(15);
+    expect(named.filter((name) => !exported.has(name))).toEqual([]);
   });
 
   it('counts a real failover exactly as the status service does', async () => {
