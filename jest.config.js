@@ -21,12 +21,11 @@ module.exports = {
   // Integration suites start clusters and stage failovers; a unit test never comes close.
   testTimeout: 120_000,
   // Integration suites mostly wait on redis-server processes (each on free ports of its own), so
-  // five of them share two cores well (about one core busy on average); Jest's default (cores - 1)
-  // would run them one at a time. A sixth worker is the consumer tests' (examples/), which hold it
+  // five of them share two cores; Jest's default (cores - 1) would run them one at a time. A sixth worker is the consumer tests' (examples/), which hold it
   // for their whole, niced run.
   maxWorkers: 6,
   testSequencer: '<rootDir>/jest.sequencer.js',
-  // Compiles the sources into Jest's cache once, before six workers each compile them for themselves.
+  // Compiles the sources into Jest's cache once, so that the six workers do not each compile them.
   globalSetup: '<rootDir>/jest.warm-cache.js',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],

@@ -17,8 +17,8 @@ const LONGEST = [
 /**
  * Jest's own order (failed first, then slowest first by the timings of the last run on this
  * machine), except on a machine without timings, a fresh CI machine: there Jest falls back to file
- * size, which would start the consumer tests (a small file, about 170 s) last, and the run would
- * wait for them alone. Then the suites known to run longest start first.
+ * size, which would start the consumer tests (a small file, the longest suite) last, and the run
+ * would wait for them alone. Then the suites known to run longest start first.
  */
 class LongestFirst extends Sequencer {
   sort(tests) {

@@ -59,8 +59,8 @@ type CallKind = 'write' | 'primary-read' | 'read';
  *   ({@link ReplicaReadGate}), else to the primary;
  * - in Sentinel and Cluster mode, a write or primary read that cannot reach the primary (its
  *   shard's primary) is held (for up to the write hold) while a failover can come: it is sent
- *   again once the primary is back or
- *   a new one is named, when sending it again cannot apply it twice; not after shutdown began;
+ *   again once the primary is back or a new one is named, when sending it again cannot apply it
+ *   twice; not after shutdown began;
  * - after `failureThreshold` consecutive availability failures the circuit opens: an operation
  *   with a `memory` answer gets it at once, one without waits (when it may be held) or fails at
  *   once with a typed error. A write probe (`ROLE` is master and a `SET` succeeds) every
@@ -147,9 +147,8 @@ export class RedisExecutor implements OnApplicationShutdown {
   /**
    * Every key matching `pattern` on the primary (on every shard's primary, in Cluster mode), by
    * `SCAN` pages of `count` (each page a primary read). When the connection changes between two
-   * pages (a failover, a reconnect), the cursor
-   * means nothing on the new node: the scan starts over, a few times at most, then fails. Never a
-   * silently partial result.
+   * pages (a failover, a reconnect), the cursor means nothing on the new node: the scan starts
+   * over, a few times at most, then fails. Never a silently partial result.
    * @throws RedisScanInterruptedError when the connection kept changing.
    */
   async scanKeys(pattern: string, count: number): Promise<string[]> {

@@ -67,9 +67,9 @@ export class ClusterTopology extends RedisTopology {
 
   /**
    * ioredis follows the new primary on the first `MOVED` a command gets; every cluster client
-   * learns the new slot map at once instead, so that a pipeline (which does not follow a `MOVED`
-   * for part of its commands, such as a session write and its `WAIT`) goes to the new primary the
-   * next time it is sent.
+   * learns the new slot map at once instead, so that what it does not redirect (a pipeline, or a
+   * session write and its `WAIT` sent to the slot's node itself, see `ReplicatedScripts`) goes to
+   * the new primary the next time it is sent.
    */
   followPrimary(): Promise<void> {
     for (const client of this.connections.allClients()) {
