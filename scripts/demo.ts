@@ -98,9 +98,11 @@ async function main(): Promise<void> {
     `  curl -b jar ${base}/sessions/current       # your session, through the cookie`,
     '',
     'Watch a failover:',
+    `  open ${base}/status in a browser           # the live status page: primary, replicas, sentinels, failovers`,
     `  kill -9 ${victim.pid}                         # ${victim.what}, ${victim.host}:${victim.port}`,
     `  curl ${base}/health                      # ${victim.after}`,
-    '  The event stream reports "interrupted", then "resumed"; the API log shows event=redis.switch-master.',
+    '  The status page shows the new primary and the failover; the event stream reports "interrupted",',
+    '  then "resumed"; the API log shows event=redis.switch-master.',
     '',
     `Ctrl-C stops the API and the ${group.name}.`,
   ]);

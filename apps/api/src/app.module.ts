@@ -3,7 +3,14 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { RedisModule, type ResolvedRedisOptions } from '@sentinel-kit/redis';
 import { redisEnvConfig } from '@sentinel-kit/redis/config';
-import { RateLimitGuard, RateLimitModule, type ResolvedRateLimitOptions } from '@sentinel-kit/rate-limit';
+import { RedisStatusPageModule } from '@sentinel-kit/redis/status-page';
+import {
+  RateLimit,
+  RateLimitGuard,
+  RateLimitModule,
+  clientAddressKey,
+  type ResolvedRateLimitOptions,
+} from '@sentinel-kit/rate-limit';
 import { rateLimitEnvConfig } from '@sentinel-kit/rate-limit/config';
 import { sessionEnvConfig } from '@sentinel-kit/session/config';
 import { AdminModule } from './admin/admin.module';
@@ -18,7 +25,7 @@ import { ShutdownModule } from './shutdown/shutdown.module';
 
 /**
  * The sample API: Redis, rate limits and sessions configured from the environment; `/health`,
- * `/metrics`, `/sessions` (creating one is the login, rate-limited), `/events` (real-time, across
+ * `/status` (the live status page), `/metrics`, `/sessions` (creating one is the login, rate-limited), `/events` (real-time, across
  * instances), `/demo` and `/admin`.
  */
 @Module({
@@ -41,6 +48,18 @@ import { ShutdownModule } from './shutdown/shutdown.module';
           events: api.eventsRateLimit,
           auth: api.authRateLimit,
         },
+      }),
+    }),
+    RedisStatusPageModule.forRootAsync({
+      // Token-guarded, like /health/redis: every request counts against AUTH_RATE_LIMIT, right token or not.
+      decorators: [RateLimit('auth')],
+      inject: [apiEnvConfig.KEY, rateLimitEnvConfig.KEY],
+      useFactory: (api: ConfigType<typeof apiEnvConfig>, rateLimit: ResolvedRateLimitOptions) => ({
+        token: api.healthDetailsToken,
+        maxStreams: api.statusMaxStreams,
+        maxStreamsPerClient: api.statusMaxStreamsPerClient,
+        clientKey: (request) =>
+          clientAddressKey(request.ip ?? request.socket.remoteAddress ?? 'unknown', rateLimit.ipv6PrefixBits),
       }),
     }),
     HealthModule,

@@ -4,7 +4,9 @@ import { ClusterTopology, waitFor } from '@sentinel-kit/testing';
 import { reportMeasure } from '@sentinel-kit/test-support';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import request from 'supertest';
+import { launchChromium, SCREENSHOTS, textOf, watchedPage } from './headless-chromium';
 import { startApi } from './start-api';
 
 const ADMIN_TOKEN = 'admin-token-of-the-cluster-suite';
@@ -208,5 +210,40 @@ describe('two API instances on a 6-node Redis Cluster (3 primaries, 3 replicas)'
     expect(detailed.warnings).toContain(
       `shard ${counted.history.at(-1)!.shard} (primary 127.0.0.1:${counted.history.at(-1)!.to.port}) has no replica: if its primary fails, its slots stay down until it comes back`,
     );
+  });
+
+  it('draws every shard, its primary and replicas, and the shard failovers on the status page', async () => {
+    const browser = await launchChromium();
+    try {
+      const { page, problems } = await watchedPage(browser);
+      await page.goto(`${baseUrl(pods[0])}/status`);
+      const shards = (await cluster.shards()).sort((x, y) => x.slots[0][0] - y.slots[0][0]);
+      const rows = shards.map((shard) => [
+        shard.slots.map(([from, to]) => `${from}-${to}`).join(','),
+        `127.0.0.1:${shard.primary.port}`,
+      ]);
+      await waitFor(
+        async () => {
+          const cells = await Promise.all(
+            (await page.locator('#shards tr').all()).map(async (tr) =>
+              (await tr.locator('td').allTextContents()).slice(0, 2),
+            ),
+          );
+          return JSON.stringify(cells) === JSON.stringify(rows);
+        },
+        { description: `the shard table to show ${JSON.stringify(rows)}` },
+      );
+      expect(await textOf(page, '#cluster-state')).toBe('cluster_state ok, 16384 of 16384 slots served');
+      expect(await page.locator('#primary-card').isHidden()).toBe(true);
+      const { redis } = await clusterHealth(pods[0]);
+      expect(await textOf(page, '#failover-count')).toBe(String(redis.cluster.failoverCount));
+      const timeline = await page.locator('#failover-timeline li').allTextContents();
+      expect(timeline).toHaveLength(redis.cluster.failoverCount);
+      expect(timeline[0]).toContain(`, shard ${redis.cluster.history.at(-1)!.shard}`);
+      await page.screenshot({ path: join(SCREENSHOTS, 'status-page-cluster.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { SentinelTopology, sendCommand, waitFor } from '@sentinel-kit/testing';
-import { reportMeasure } from '@sentinel-kit/test-support';
+import { SseClient, reportMeasure } from '@sentinel-kit/test-support';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { SseClient } from './sse-client';
 import { startApi } from './start-api';
 
 /** What `POST /events` answers with 202. */

@@ -68,6 +68,8 @@ describe('GET /health/redis on a Sentinel group', () => {
     for (const sentinel of details.sentinels) {
       expect(sentinel.reachable).toBe(true);
       expect(sentinel.latencyMs).toBeGreaterThan(0);
+      // Each sentinel's own view: the primary it names.
+      expect(sentinel.primary).toEqual({ host: details.primary!.host, port: details.primary!.port });
     }
     expect(details.performance.writeLatencyP99Ms).toBeGreaterThan(0);
     // The test group runs without persistence and with min-replicas-to-write 0: both are advised against.
@@ -120,7 +122,11 @@ describe('GET /health/redis on a Sentinel group', () => {
     await first.kill();
     try {
       const one = await view();
-      expect(one.sentinels.find((s) => s.port === first.port)).toMatchObject({ reachable: false, latencyMs: null });
+      expect(one.sentinels.find((s) => s.port === first.port)).toMatchObject({
+        reachable: false,
+        latencyMs: null,
+        primary: null,
+      });
       expect(one.quorum).toMatchObject({ ok: true });
       await second.kill();
       // The last sentinel counts its peers out once they have been silent for down-after.

@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StatusFrame } from '@sentinel-kit/redis/status-page';
 import { findFreePort, sendCommand, startStandaloneRedis, waitFor } from '@sentinel-kit/testing';
-import { SseClient } from './sse-client';
+import { SseClient } from '@sentinel-kit/test-support';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -124,6 +125,16 @@ describe('the README quick start, as a new user runs it', () => {
     });
     expect(posted.status).toBe(202);
     expect(await posted.json()).toMatchObject({ reach: 'local' });
+    // The status page serves too, and its feed says what is true: no primary, degraded.
+    expect((await fetch(`${base}/status`)).status).toBe(200);
+    const feed = await SseClient.open(`${base}/status/stream`);
+    try {
+      await feed.waitFor('a status frame', (events) => events.some((e) => e.event === 'status'));
+      const frame = feed.events.find((e) => e.event === 'status')!.data as StatusFrame;
+      expect(frame).toMatchObject({ view: { mode: 'standalone', primary: null }, circuit: { state: 'degraded' } });
+    } finally {
+      feed.close();
+    }
     await stopGroup(child);
   });
 

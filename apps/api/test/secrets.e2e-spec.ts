@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { CapturedLogger, SentinelTopology, waitFor } from '@sentinel-kit/testing';
+import { SseClient } from '@sentinel-kit/test-support';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { cookieOf } from './session-cookie';
 import { startApi } from './start-api';
@@ -53,17 +55,37 @@ describe('secrets never leave', () => {
       },
       logs,
     );
+    await app.listen(0, '127.0.0.1');
   });
   afterAll(async () => {
     await app?.close();
     await topology?.stop();
   });
 
+  let statusFrames = 0;
+  /** The status page's live feed, with the token, until it has sent a frame of the view (or 3 s passed: a hung group). */
+  const statusFeed = async () => {
+    const address = (app.getHttpServer() as Server).address() as AddressInfo;
+    const feed = await SseClient.open(`http://127.0.0.1:${address.port}/status/stream`, {
+      Authorization: `Bearer ${DETAILS_TOKEN}`,
+    });
+    try {
+      await feed.waitFor('a status frame', (events) => events.some((e) => e.event === 'status'), 3000).catch(() => {});
+      seen.push(JSON.stringify(feed.response.headers), JSON.stringify(feed.events));
+      statusFrames += feed.events.filter((e) => e.event === 'status').length;
+    } finally {
+      feed.close();
+    }
+  };
+
   const everyEndpoint = async () => {
     for (const path of ['/health', '/health/live', '/health/ready', '/metrics', '/demo/limited', '/sessions/current'])
       record(await http().get(path));
     record(await http().get('/health/redis'));
     record(await http().get('/health/redis').set('Authorization', `Bearer ${DETAILS_TOKEN}`));
+    record(await http().get('/status'));
+    record(await http().get('/status/stream'));
+    await statusFeed();
     const created = record(
       await http()
         .post('/sessions')
@@ -116,6 +138,7 @@ describe('secrets never leave', () => {
     }
 
     expect(seen.length).toBeGreaterThan(100);
+    expect(statusFrames).toBeGreaterThan(1);
     expect(logs.lines.length).toBeGreaterThan(5);
     for (const secret of SECRETS) {
       expect(seen.filter((text) => text.includes(secret))).toEqual([]);

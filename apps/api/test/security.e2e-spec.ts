@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { CapturedLogger, SentinelTopology, findFreePort, sendCommand, waitFor } from '@sentinel-kit/testing';
+import { SseClient } from '@sentinel-kit/test-support';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { cookieOf } from './session-cookie';
-import { SseClient } from './sse-client';
 import { startApi } from './start-api';
 
 const ADMIN_TOKEN = 'admin-token-for-the-security-suite';

@@ -1,5 +1,12 @@
 export { RedisCacheService } from './cache/redis-cache.service';
-export { RedisMetrics, type CommandClass, type CommandRole, type RedisMetricsSnapshot } from './metrics/redis-metrics';
+export {
+  RedisMetrics,
+  type CommandClass,
+  type CommandRole,
+  type RedisMetricsInterval,
+  type RedisMetricsMark,
+  type RedisMetricsSnapshot,
+} from './metrics/redis-metrics';
 export type { ReplicaReadStatus } from './client/replica-read.gate';
 export { RedisCommandRejectedError } from './errors/redis-command-rejected.error';
 export { RedisConfigError } from './errors/redis-config.error';
@@ -63,6 +70,9 @@ export { SwitchoverRefusedError, type SwitchoverRefusalReason } from './errors/s
 export type { SwitchoverResult, SwitchoverTimings } from './client/topology/planned-switchover';
 export { RedisSwitchoverService, type SwitchoverRequest } from './switchover/redis-switchover.service';
 export { logEvent, type LogFields } from './common/log-event';
+export { BearerToken } from './common/bearer-token';
+export { EventStream, formatSseEvent } from './sse/event-stream';
+export { EventStreamLimits, refuseStream, type StreamRefusal } from './sse/event-stream.limits';
 export { RedisPubSubService } from './pubsub/redis-pubsub.service';
 export type {
   PubSubEvent,

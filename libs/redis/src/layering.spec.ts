@@ -6,12 +6,13 @@ import { join } from 'node:path';
  * when listed together, and otherwise only folders of lower layers, never one above it.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ['errors', 'common'],
+  ['errors', 'common', 'sse'],
   ['options', 'fallback'],
   ['metrics', 'keyspace', 'client'],
   ['failover', 'executor'],
   ['cache', 'pubsub', 'switchover'],
   ['health'],
+  ['status-page'],
 ];
 
 const layerOf = (folder: string): number => LAYERS.findIndex((layer) => layer.includes(folder));

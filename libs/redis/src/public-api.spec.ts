@@ -8,6 +8,7 @@ import { exportedNames } from '@sentinel-kit/test-support';
 const PUBLIC_API = [
   'Answer',
   'AnswerSource',
+  'BearerToken',
   'ClusterDescription',
   'ClusterReplicaNode',
   'ClusterShard',
@@ -17,6 +18,8 @@ const PUBLIC_API = [
   'CommandClass',
   'CommandRole',
   'ConfigIssueNaming',
+  'EventStream',
+  'EventStreamLimits',
   'FailoverRecord',
   'FailoverReport',
   'FailoverSnapshot',
@@ -45,6 +48,8 @@ const PUBLIC_API = [
   'RedisFallbackOptions',
   'RedisKeyspace',
   'RedisMetrics',
+  'RedisMetricsInterval',
+  'RedisMetricsMark',
   'RedisMetricsOptions',
   'RedisMetricsSnapshot',
   'RedisModule',
@@ -71,6 +76,7 @@ const PUBLIC_API = [
   'SentinelEventChannel',
   'SentinelStatus',
   'SentinelView',
+  'StreamRefusal',
   'SwitchoverRefusalReason',
   'SwitchoverRefusedError',
   'SwitchoverRequest',
@@ -79,11 +85,13 @@ const PUBLIC_API = [
   'VALUE_IN_MESSAGE',
   'counterReadAtScrape',
   'formatConfigIssues',
+  'formatSseEvent',
   'isAvailabilityFailure',
   'logEvent',
   'parseRedisEnv',
   'parseSentinelEntry',
   'presentEnv',
+  'refuseStream',
   'resolveRedisEnv',
   'resolveRedisOptions',
 ];
@@ -92,6 +100,14 @@ const PUBLIC_API = [
 const SUBPATH_API = {
   health: ['RedisHealthIndicator', 'RedisHealthModule'],
   config: ['redisEnvConfig'],
+  'status-page': [
+    'CircuitView',
+    'RedisStatusPageModule',
+    'RedisStatusPageOptions',
+    'StatusFrame',
+    'StatusPageRoute',
+    'StatusSample',
+  ],
   // What the sibling libraries share with `@sentinel-kit/redis`, and applications do not need.
   internal: [
     'FallbackStores',

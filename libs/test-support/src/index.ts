@@ -5,6 +5,7 @@
 export { configIssues } from './config-issues';
 export { exportedNames } from './exported-names';
 export { runtimeImports } from './runtime-imports';
+export { SseClient, type ReceivedEvent } from './sse-client';
 export { reportMeasure } from './report';
 export { timed } from './timed';
 export {

@@ -8,9 +8,9 @@ import {
   type Type,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { BearerToken } from '@sentinel-kit/redis';
 import type { Request } from 'express';
 import { apiEnvConfig, type ApiConfig } from '../config/api-env.config';
-import { BearerToken } from './bearer-token';
 
 /** The settings that hold a bearer token, and the variable each comes from. */
 const TOKEN_SETTINGS = {

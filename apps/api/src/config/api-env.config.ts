@@ -22,6 +22,10 @@ export interface ApiConfig {
   eventsMaxStreamsPerClient: number;
   /** Bytes one stream may have waiting for a slow reader before it is dropped with a `lagged` notice. @default 1048576 */
   eventsMaxBufferedBytes: number;
+  /** `GET /status/stream` feeds (the status page) open at once on this instance. @default 20 */
+  statusMaxStreams: number;
+  /** `GET /status/stream` feeds open at once per client (IPv6: per network). @default 4 */
+  statusMaxStreamsPerClient: number;
   /** Bearer token that `POST /events` requires; unset: open (still rate limited). A secret, never shown. */
   eventsPublishToken?: string;
   /** `Secure` on the session cookie: `auto` (when the request came over TLS, directly or through a trusted proxy), or always/never. @default 'auto' */
@@ -89,6 +93,8 @@ const apiEnvSchema = z.object({
   EVENTS_MAX_STREAMS_PER_IP: integerFrom(1, 1_000_000).default(20),
   EVENTS_MAX_BUFFER_BYTES: integerFrom(1024, 1024 * 1024 * 1024).default(1024 * 1024),
   EVENTS_PUBLISH_TOKEN: secretToken.optional(),
+  STATUS_MAX_STREAMS: integerFrom(1, 100_000).default(20),
+  STATUS_MAX_STREAMS_PER_IP: integerFrom(1, 100_000).default(4),
   SESSION_COOKIE_SECURE: z
     .string()
     .trim()
@@ -127,7 +133,7 @@ export const API_ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(ap
 /**
  * The sample API's settings from `PORT`, the `*_RATE_LIMIT` rules (`POINTS/DURATION`, e.g.
  * `10/60s`), `SHUTDOWN_GRACE_MS`, `LOG_FORMAT`, `TRUST_PROXY`, `HEALTH_HEAP_MAX_MB`, the `EVENTS_*`
- * stream bounds, `SESSION_COOKIE_SECURE`, `SWITCHOVER_COOLDOWN_MS` and the tokens
+ * and `STATUS_*` stream bounds, `SESSION_COOKIE_SECURE`, `SWITCHOVER_COOLDOWN_MS` and the tokens
  * `HEALTH_DETAILS_TOKEN`, `ADMIN_TOKEN` and `EVENTS_PUBLISH_TOKEN` (secrets: never shown).
  * @throws RedisConfigError (subject `API`) naming every bad variable and its value.
  */
@@ -146,6 +152,8 @@ export function resolveApiEnv(env: Readonly<Record<string, string | undefined>>)
     eventsMaxStreamsPerClient: e.EVENTS_MAX_STREAMS_PER_IP,
     eventsMaxBufferedBytes: e.EVENTS_MAX_BUFFER_BYTES,
     eventsPublishToken: e.EVENTS_PUBLISH_TOKEN,
+    statusMaxStreams: e.STATUS_MAX_STREAMS,
+    statusMaxStreamsPerClient: e.STATUS_MAX_STREAMS_PER_IP,
     sessionCookieSecure: e.SESSION_COOKIE_SECURE,
     switchoverCooldownMs: e.SWITCHOVER_COOLDOWN_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

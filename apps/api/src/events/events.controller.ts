@@ -12,7 +12,13 @@ import {
   type MessageEvent,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { RedisPubSubService, type PublishReceipt } from '@sentinel-kit/redis';
+import {
+  EventStream,
+  EventStreamLimits,
+  RedisPubSubService,
+  refuseStream,
+  type PublishReceipt,
+} from '@sentinel-kit/redis';
 import { RateLimit, clientAddressKey } from '@sentinel-kit/rate-limit';
 import { rateLimitEnvConfig } from '@sentinel-kit/rate-limit/config';
 import type { Request, Response } from 'express';
@@ -21,18 +27,13 @@ import { TokenGuard } from '../common/token.guard';
 import { ZodBodyPipe } from '../common/zod-body.pipe';
 import { apiEnvConfig } from '../config/api-env.config';
 import { publishEventSchema, type PublishedEvent } from './event.schemas';
-import { EventStreamLimits, type StreamRefusal } from './event-stream.limits';
 import { EventsMetrics } from './events.metrics';
-import { formatSseEvent, toSseEvent } from './sse-event';
+import { toSseEvent } from './sse-event';
 
 /** The pub/sub channel of the sample's events. */
 export const EVENTS_CHANNEL = 'events';
 /** A `ping` event this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
-/** A dropped stream's connection is cut after this long if its reader never takes the last bytes. */
-const LAGGED_CLOSE_GRACE_MS = 5000;
-/** `Retry-After` of a stream refused by a cap: streams come and go, so soon. */
-const REFUSED_RETRY_AFTER_SECONDS = 5;
 
 /** Real-time events across every instance: post on one, receive on all. */
 @Controller('events')
@@ -59,14 +60,16 @@ export class EventsController {
       this.rateLimit.ipv6PrefixBits,
     );
     const admitted = this.limits.admit(client);
-    if (typeof admitted !== 'function') return this.refuse(response, admitted);
-    response.writeHead(HttpStatus.OK, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache, no-store, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    response.flushHeaders();
+    if (typeof admitted !== 'function') {
+      this.metrics.streamRefused(admitted.scope);
+      return refuseStream(
+        response,
+        admitted,
+        admitted.scope === 'client' ? 'event-streams-per-client' : 'event-streams',
+      );
+    }
+    const stream = new EventStream(response, this.api.eventsMaxBufferedBytes);
+    stream.open();
     const events = this.pubsub.subscribe<PublishedEvent>(EVENTS_CHANNEL).pipe(map(toSseEvent), share());
     const ended = events.pipe(ignoreElements(), endWith(true));
     const heartbeat = interval(HEARTBEAT_MS).pipe(
@@ -75,17 +78,12 @@ export class EventsController {
     );
     const subscription = merge(events, heartbeat).subscribe({
       next: (event) => {
-        if (response.writableLength <= this.api.eventsMaxBufferedBytes) {
-          response.write(formatSseEvent(event));
-          return;
-        }
+        if (stream.send(event)) return;
         this.metrics.streamLagged();
-        response.end(formatSseEvent({ type: 'lagged', data: { reason: 'the reader fell too far behind' } }));
-        setTimeout(() => response.destroy(), LAGGED_CLOSE_GRACE_MS).unref();
         subscription.unsubscribe();
       },
       // The event stream completes at shutdown: end the response with it.
-      complete: () => response.end(),
+      complete: () => stream.end(),
     });
     response.on('close', () => {
       subscription.unsubscribe();
@@ -105,25 +103,5 @@ export class EventsController {
   @UseGuards(TokenGuard('EVENTS_PUBLISH_TOKEN', 'open'))
   publish(@Body(new ZodBodyPipe(publishEventSchema)) body: PublishedEvent): Promise<PublishReceipt> {
     return this.pubsub.publish(EVENTS_CHANNEL, body);
-  }
-
-  /** 429 with the cap in the RateLimit headers (a quota of concurrent streams, none left). */
-  private refuse(response: Response, refusal: StreamRefusal): void {
-    this.metrics.streamRefused(refusal.scope);
-    const policy = refusal.scope === 'client' ? 'event-streams-per-client' : 'event-streams';
-    response
-      .status(HttpStatus.TOO_MANY_REQUESTS)
-      .setHeader('RateLimit-Policy', `"${policy}";q=${refusal.limit}`)
-      .setHeader('RateLimit', `"${policy}";r=0`)
-      .setHeader('Retry-After', String(REFUSED_RETRY_AFTER_SECONDS))
-      .json({
-        type: 'about:blank',
-        title: 'Too Many Requests',
-        status: HttpStatus.TOO_MANY_REQUESTS,
-        detail:
-          refusal.scope === 'client'
-            ? `at most ${refusal.limit} event streams per client are open at once`
-            : `this instance serves at most ${refusal.limit} event streams at once`,
-      });
   }
 }

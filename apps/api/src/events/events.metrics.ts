@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RedisMetrics, counterReadAtScrape } from '@sentinel-kit/redis';
 import { Gauge } from 'prom-client';
-import { EventStreamLimits } from './event-stream.limits';
+import { EventStreamLimits } from '@sentinel-kit/redis';
 
 /**
  * `/events` metrics in the application's registry: `events_streams_open` (streams open on this

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { apiEnvConfig } from '../config/api-env.config';
-import { EventStreamLimits } from './event-stream.limits';
+import { EventStreamLimits } from '@sentinel-kit/redis';
 import { EventsController } from './events.controller';
 import { EventsMetrics } from './events.metrics';
 

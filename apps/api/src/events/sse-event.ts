@@ -32,12 +32,3 @@ export function toSseEvent(event: PubSubEvent<PublishedEvent>): MessageEvent {
 function isPublishedEvent(value: unknown): value is PublishedEvent {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
-
-/** One event in the `text/event-stream` format: `event:`, `id:` (when set) and one `data:` line per line of data. */
-export function formatSseEvent(event: MessageEvent): string {
-  const text = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
-  const lines = [`event: ${event.type ?? 'message'}`];
-  if (event.id !== undefined) lines.push(`id: ${event.id}`);
-  for (const line of text.split('\n')) lines.push(`data: ${line}`);
-  return `${lines.join('\n')}\n\n`;
-}

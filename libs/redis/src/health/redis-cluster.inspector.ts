@@ -6,6 +6,7 @@ import type { SentinelView } from '../client/topology/topology-views';
 import { FailoverTracker } from '../failover/failover.tracker';
 import { FallbackStores } from '../fallback/fallback-stores';
 import { RedisExecutor } from '../executor/redis-executor';
+import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import { REDIS_DEFAULTS } from '../redis.constants';
 import type { RedisClusterView } from './redis-cluster.view';
 import { RedisConfigAdvisor } from './redis-config.advisor';
@@ -65,7 +66,7 @@ export class RedisClusterInspector {
   private async collect(): Promise<RedisClusterView> {
     const [replication, sentinels, quorum, warnings] = await Promise.all([
       this.topology.replication(),
-      this.topology.askSentinels('PING'),
+      this.topology.askSentinels('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', this.topology.groupName),
       this.topology.quorum(),
       this.advisor.advise(),
     ]);
@@ -77,8 +78,14 @@ export class RedisClusterInspector {
       replicas: replication.replicas,
       reads: this.readGate.status(),
       sentinels: sentinels.map(({ address, answer, latencyMs }): SentinelView => {
-        const reachable = answer === 'PONG';
-        return { host: address.host, port: address.port, reachable, latencyMs: reachable ? latencyMs : null };
+        const reachable = answer !== null && !(answer instanceof Error);
+        return {
+          host: address.host,
+          port: address.port,
+          reachable,
+          latencyMs: reachable ? latencyMs : null,
+          primary: namedPrimary(answer),
+        };
       }),
       quorum,
       cluster: this.topology.describeCluster(),
@@ -112,4 +119,11 @@ export class RedisClusterInspector {
     }
     return this.lastRate.opsPerSecond;
   }
+}
+
+/** `SENTINEL GET-MASTER-ADDR-BY-NAME`'s `[host, port]`, or null (no answer, an error, or a nil for an unknown name). */
+function namedPrimary(answer: unknown): RedisNodeAddress | null {
+  if (!Array.isArray(answer) || answer.length !== 2) return null;
+  const port = Number(answer[1]);
+  return Number.isInteger(port) ? { host: String(answer[0]), port } : null;
 }

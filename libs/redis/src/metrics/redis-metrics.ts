@@ -18,6 +18,26 @@ export interface RedisMetricsSnapshot {
   latencyMs: { p50: number; p95: number; p99: number; samples: number };
 }
 
+/** Where the counters stood at one moment, for {@link RedisMetrics.since}. */
+export interface RedisMetricsMark {
+  readonly reads: number;
+  readonly writes: number;
+  readonly errors: number;
+  readonly at: number;
+}
+
+/** Redis calls between a {@link RedisMetricsMark} and now. */
+export interface RedisMetricsInterval {
+  /** Calls made, and calls that failed, in the interval. */
+  calls: number;
+  errors: number;
+  /** Latency percentiles of the interval's calls (of the latest `sampleSize` of each class, if more), in ms; 0 without calls. */
+  p50Ms: number;
+  p99Ms: number;
+  /** Length of the interval, in ms. */
+  durationMs: number;
+}
+
 /** What a call did (`read` or `write`) and where it ran (`primary` or `replica`). */
 export type CommandClass = 'read' | 'write';
 export type CommandRole = 'primary' | 'replica';
@@ -163,6 +183,31 @@ export class RedisMetrics {
     return percentileOf(this.latenciesByClass[commandClass].window().sort(), 0.99);
   }
 
+  /** Where the counters stand now: pass it to {@link since} later. */
+  mark(now: number = Date.now()): RedisMetricsMark {
+    return {
+      reads: this.latenciesByClass.read.count,
+      writes: this.latenciesByClass.write.count,
+      errors: this.errors,
+      at: now,
+    };
+  }
+
+  /** The calls, errors and latency percentiles since `mark` (for a live chart). */
+  since(mark: RedisMetricsMark, now: number = Date.now()): RedisMetricsInterval {
+    const sorted = merged(
+      this.latenciesByClass.read.latest(this.latenciesByClass.read.count - mark.reads),
+      this.latenciesByClass.write.latest(this.latenciesByClass.write.count - mark.writes),
+    ).sort();
+    return {
+      calls: this.latenciesByClass.read.count - mark.reads + (this.latenciesByClass.write.count - mark.writes),
+      errors: this.errors - mark.errors,
+      p50Ms: percentileOf(sorted, 0.5),
+      p99Ms: percentileOf(sorted, 0.99),
+      durationMs: now - mark.at,
+    };
+  }
+
   snapshot(): RedisMetricsSnapshot {
     const reads = this.hits + this.misses;
     const sorted = merged(this.latenciesByClass.read.window(), this.latenciesByClass.write.window()).sort();
@@ -193,6 +238,14 @@ class LatencyRing {
   push(ms: number): void {
     this.samples[this.count % this.samples.length] = ms;
     this.count += 1;
+  }
+
+  /** A copy of the latest `n` samples (at most the ring's size). */
+  latest(n: number): Float64Array {
+    const size = Math.min(n, this.count, this.samples.length);
+    const out = new Float64Array(size);
+    for (let i = 0; i < size; i += 1) out[i] = this.samples[(this.count - size + i) % this.samples.length];
+    return out;
   }
 
   /** A copy of the samples held (all of them once the ring is full). */

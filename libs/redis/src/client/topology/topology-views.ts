@@ -30,8 +30,13 @@ export interface SentinelView {
   host: string;
   port: number;
   reachable: boolean;
-  /** Round trip of a `PING`; null when unreachable. */
+  /** Round trip of its answer; null when unreachable. */
   latencyMs: number | null;
+  /**
+   * Its view: the primary it names (`SENTINEL GET-MASTER-ADDR-BY-NAME`), as it announces it; null
+   * when it is unreachable or names none.
+   */
+  primary: RedisNodeAddress | null;
 }
 
 /** The primary and its replicas, as they answered; the primary is null when it did not answer in time. */
