@@ -11,6 +11,8 @@ import {
   waitFor,
   type RedisServerProcess,
 } from '@sentinel-kit/testing';
+import type { StatusFrame } from '@sentinel-kit/redis/status-page';
+import { SseClient } from '@sentinel-kit/test-support';
 
 /**
  * The packages as an outside app gets them. `npm run pack` builds the tarballs (into a temporary
@@ -19,10 +21,11 @@ import {
  * app code both share (`examples/app/src`, the code the READMEs show) into a temporary directory,
  * where npm installs the tarballs and the example's own dependencies. Then it builds with
  * `nest build`, runs its unit test (on `RedisTestingModule`), and serves `/health`, a cached call, a
- * session and a rate limit against a real redis-server.
+ * session, the status page and a rate limit against a real redis-server.
  */
 const ROOT = join(__dirname, '..');
 const EXAMPLES = ['nest12-esm', 'nest11-cjs'];
+const STATUS_TOKEN = 'a-token-for-the-status-page';
 const execFileAsync = promisify(execFile);
 
 /**
@@ -112,7 +115,7 @@ describe('the packages in outside apps', () => {
       expect(await run('npm', ['test'], dir)).toMatch(/1 passed/);
     }, 180_000);
 
-    it('serves /health, a cached call, a session and a rate limit against redis-server', async () => {
+    it('serves /health, a cached call, a session, the status page and a rate limit against redis-server', async () => {
       const port = await findFreePort();
       // Both examples share the redis-server: a prefix each, or they would share rate-limit buckets too.
       const keyPrefix = `${example.split('-')[0]}:`;
@@ -124,6 +127,7 @@ describe('the packages in outside apps', () => {
           REDIS_HOST: redis.server.host,
           REDIS_PORT: String(redis.server.port),
           REDIS_KEY_PREFIX: keyPrefix,
+          STATUS_TOKEN,
           PORT: String(port),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -162,6 +166,22 @@ describe('the packages in outside apps', () => {
         expect(await current.json()).toMatchObject({ userId: 'ada' });
         const stranger = await fetch(`${base}/sessions/current`, { headers: { authorization: 'Bearer nope' } });
         expect(stranger.status).toBe(401);
+
+        // The status page: its document, and its feed behind the token with the view of the group.
+        const page = await fetch(`${base}/status`);
+        expect([page.status, (await page.text()).includes('<title>Redis status</title>')]).toEqual([200, true]);
+        expect((await fetch(`${base}/status/stream`)).status).toBe(401);
+        const feed = await SseClient.open(`${base}/status/stream`, { Authorization: `Bearer ${STATUS_TOKEN}` });
+        try {
+          await feed.waitFor('a status frame', (events) => events.some((e) => e.event === 'status'));
+          const frame = feed.events.find((e) => e.event === 'status')!.data as StatusFrame;
+          expect(frame).toMatchObject({
+            view: { mode: 'standalone', primary: { port: redis.server.port } },
+            circuit: { state: 'connected' },
+          });
+        } finally {
+          feed.close();
+        }
 
         const statuses: number[] = [];
         for (let request = 0; request < 4; request += 1) {

@@ -76,8 +76,8 @@ describe('the live status page in headless Chromium, on a Sentinel group', () =>
     expect(await page.locator('#sentinels tr').count()).toBe(3);
     expect(await page.locator('#replicas tr').count()).toBe(2);
     expect(await textOf(page, '#quorum')).toMatch(/^quorum ok/);
-    // Some traffic, so that the chart has a line to draw.
-    for (let i = 0; i < 20; i += 1) await request(open.getHttpServer() as Server).get(`/demo/cache/k${i}`);
+    // Some traffic for the chart (a slow first load, then cache hits).
+    for (let i = 0; i < 20; i += 1) await request(open.getHttpServer() as Server).get('/demo/cache/chart');
     await waitFor(async () => (await page.locator('#chart path').count()) === 2, {
       description: 'the chart to draw p50 and p99',
     });
@@ -100,6 +100,33 @@ describe('the live status page in headless Chromium, on a Sentinel group', () =>
     expect(loads).toHaveLength(1);
     expect(problems).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'status-page-after-failover.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('does not look live when its feed falls silent', async () => {
+    const { page, problems } = await watchedPage(browser);
+    await page.clock.install();
+    await page.goto(urlOf(open, '/status'));
+    await waitFor(async () => (await textOf(page, '#feed')) === 'live', { description: 'the feed to be live' });
+    // Every text the feed's badge shows, from now on.
+    await page.evaluate(`(() => {
+      const badge = document.getElementById('feed');
+      window.badgeTexts = [];
+      new MutationObserver(() => window.badgeTexts.push(badge.textContent)).observe(badge, { childList: true, subtree: true });
+    })()`);
+    // Six seconds pass on the page's clock without a frame (the server's frames come on real time).
+    await page.clock.fastForward(6000);
+    await waitFor(
+      async () =>
+        (await page.evaluate<string[]>('window.badgeTexts')).some((text) => /^no update for [5-7] s$/.test(text)),
+      {
+        description: 'the badge to say the feed is silent',
+      },
+    );
+    await waitFor(async () => (await textOf(page, '#feed')) === 'live', {
+      description: 'the next frame to make it live',
+    });
+    expect(problems).toEqual([]);
     await page.close();
   });
 

@@ -4,6 +4,7 @@ import { ConfigModule } from '@nestjs/config';
 import { RedisModule, type ResolvedRedisOptions } from '@sentinel-kit/redis';
 import { redisEnvConfig } from '@sentinel-kit/redis/config';
 import { RedisHealthModule } from '@sentinel-kit/redis/health';
+import { RedisStatusPageModule } from '@sentinel-kit/redis/status-page';
 import { RateLimitGuard, RateLimitModule } from '@sentinel-kit/rate-limit';
 import { SessionModule } from '@sentinel-kit/session';
 import { GreetingService } from './greeting.service.js';
@@ -16,6 +17,7 @@ import { SessionsController } from './sessions.controller.js';
     ConfigModule.forRoot({ isGlobal: true, load: [redisEnvConfig] }), // REDIS_* validated at startup
     RedisModule.forRootAsync({ inject: [redisEnvConfig.KEY], useFactory: (options: ResolvedRedisOptions) => options }),
     RedisHealthModule,
+    RedisStatusPageModule.forRoot({ token: process.env.STATUS_TOKEN }), // GET /status, a live page
     SessionModule.forRoot({}),
     RateLimitModule.forRoot({}),
   ],

@@ -14,6 +14,8 @@ export const STATUS_PAGE_SCRIPT = String.raw`
   var points = [];
   var maxPoints = 120;
   var frame = null;
+  var live = false;
+  var lastFrameAt = 0;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, className, text) {
@@ -208,19 +210,25 @@ export const STATUS_PAGE_SCRIPT = String.raw`
     });
     if (data.length === 0) return;
     var payload = JSON.parse(data.join('\n'));
-    if (type === 'status') render(payload);
+    if (type === 'status') {
+      lastFrameAt = Date.now();
+      setFeed('live', 'live');
+      render(payload);
+    }
     else if (type === 'samples') { points = []; addPoints(payload); }
     else if (type === 'sample') addPoints([payload]);
     else if (type === 'lagged') setFeed('waiting', 'fell behind, reconnecting');
   }
 
   function retry(ms, state, text) {
+    live = false;
     setFeed(state || 'offline', text || 'disconnected, reconnecting');
     clearTimeout(retryTimer);
     retryTimer = setTimeout(connect, ms);
   }
 
   function askForToken(message) {
+    live = false;
     setFeed('waiting', 'token needed');
     $('token-card').hidden = false;
     $('token-message').textContent = message;
@@ -239,9 +247,14 @@ export const STATUS_PAGE_SCRIPT = String.raw`
     if (response.status === 401) {
       return askForToken(token ? 'That token was refused.' : 'This page needs the status token (HEALTH_DETAILS_TOKEN).');
     }
-    if (response.status === 429) return retry(5000, 'waiting', 'too many open status pages, retrying');
+    if (response.status === 429) {
+      var after = Number(response.headers.get('Retry-After')) || 5;
+      return retry(after * 1000, 'waiting', 'refused for now (429), retrying in ' + after + ' s');
+    }
     if (!response.ok || !response.body) return retry(2000);
     $('token-card').hidden = true;
+    live = true;
+    lastFrameAt = Date.now();
     setFeed('live', 'live');
     var reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     var buffer = '';
@@ -269,6 +282,11 @@ export const STATUS_PAGE_SCRIPT = String.raw`
     setFeed('waiting', 'connecting');
     connect();
   });
+  // A feed that is open but silent must not look live: frames come every second.
+  setInterval(function () {
+    var quiet = Math.round((Date.now() - lastFrameAt) / 1000);
+    if (live && quiet >= 5) setFeed('waiting', 'no update for ' + quiet + ' s');
+  }, 1000);
   setInterval(function () { if (frame) render(frame); }, 15000);
   connect();
 })();
