@@ -12,6 +12,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS =
   process.env.STATUS_SCREENSHOTS_DIR ?? join(__dirname, '..', '..', '..', 'test-output', 'status-page');
 
+/** Whether this run makes the docs' screenshots (then worth a few more seconds of traffic). */
+export const REFRESHING_SCREENSHOTS = process.env.STATUS_SCREENSHOTS_DIR !== undefined;
+
 /** Headless Chromium as root, without GPU, and without its own calls home (this machine's network is closed). */
 export function launchChromium(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });

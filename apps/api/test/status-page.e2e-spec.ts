@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { launchChromium, SCREENSHOTS, textOf, watchedPage } from './headless-chromium';
+import { launchChromium, REFRESHING_SCREENSHOTS, SCREENSHOTS, textOf, watchedPage } from './headless-chromium';
 import { startApi } from './start-api';
 
 const TOKEN = 'status-token-secret-5c8d1e';
@@ -76,11 +76,16 @@ describe('the live status page in headless Chromium, on a Sentinel group', () =>
     expect(await page.locator('#sentinels tr').count()).toBe(3);
     expect(await page.locator('#replicas tr').count()).toBe(2);
     expect(await textOf(page, '#quorum')).toMatch(/^quorum ok/);
-    // Some traffic for the chart (a slow first load, then cache hits).
-    for (let i = 0; i < 20; i += 1) await request(open.getHttpServer() as Server).get('/demo/cache/chart');
-    await waitFor(async () => (await page.locator('#chart path').count()) === 2, {
-      description: 'the chart to draw p50 and p99',
-    });
+    // Some traffic for the chart (a slow first load, then cache hits); for the docs' screenshots,
+    // 20 s of it, so that the chart has a line to show.
+    const trafficUntil = Date.now() + (REFRESHING_SCREENSHOTS ? 20_000 : 0);
+    await waitFor(
+      async () => {
+        for (let i = 0; i < 20; i += 1) await request(open.getHttpServer() as Server).get('/demo/cache/chart');
+        return Date.now() >= trafficUntil && (await page.locator('#chart path').count()) === 2;
+      },
+      { description: 'the chart to draw p50 and p99', timeoutMs: 40_000 },
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'status-page-before-failover.png'), fullPage: true });
 
     await old.kill();
