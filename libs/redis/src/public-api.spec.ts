@@ -100,6 +100,17 @@ const PUBLIC_API = [
 const SUBPATH_API = {
   health: ['RedisHealthIndicator', 'RedisHealthModule'],
   config: ['redisEnvConfig'],
+  locks: [
+    'AcquireOptions',
+    'RedisLock',
+    'RedisLockBusyError',
+    'RedisLockLostError',
+    'RedisLockModule',
+    'RedisLockModuleOptions',
+    'RedisLockNotReplicatedError',
+    'RedisLockService',
+    'WithLock',
+  ],
   'status-page': [
     'CircuitView',
     'RedisStatusPageModule',
