@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RedisConfigError } from '../errors/redis-config.error';
 import { formatConfigIssues } from '../options/config-issue.formatter';
+import { integerOption } from '../options/integer-option';
 import { failsOver } from '../options/fails-over';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 
@@ -31,17 +32,10 @@ export const LOCK_RESOLVED_OPTIONS = Symbol('LOCK_RESOLVED_OPTIONS');
 /** A lock's time to live: from 100 ms to a day. */
 export const LOCK_TTL_RANGE = { min: 100, max: 86_400_000 } as const;
 
-const integer = (min: number, max: number) =>
-  z
-    .int('expected an integer')
-    .min(min, `expected an integer from ${min} to ${max}`)
-    .max(max, `expected an integer from ${min} to ${max}`)
-    .optional();
-
 const schema = z.strictObject({
-  replicas: integer(0, 100),
-  replicationTimeoutMs: integer(1, 60_000),
-  defaultTtlMs: integer(LOCK_TTL_RANGE.min, LOCK_TTL_RANGE.max),
+  replicas: integerOption(0, 100).optional(),
+  replicationTimeoutMs: integerOption(1, 60_000).optional(),
+  defaultTtlMs: integerOption(LOCK_TTL_RANGE.min, LOCK_TTL_RANGE.max).optional(),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integerOption } from './integer-option';
 import { REDIS_DEFAULTS } from '../redis.constants';
 import { VALUE_IN_MESSAGE } from './config-issue.formatter';
 import { formatAddress } from './sentinel-address.parser';
@@ -7,11 +8,7 @@ const port = z
   .int('expected an integer')
   .min(1, 'expected a port from 1 to 65535')
   .max(65535, 'expected a port from 1 to 65535');
-const positiveInt = (upTo: number) =>
-  z
-    .int('expected an integer')
-    .min(1, `expected an integer from 1 to ${upTo}`)
-    .max(upTo, `expected an integer from 1 to ${upTo}`);
+const positiveInt = (upTo: number) => integerOption(1, upTo);
 const nonEmpty = z.string('expected a string').trim().min(1, 'must not be empty');
 
 const address = z.object({ host: nonEmpty, port });

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { RedisConfigError } from '../errors/redis-config.error';
 import { formatConfigIssues } from '../options/config-issue.formatter';
+import { integerOption } from '../options/integer-option';
 
 /** Options of `RedisStatusPageModule.forRoot`. */
 export interface RedisStatusPageOptions {
@@ -35,20 +36,13 @@ export interface ResolvedStatusPageOptions {
   readonly clientKey: (request: IncomingMessage & { ip?: string }) => string;
 }
 
-const integer = (min: number, max: number) =>
-  z
-    .int('expected an integer')
-    .min(min, `expected an integer from ${min} to ${max}`)
-    .max(max, `expected an integer from ${min} to ${max}`)
-    .optional();
-
 const schema = z.strictObject({
   token: z.string().min(16, 'expected at least 16 characters').optional(),
-  maxStreams: integer(1, 100_000),
-  maxStreamsPerClient: integer(1, 100_000),
-  maxBufferedBytes: integer(1024, 1024 * 1024 * 1024),
-  intervalMs: integer(100, 60_000),
-  chartPoints: integer(2, 10_000),
+  maxStreams: integerOption(1, 100_000).optional(),
+  maxStreamsPerClient: integerOption(1, 100_000).optional(),
+  maxBufferedBytes: integerOption(1024, 1024 * 1024 * 1024).optional(),
+  intervalMs: integerOption(100, 60_000).optional(),
+  chartPoints: integerOption(2, 10_000).optional(),
   clientKey: z
     .custom<(request: IncomingMessage & { ip?: string }) => string>(
       (value) => typeof value === 'function',
