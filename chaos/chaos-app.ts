@@ -9,6 +9,7 @@ import {
   RedisKeyspace,
   type RedisModuleOptions,
 } from '@sentinel-kit/redis';
+import { RedisLockModule, RedisLockService } from '@sentinel-kit/redis/locks';
 import {
   SESSION_DEFAULTS,
   SessionModule,
@@ -25,7 +26,9 @@ import {
 } from '@sentinel-kit/testing';
 import {
   clusterDeployment,
+  lockGrantConflicts,
   sentinelDeployment,
+  type LockGrant,
   type ChaosTarget,
   type ChaosWorkload,
   type ClusterChaosContext,
@@ -121,23 +124,60 @@ async function startApp(
     imports: [
       RedisModule.forRoot({ ...CHAOS_APP_OPTIONS, ...deployment }),
       SessionModule.forRoot(CHAOS_SESSION_OPTIONS),
+      RedisLockModule.forRoot({}),
     ],
   }).compile();
   moduleRef.useLogger(logger);
   return moduleRef.init();
 }
 
-/** The cache and the logins, as the workloads write them and the runs look them up. */
+/** The names the locks workload's writers share: few, so that they wait for one another. */
+const LOCK_NAMES = ['ledger', 'mailer', 'report'];
+
+/** A write that never started: its lock was not granted. */
+class NotGranted extends Error {}
+
+/** The cache, the logins and the locked writes, as the workloads write them and the runs look them up. */
 function targetsOf(app: INestApplicationContext): Record<ChaosWorkload, ChaosTarget> {
   const cache = app.get(RedisCacheService);
   const sessions = app.get(SessionService);
+  const locks = app.get(RedisLockService);
   const keyspace = app.get(RedisKeyspace);
   const sessionIndexes = keyspace.namespace(SESSION_DEFAULTS.userIndexKeyPrefix);
+  const classifyCacheWrite = (error: unknown) => (error instanceof RedisOutcomeUnknownError ? 'unknown' : 'failed');
+  let grants: LockGrant[] = [];
   return {
     cache: {
       write: (key, value) => cache.set(key, value),
-      classify: (error) => (error instanceof RedisOutcomeUnknownError ? 'unknown' : 'failed'),
+      classify: classifyCacheWrite,
       storedKey: (key) => keyspace.key(key),
+    },
+    locks: {
+      // The cache write of `key`, under a lock of one of the shared names; every grant is logged.
+      async write(key, value) {
+        const name = LOCK_NAMES[Number(value) % LOCK_NAMES.length];
+        const lock = await locks.acquire(name, { ttlMs: 5000, waitMs: 15_000 }).catch((error: unknown) => {
+          throw new NotGranted(String(error));
+        });
+        const heldFrom = performance.now();
+        try {
+          await cache.set(key, value);
+        } finally {
+          grants.push({ name, fence: lock.fence, heldFrom, heldUntil: performance.now() });
+          await lock.release().catch(() => false); // if its answer is lost, it expires
+        }
+      },
+      classify: (error) => (error instanceof NotGranted ? 'failed' : classifyCacheWrite(error)),
+      storedKey: (key) => keyspace.key(key),
+      verdict() {
+        const { overlaps, fencesOutOfOrder } = lockGrantConflicts(grants);
+        const checked = {
+          locksHeldOnceAtATime: overlaps.length === 0,
+          fencesIncreasing: fencesOutOfOrder.length === 0,
+        };
+        grants = [];
+        return checked;
+      },
     },
     sessions: {
       // A login of a user of its own: the user's index exists once the session was stored (a login

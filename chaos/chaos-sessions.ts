@@ -31,7 +31,7 @@ export interface ChaosSession<Context extends ChaosContext<unknown>> {
   }>;
 }
 
-const APPLICATION = `fallback off, command timeout ${CHAOS_APP_OPTIONS.commandTimeoutMs} ms, write hold default (10000 ms), 4 writers of unique keys through RedisCacheService.set (sessions-*: logins of unique users through SessionService.create, replicated, no session fallback)`;
+const APPLICATION = `fallback off, command timeout ${CHAOS_APP_OPTIONS.commandTimeoutMs} ms, write hold default (10000 ms), 4 writers of unique keys through RedisCacheService.set (sessions-*: logins of unique users through SessionService.create, replicated, no session fallback; locks-*: each write under a lock of 3 shared names, RedisLockService, 1 replica confirming each grant)`;
 
 /** The Sentinel faults on a Sentinel group. */
 export const SENTINEL_CHAOS: ChaosSession<SentinelChaosContext> = {

@@ -4,6 +4,7 @@
  */
 export { configIssues } from './config-issues';
 export { exportedNames } from './exported-names';
+export { lockGrantConflicts, type LockGrant, type LockGrantConflicts } from './lock-grants';
 export { runtimeImports } from './runtime-imports';
 export { SseClient, type ReceivedEvent } from './sse-client';
 export { reportMeasure } from './report';

@@ -190,6 +190,12 @@ export const CHAOS_SCENARIOS: readonly ChaosScenario[] = Object.freeze([
     (primary) => primary.kill(),
     'sessions',
   ),
+  primaryFailure(
+    'locks-sigkill-primary',
+    'writes each under a lock of 3 shared names (RedisLockService) while the primary is SIGKILLed',
+    (primary) => primary.kill(),
+    'locks',
+  ),
   pausedPrimary(
     'sessions-sigstop-primary',
     'logins (SessionService.create, replicated) while the primary is SIGSTOPped past down-after, then SIGCONTed',

@@ -43,13 +43,18 @@ export interface SentinelChaosContext extends ChaosContext<SentinelTopology> {
 /** The context of the cluster scenarios. */
 export type ClusterChaosContext = ChaosContext<ClusterTopology>;
 
-/** What the writers write: cache keys (`RedisCacheService.set`), or logins (`SessionService.create`). */
-export type ChaosWorkload = 'cache' | 'sessions';
+/**
+ * What the writers write: cache keys (`RedisCacheService.set`), logins (`SessionService.create`), or
+ * cache keys each under a lock of a few shared names (`RedisLockService`).
+ */
+export type ChaosWorkload = 'cache' | 'sessions' | 'locks';
 
 /** A workload whose writes can be looked up afterwards. */
 export interface ChaosTarget extends WorkloadTarget {
   /** The Redis key (prefix included) that exists once the write of workload key `key` was applied. */
   storedKey(key: string): string;
+  /** Checks of the target's own since the last call (e.g. no lock held twice at once), each of which must hold. */
+  verdict?(): Record<string, boolean>;
 }
 
 /** A fault, injected and healed; `inject` returns once the group should be whole again. */

@@ -17,7 +17,8 @@ export interface ChaosRunOptions {
  * of its own) before, during and after the fault; once the deployment is settled and the replicas
  * caught up, every key is looked up on the primaries.
  * An acknowledged write that is absent is lost; a write reported as failed that is present was
- * wrongly reported; unknown outcomes may go either way.
+ * wrongly reported; unknown outcomes may go either way. The target's own checks join the
+ * scenario's observations.
  */
 export async function runChaosScenario<Context extends ChaosContext<unknown>>(
   scenario: ChaosScenario<Context>,
@@ -57,6 +58,6 @@ export async function runChaosScenario<Context extends ChaosContext<unknown>>(
     unknown: count('unknown'),
     outageMs: Math.round(longestOutage(operations)),
     failedOver: after !== before,
-    observations,
+    observations: { ...observations, ...target.verdict?.() },
   };
 }
