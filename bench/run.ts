@@ -14,6 +14,7 @@ import { clusterSuite } from './scenarios/cluster.bench';
 import { failoverResults } from './scenarios/failover.bench';
 import { fallbackSuite } from './scenarios/fallback.bench';
 import { httpResults } from './scenarios/http.bench';
+import { lockSuite } from './scenarios/lock.bench';
 import { rateLimitSuite } from './scenarios/rate-limit.bench';
 import { sessionSuite } from './scenarios/session.bench';
 
@@ -27,7 +28,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
   },
 });
-const SUITES = ['cache', 'rate-limit', 'session', 'http', 'fallback', 'failover', 'cluster'] as const;
+const SUITES = ['cache', 'rate-limit', 'session', 'lock', 'http', 'fallback', 'failover', 'cluster'] as const;
 const only = args.only?.split(',').map((name) => name.trim());
 const unknown = only?.filter((name) => !(SUITES as readonly string[]).includes(name));
 if (unknown?.length) {
@@ -96,6 +97,10 @@ async function main(): Promise<void> {
     );
     if (selected('cache')) await runSuite(await cacheSuite(server.endpoint), results);
     if (selected('rate-limit')) await runSuite(await rateLimitSuite(server.endpoint), results);
+    if (selected('lock')) {
+      const { host, port } = server.endpoint;
+      await runSuite(await lockSuite('lock', { host, port }, { host, port }), results);
+    }
     if (selected('http')) {
       for (const result of await httpResults(server.endpoint, ROUNDS, Number(args['http-seconds']))) {
         report(result, results);
@@ -109,10 +114,19 @@ async function main(): Promise<void> {
   } finally {
     await dispose();
   }
-  if (selected('session')) {
+  if (selected('session') || selected('lock')) {
     const topology = await SentinelTopology.start({ downAfterMs: 5000 });
+    const sentinels = topology.sentinels.map(({ host, port }) => ({ host, port }));
     try {
-      await runSuite(await sessionSuite(topology), results);
+      if (selected('session')) await runSuite(await sessionSuite(topology), results);
+      if (selected('lock')) {
+        const suite = await lockSuite(
+          'lock, Sentinel',
+          { sentinel: { sentinels } },
+          { sentinels, name: topology.masterName },
+        );
+        await runSuite(suite, results);
+      }
     } finally {
       await topology.stop();
     }

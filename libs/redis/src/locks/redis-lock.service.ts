@@ -54,6 +54,12 @@ export class RedisLockService {
   private readonly replicated: ReplicatedScripts;
   private readonly keys: KeyNamespace;
   private readonly held = new AsyncLocalStorage<ReadonlyMap<string, RedisLock>>();
+  /**
+   * Tokens: a random prefix of this instance and a counter. A token must only be unique (it tells
+   * holders apart; it grants nothing), and this costs no random bytes per grant.
+   */
+  private readonly tokenPrefix = randomBytes(12).toString('base64url');
+  private tokens = 0;
   /** What the locks it grants call back. */
   private readonly store: LockStore = {
     extend: (lock, ttlMs) => this.extend(lock, ttlMs),
@@ -83,7 +89,7 @@ export class RedisLockService {
     const ttlMs = options.ttlMs ?? this.options.defaultTtlMs;
     const waitMs = options.waitMs ?? 0;
     checkRequest(name, ttlMs, waitMs);
-    const token = randomBytes(18).toString('base64url');
+    const token = `${this.tokenPrefix}${(this.tokens += 1).toString(36)}`;
     const deadline = Date.now() + waitMs;
     for (let attempt = 0; ; attempt += 1) {
       const sentAt = Date.now();

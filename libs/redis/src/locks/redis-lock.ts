@@ -18,9 +18,10 @@ export interface LockStore {
  * or an extension found it gone) or released.
  */
 export class RedisLock {
-  /** Aborted, with a `RedisLockLostError` as its reason, once the lock is no longer held. */
-  readonly signal: AbortSignal;
-  private readonly controller = new AbortController();
+  /** Made on first use of {@link signal}: most holders never ask for it, and it is not free. */
+  private controller?: AbortController;
+  /** Why the lock is no longer held; undefined while it is. */
+  private lostWith?: RedisLockLostError | string;
   private expiresAtMs: number;
   private expiryTimer?: NodeJS.Timeout;
   private renewalTimer?: NodeJS.Timeout;
@@ -38,13 +39,21 @@ export class RedisLock {
     private readonly store: LockStore,
     autoRenew: boolean,
   ) {
-    this.signal = this.controller.signal;
     this.expiresAtMs = sentAt + ttlMs;
     this.armExpiry();
     if (autoRenew) {
       this.renewalTimer = setInterval(() => void this.renew(), Math.max(Math.floor(ttlMs / 3), 50));
       this.renewalTimer.unref();
     }
+  }
+
+  /** Aborted, with a `RedisLockLostError` as its reason, once the lock is no longer held. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.lostWith !== undefined) this.controller.abort(this.lostError());
+    }
+    return this.controller.signal;
   }
 
   /** The value the lock key holds while this grant has it. */
@@ -59,7 +68,7 @@ export class RedisLock {
 
   /** Whether this grant still holds the lock, as far as this side knows. */
   get held(): boolean {
-    return !this.signal.aborted && Date.now() < this.expiresAtMs;
+    return this.lostWith === undefined && Date.now() < this.expiresAtMs;
   }
 
   /**
@@ -68,9 +77,12 @@ export class RedisLock {
    *   and the executor's typed errors, when the extension is not known to be safe.
    */
   async extend(ttlMs: number = this.ttlMs): Promise<void> {
-    if (this.signal.aborted) throw this.signal.reason as RedisLockLostError;
+    if (this.lostWith !== undefined) throw this.lostError();
     const sentAt = Date.now();
-    if (!(await this.store.extend(this, ttlMs))) throw this.lose('it expired before the extension, or was taken');
+    if (!(await this.store.extend(this, ttlMs))) {
+      this.lose('it expired before the extension, or was taken');
+      throw this.lostError();
+    }
     this.ttlMs = ttlMs;
     this.expiresAtMs = sentAt + ttlMs;
     this.armExpiry();
@@ -83,7 +95,7 @@ export class RedisLock {
    *   expires by itself at its time to live).
    */
   async release(): Promise<boolean> {
-    if (this.signal.aborted) return false;
+    if (this.lostWith !== undefined) return false;
     this.lose('released');
     return this.store.release(this);
   }
@@ -102,11 +114,16 @@ export class RedisLock {
     this.expiryTimer.unref();
   }
 
-  private lose(reason: string): RedisLockLostError {
-    const error = new RedisLockLostError(this.name, this.fence, reason);
+  /** Marks the lock lost; the error (with its stack) is made only when someone will see it. */
+  private lose(reason: string): void {
     clearTimeout(this.expiryTimer);
     clearInterval(this.renewalTimer);
-    if (!this.signal.aborted) this.controller.abort(error);
-    return error;
+    if (this.lostWith === undefined) this.lostWith = reason;
+    if (this.controller && !this.controller.signal.aborted) this.controller.abort(this.lostError());
+  }
+
+  private lostError(): RedisLockLostError {
+    if (typeof this.lostWith === 'string') this.lostWith = new RedisLockLostError(this.name, this.fence, this.lostWith);
+    return this.lostWith!;
   }
 }
