@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { RedisModule, type ResolvedRedisOptions } from '@sentinel-kit/redis';
 import { redisEnvConfig } from '@sentinel-kit/redis/config';
+import { IdempotencyModule } from '@sentinel-kit/redis/idempotency';
 import { RedisStatusPageModule } from '@sentinel-kit/redis/status-page';
 import {
   RateLimit,
@@ -26,7 +27,7 @@ import { ShutdownModule } from './shutdown/shutdown.module';
 /**
  * The sample API: Redis, rate limits and sessions configured from the environment; `/health`,
  * `/status` (the live status page), `/metrics`, `/sessions` (creating one is the login, rate-limited), `/events` (real-time, across
- * instances), `/demo` and `/admin`.
+ * instances), `/demo` (with idempotent orders) and `/admin`.
  */
 @Module({
   imports: [
@@ -50,6 +51,7 @@ import { ShutdownModule } from './shutdown/shutdown.module';
         },
       }),
     }),
+    IdempotencyModule.forRoot({}),
     RedisStatusPageModule.forRootAsync({
       // Token-guarded, like /health/redis: every request counts against AUTH_RATE_LIMIT, right token or not.
       decorators: [RateLimit('auth')],

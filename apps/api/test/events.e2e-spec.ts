@@ -4,7 +4,7 @@ import { SseClient, reportMeasure } from '@sentinel-kit/test-support';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { startApi } from './start-api';
+import { startApi, startSentinelPod } from './start-api';
 
 /** What `POST /events` answers with 202. */
 interface Receipt {
@@ -43,16 +43,8 @@ describe('real-time events across two API instances on a Sentinel group', () => 
 
   beforeAll(async () => {
     topology = await SentinelTopology.start({ downAfterMs: 2000, failoverTimeoutMs: 5000 });
-    for (let i = 0; i < 2; i += 1) {
-      const pod = await startApi({
-        REDIS_SENTINEL_ENABLED: 'true',
-        REDIS_SENTINELS: topology.sentinelList,
-        REDIS_COMMAND_TIMEOUT_MS: '500',
-        EVENTS_RATE_LIMIT: '10000/1m',
-      });
-      await pod.listen(0, '127.0.0.1');
-      pods.push(pod);
-    }
+    for (let i = 0; i < 2; i += 1)
+      pods.push(await startSentinelPod(topology.sentinelList, { EVENTS_RATE_LIMIT: '10000/1m' }));
   });
   afterAll(async () => {
     for (const stream of streams) stream.close();

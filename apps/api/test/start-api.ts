@@ -65,3 +65,21 @@ export async function startApi(env: Record<string, string>, logger?: LoggerServi
   await app.init();
   return app;
 }
+
+/**
+ * Starts an API instance on the Sentinel group whose sentinels are `sentinelList` (500 ms command
+ * timeout, plus `env`), listening on a free loopback port.
+ */
+export async function startSentinelPod(
+  sentinelList: string,
+  env: Record<string, string> = {},
+): Promise<INestApplication> {
+  const pod = await startApi({
+    REDIS_SENTINEL_ENABLED: 'true',
+    REDIS_SENTINELS: sentinelList,
+    REDIS_COMMAND_TIMEOUT_MS: '500',
+    ...env,
+  });
+  await pod.listen(0, '127.0.0.1');
+  return pod;
+}

@@ -10,7 +10,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['options', 'fallback'],
   ['metrics', 'keyspace', 'client'],
   ['failover', 'executor'],
-  ['cache', 'pubsub', 'switchover', 'locks'],
+  ['cache', 'pubsub', 'switchover', 'locks', 'idempotency'],
   ['health'],
   ['status-page'],
 ];

@@ -100,6 +100,13 @@ const PUBLIC_API = [
 const SUBPATH_API = {
   health: ['RedisHealthIndicator', 'RedisHealthModule'],
   config: ['redisEnvConfig'],
+  idempotency: [
+    'IdempotencyModule',
+    'IdempotencyModuleOptions',
+    'Idempotent',
+    'IdempotentOptions',
+    'RedisIdempotencyNotReplicatedError',
+  ],
   locks: [
     'AcquireOptions',
     'RedisLock',

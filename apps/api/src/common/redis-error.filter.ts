@@ -27,6 +27,7 @@ const STABLE_MESSAGES: Readonly<Record<string, string>> = {
   REDIS_OUTCOME_UNKNOWN: 'Redis did not answer in time; the change may or may not have been applied',
   REDIS_SCAN_INTERRUPTED: 'Redis kept changing primaries during the request; try again',
   RATE_LIMITER_UNAVAILABLE: 'rate limiter unavailable',
+  REDIS_IDEMPOTENCY_NOT_REPLICATED: 'the request could not be recorded safely, so it was not run; try again',
 };
 const FALLBACK_MESSAGE = 'Redis cannot serve this request now; try again';
 

@@ -2,14 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfirmedScripts } from '../client/confirmed-scripts';
 import { RedisConnections } from '../client/redis-connections';
 import type { RedisClient } from '../client/redis-client';
 import { RedisScript } from '../client/redis-script';
-import { ReplicatedScripts } from '../client/replicated-scripts';
 import { logEvent } from '../common/log-event';
 import { RedisLockBusyError } from '../errors/redis-lock-busy.error';
 import { RedisLockNotReplicatedError } from '../errors/redis-lock-not-replicated.error';
-import { RedisOutcomeUnknownError } from '../errors/redis-outcome-unknown.error';
 import { RedisExecutor } from '../executor/redis-executor';
 import { RedisKeyspace, type KeyNamespace } from '../keyspace/redis-keyspace';
 import { LOCK_RESOLVED_OPTIONS, LOCK_TTL_RANGE, type ResolvedLockOptions } from './lock-options';
@@ -50,8 +49,7 @@ const release = new RedisScript(RELEASE_LUA);
 @Injectable()
 export class RedisLockService {
   private readonly logger = new Logger('RedisLock');
-  private readonly client: RedisClient;
-  private readonly replicated: ReplicatedScripts;
+  private readonly scripts: ConfirmedScripts;
   private readonly keys: KeyNamespace;
   private readonly held = new AsyncLocalStorage<ReadonlyMap<string, RedisLock>>();
   /**
@@ -73,9 +71,7 @@ export class RedisLockService {
     connections: RedisConnections,
     keyspace: RedisKeyspace,
   ) {
-    // A connection of its own: a `WAIT` blocks the connection it is sent on.
-    this.client = connections.primaryClient('locks');
-    this.replicated = new ReplicatedScripts(options.replicas, options.replicationTimeoutMs);
+    this.scripts = new ConfirmedScripts(connections, 'locks', options.replicas, options.replicationTimeoutMs);
     this.keys = keyspace.namespace('lock:');
   }
 
@@ -139,7 +135,7 @@ export class RedisLockService {
     checkRequest(lock.name, ttlMs, 0);
     const answer = await this.executor.write({
       name: 'lock.extend',
-      primary: this.client,
+      primary: this.scripts.client,
       idempotent: true,
       redis: (client) =>
         this.durably(client, lock.name, extension, [this.keys.inSlot(lock.name, '')], [lock.value, ttlMs]),
@@ -151,7 +147,7 @@ export class RedisLockService {
     // Not idempotent: sent again after a lost answer, it would say "not held" of a lock it released.
     const answer = await this.executor.write({
       name: 'lock.release',
-      primary: this.client,
+      primary: this.scripts.client,
       redis: async (client) => Number(await release.run(client, [this.keys.inSlot(lock.name, '')], [lock.value])),
     });
     return answer.value > 0;
@@ -162,7 +158,7 @@ export class RedisLockService {
     const keys = [this.keys.inSlot(name, ''), this.keys.inSlot(name, ':fence')];
     const answer = await this.executor.write({
       name: 'lock.acquire',
-      primary: this.client,
+      primary: this.scripts.client,
       // Sent again after a lost answer, the same token gets the same fence back.
       idempotent: true,
       redis: async (client) => {
@@ -180,10 +176,7 @@ export class RedisLockService {
     return answer.value;
   }
 
-  /**
-   * Runs `script`, and when it changed something (a positive result), waits for `replicas`
-   * replicas to confirm it.
-   */
+  /** Runs `script`; a positive result (it wrote) must be confirmed by the replicas. */
   private async durably(
     client: RedisClient,
     name: string,
@@ -191,16 +184,9 @@ export class RedisLockService {
     keys: string[],
     args: (string | number)[],
   ): Promise<number> {
-    if (this.options.replicas === 0) return Number(await script.run(client, keys, args));
-    const { reply, acknowledged } = await this.replicated.run(client, script.lua, keys, args);
+    const { reply, unconfirmed } = await this.scripts.run(client, script, keys, args, (r) => Number(r) > 0);
     const result = Number(reply);
-    if (result <= 0) return result;
-    if (acknowledged instanceof Error) {
-      throw new RedisOutcomeUnknownError(`lock "${name}": applied on the primary, but its WAIT got no answer`);
-    }
-    if (acknowledged < this.options.replicas) {
-      throw new RedisLockNotReplicatedError(name, acknowledged, this.options.replicas, result);
-    }
+    if (unconfirmed !== null) throw new RedisLockNotReplicatedError(name, unconfirmed, this.options.replicas, result);
     return result;
   }
 }
