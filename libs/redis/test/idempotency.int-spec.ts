@@ -12,7 +12,7 @@ import {
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TEST_PROTOCOL } from './redis-test-app';
+import { standaloneOptions } from './redis-test-app';
 
 /** Routes of the test app; `runs` counts how often each handler ran. */
 @Controller()
@@ -61,16 +61,7 @@ describe('IdempotencyModule', () => {
 
   const start = async (options: IdempotencyModuleOptions) => {
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        RedisModule.forRoot({
-          protocol: TEST_PROTOCOL,
-          host: '127.0.0.1',
-          port: redis.server.port,
-          commandTimeoutMs: 500,
-          circuit: { probeIntervalMs: 100 },
-        }),
-        IdempotencyModule.forRoot(options),
-      ],
+      imports: [RedisModule.forRoot(standaloneOptions(redis.server.port)), IdempotencyModule.forRoot(options)],
       controllers: [ThingsController],
     })
       .setLogger(logs)

@@ -10,6 +10,7 @@ import {
 } from '@sentinel-kit/redis/locks';
 import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
 import { startLockApp, type LockTestApp } from './lock-test-app';
+import { standaloneOptions } from './redis-test-app';
 
 /** A service whose method runs under a lock, as an app writes it. */
 @Injectable()
@@ -46,11 +47,7 @@ describe('RedisLockService on a standalone Redis', () => {
 
   beforeAll(async () => {
     redis = await startStandaloneRedis();
-    subject = await startLockApp(
-      { host: '127.0.0.1', port: redis.server.port, commandTimeoutMs: 500, circuit: { probeIntervalMs: 100 } },
-      {},
-      [InvoiceSender],
-    );
+    subject = await startLockApp(standaloneOptions(redis.server.port), {}, [InvoiceSender]);
     locks = subject.locks;
   });
   afterEach(async () => {

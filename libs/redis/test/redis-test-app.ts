@@ -33,3 +33,18 @@ export async function startRedisModule(
   const app = await moduleRef.init();
   return { app, cache: app.get(RedisCacheService), status: app.get(RedisStatusService), logs };
 }
+
+/**
+ * Options for a RedisModule on the standalone redis-server at `port`: {@link TEST_PROTOCOL}, a
+ * 500 ms command timeout and a circuit that probes every 100 ms, with `extra` on top.
+ */
+export function standaloneOptions(port: number, extra: Partial<RedisModuleOptions> = {}): RedisModuleOptions {
+  return {
+    protocol: TEST_PROTOCOL,
+    host: '127.0.0.1',
+    port,
+    commandTimeoutMs: 500,
+    circuit: { probeIntervalMs: 100 },
+    ...extra,
+  };
+}

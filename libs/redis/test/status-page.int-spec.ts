@@ -6,7 +6,7 @@ import { CapturedLogger, startStandaloneRedis, waitFor, type RedisServerProcess 
 import { SseClient } from '@sentinel-kit/test-support';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TEST_PROTOCOL } from './redis-test-app';
+import { standaloneOptions } from './redis-test-app';
 
 const TOKEN = 'a-status-page-token-for-tests';
 
@@ -28,13 +28,7 @@ describe('RedisStatusPageModule', () => {
     redis = await startStandaloneRedis();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        RedisModule.forRoot({
-          protocol: TEST_PROTOCOL,
-          host: '127.0.0.1',
-          port: redis.server.port,
-          commandTimeoutMs: 300,
-          circuit: { probeIntervalMs: 100 },
-        }),
+        RedisModule.forRoot(standaloneOptions(redis.server.port, { commandTimeoutMs: 300 })),
         RedisStatusPageModule.forRoot({ token: TOKEN, intervalMs: 200, chartPoints: 5, path: 'ops/redis' }),
       ],
     })
