@@ -10,6 +10,7 @@ import { ClusterTopology, SentinelTopology, startStandaloneRedis } from '@sentin
 import { median, opsPerSecond } from './measure';
 import type { BenchResult, BenchSuite, Contender } from './scenario';
 import { cacheSuite } from './scenarios/cache.bench';
+import { cacheableSuite } from './scenarios/cacheable.bench';
 import { clusterSuite } from './scenarios/cluster.bench';
 import { failoverResults } from './scenarios/failover.bench';
 import { fallbackSuite } from './scenarios/fallback.bench';
@@ -95,7 +96,10 @@ async function main(): Promise<void> {
     print(
       `sentinel-kit bench: node ${process.version}, ${ROUNDS} rounds of ${ROUND_MS} ms, medians; ratio > 1 means ours is ahead`,
     );
-    if (selected('cache')) await runSuite(await cacheSuite(server.endpoint), results);
+    if (selected('cache')) {
+      await runSuite(await cacheSuite(server.endpoint), results);
+      await runSuite(await cacheableSuite(server.endpoint), results);
+    }
     if (selected('rate-limit')) await runSuite(await rateLimitSuite(server.endpoint), results);
     if (selected('lock')) {
       const { host, port } = server.endpoint;

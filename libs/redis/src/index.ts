@@ -1,4 +1,6 @@
 export { RedisCacheService } from './cache/redis-cache.service';
+export { RedisCachedLoader, type CachedLoadOptions } from './cache/cached-loader';
+export { Cacheable, CacheEvict, type CacheableOptions, type CacheEvictOptions } from './cache/cacheable.decorator';
 export {
   RedisMetrics,
   type CommandClass,

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { RedisCacheService } from './cache/redis-cache.service';
+import { RedisCachedLoader } from './cache/cached-loader';
 import { RedisMetrics } from './metrics/redis-metrics';
 import { RedisConnections } from './client/redis-connections';
 import { ReplicaReadGate } from './client/replica-read.gate';
@@ -64,6 +65,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     { provide: RedisMetrics, useFactory: () => new RedisMetrics() },
     RedisExecutor,
     RedisCacheService,
+    RedisCachedLoader,
     RedisStatusService,
     RedisStateMetrics,
     RedisClusterInspector,
@@ -80,6 +82,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
     RedisConnections,
     RedisExecutor,
     RedisCacheService,
+    RedisCachedLoader,
     RedisStatusService,
     RedisMetrics,
     RedisClusterInspector,

@@ -1,4 +1,5 @@
 import { Inject } from '@nestjs/common';
+import { replaceMethod } from '../common/replace-method';
 import type { AcquireOptions } from './redis-lock.service';
 import { RedisLockService } from './redis-lock.service';
 
@@ -33,11 +34,6 @@ export function WithLock<A extends unknown[]>(
       const lockName = typeof name === 'function' ? name(...args) : name;
       return service.withLock(lockName, () => method.apply(this, args), options);
     };
-    // Keep what other decorators recorded on the method (routes, guards, metadata).
-    for (const key of Reflect.getMetadataKeys(method)) {
-      Reflect.defineMetadata(key, Reflect.getMetadata(key, method), locked);
-    }
-    Object.defineProperty(locked, 'name', { value: method.name });
-    descriptor.value = locked;
+    replaceMethod(descriptor, locked);
   };
 }
