@@ -65,20 +65,28 @@ export class IdempotencyStore {
   async claim(recordKey: string, fingerprint: string): Promise<ClaimResult> {
     const owner = `${this.ownerPrefix}${(this.owners += 1).toString(36)}`;
     const running = JSON.stringify({ s: 'running', f: fingerprint, o: owner });
-    const answer = await this.executor.write({
-      name: 'idempotency.claim',
-      primary: this.scripts.client,
-      // The same owner asking again after a lost answer finds its own claim.
-      idempotent: true,
-      redis: (client) =>
-        this.run(
-          client,
-          claimScript,
-          [recordKey],
-          [running, fingerprint, this.options.leaseMs, owner],
-          isClaimed,
-        ) as Promise<string[]>,
-    });
+    const answer = await this.executor
+      .write({
+        name: 'idempotency.claim',
+        primary: this.scripts.client,
+        // The same owner asking again after a lost answer finds its own claim.
+        idempotent: true,
+        redis: (client) =>
+          this.run(
+            client,
+            claimScript,
+            [recordKey],
+            [running, fingerprint, this.options.leaseMs, owner],
+            isClaimed,
+          ) as Promise<string[]>,
+      })
+      .catch((error: unknown) => {
+        // The request will not run; a claim that may have been applied (an answer lost on a
+        // connection that stays up) is given back: sent on the same connection, the release runs
+        // after it, so the key is not left blocked for a lease.
+        if (error instanceof RedisOutcomeUnknownError) void this.release(recordKey, owner).catch(() => undefined);
+        throw error;
+      });
     const [kind, record] = answer.value;
     if (kind === 'claimed') return { kind, owner };
     if (kind === 'done') {
