@@ -114,27 +114,6 @@ describe('idempotent orders across two API instances on a Sentinel group', () =>
     expect(runs.get('order-4')).toBe(1);
   });
 
-  it('answers 503 and runs nothing while Redis cannot answer', async () => {
-    const everything = [...topology.dataNodes, ...topology.sentinels];
-    everything.forEach((process) => process.pause());
-    let answer: Awaited<ReturnType<typeof order>>;
-    const started = performance.now();
-    try {
-      answer = await order(pods[0], 'order-5', { item: 'tea', qty: 1 });
-    } finally {
-      everything.forEach((process) => process.resume());
-    }
-    expect(answer.status).toBe(503);
-    expect(performance.now() - started).toBeLessThan(10_000);
-    expect(runs.get('order-5')).toBeUndefined();
-    await topology.waitUntilSettled();
-    // Once Redis answers again, the key is free: the request runs, once.
-    await waitFor(async () => (await order(pods[1], 'order-5', { item: 'tea', qty: 1 })).status === 201, {
-      description: 'the order to be made once Redis is back',
-    });
-    expect(runs.get('order-5')).toBe(1);
-  });
-
   it('never makes two orders for one key while clients retry through a SIGKILL of the primary', async () => {
     const CLIENTS = 8;
     let running = true;
@@ -193,5 +172,26 @@ describe('idempotent orders across two API instances on a Sentinel group', () =>
     expect(orders.length - settled.length).toBeLessThanOrEqual(unsettled.length);
     // Retries only ever met 409 (the first still running), 503 (Redis could not answer) or a refused connection.
     expect(Object.keys(retried).filter((why) => !['409', '503', 'network'].includes(why))).toEqual([]);
+  });
+
+  // Last: pausing the sentinels puts them in TILT mode for 30 s, in which they fail nothing over.
+  it('answers 503 and runs nothing while Redis cannot answer', async () => {
+    const everything = [...topology.dataNodes, ...topology.sentinels].filter((process) => process.running);
+    everything.forEach((process) => process.pause());
+    let answer: Awaited<ReturnType<typeof order>>;
+    const started = performance.now();
+    try {
+      answer = await order(pods[0], 'order-5', { item: 'tea', qty: 1 });
+    } finally {
+      everything.forEach((process) => process.resume());
+    }
+    expect(answer.status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(runs.get('order-5')).toBeUndefined();
+    // Once Redis answers again, the key is free: the request runs, once.
+    await waitFor(async () => (await order(pods[1], 'order-5', { item: 'tea', qty: 1 })).status === 201, {
+      description: 'the order to be made once Redis is back',
+    });
+    expect(runs.get('order-5')).toBe(1);
   });
 });
