@@ -10,6 +10,8 @@ export interface ChaosRunOptions {
   beforeMs?: number;
   /** Writing after the group is whole again. @default 1000 */
   afterMs?: number;
+  /** Pause of each writer between two writes. @default 1 */
+  writerPauseMs?: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function runChaosScenario<Context extends ChaosContext<unknown>>(
   await deployment.waitUntilSettled();
   await deployment.replicasCaughtUp();
   const before = await deployment.primaries();
-  const workload = startWrites(target, `chaos:${scenario.name}:${run}`, options.writers ?? 4);
+  const workload = startWrites(target, `chaos:${scenario.name}:${run}`, options.writers ?? 4, options.writerPauseMs);
   let observations: Record<string, boolean | number>;
   try {
     await sleep(options.beforeMs ?? 1000);

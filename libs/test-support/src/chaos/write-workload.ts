@@ -7,16 +7,16 @@ export interface WorkloadTarget {
   classify(error: unknown): Exclude<OperationOutcome, 'ok'>;
 }
 
-/** Pause of a writer between two calls: a steady load of a few thousand writes per second, not a flood. */
+/** Pause of a writer between two calls, by default: a steady load of a few thousand writes per second, not a flood. */
 const PAUSE_MS = 1;
 /** Pause of a writer after a failed call, so that a fast-failing client does not starve the others. */
 const PAUSE_AFTER_FAILURE_MS = 5;
 
 /**
- * `writers` loops, each writing unique keys (`<prefix>:<writer>:<n>`) one after the other until
- * stopped; every call is recorded with its timing and outcome.
+ * `writers` loops, each writing unique keys (`<prefix>:<writer>:<n>`) one after the other, `pauseMs`
+ * apart, until stopped; every call is recorded with its timing and outcome.
  */
-export function startWrites(target: WorkloadTarget, prefix: string, writers: number) {
+export function startWrites(target: WorkloadTarget, prefix: string, writers: number, pauseMs = PAUSE_MS) {
   const operations: RecordedOperation[] = [];
   let running = true;
   const loop = async (writer: number): Promise<void> => {
@@ -30,7 +30,7 @@ export function startWrites(target: WorkloadTarget, prefix: string, writers: num
         outcome = target.classify(error);
       }
       operations.push({ key, start, end: performance.now(), outcome });
-      await sleep(outcome === 'ok' ? PAUSE_MS : PAUSE_AFTER_FAILURE_MS);
+      await sleep(outcome === 'ok' ? pauseMs : Math.max(pauseMs, PAUSE_AFTER_FAILURE_MS));
     }
   };
   const loops = Array.from({ length: writers }, (_, writer) => loop(writer));
