@@ -64,7 +64,9 @@ describe('natMap (REDIS_NAT_MAP): data nodes reached at other addresses than the
     expect(frozen.error).toBeUndefined();
     expect(frozen.ms).toBeGreaterThan(COMMAND_TIMEOUT_MS);
     expect(primary.connectionsAccepted).toBeGreaterThan(dialled);
-    await waitFor(async () => (await app.cache.get('nat:frozen')) === 'v', { description: 'nat:frozen to be read back' });
+    await waitFor(async () => (await app.cache.get('nat:frozen')) === 'v', {
+      description: 'nat:frozen to be read back',
+    });
   });
 
   it('reconnects nothing for 30 s while the primary stays put (the placement check maps addresses too)', async () => {
