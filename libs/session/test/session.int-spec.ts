@@ -141,7 +141,8 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
   });
 
   it('signs a user with many sessions out everywhere in bounded batches, not in one long script', async () => {
-    const { sessions } = await start({ maxPerUser: 1000 });
+    // 250 logins of one user: a loaded CI machine once took more than 500 ms over one of them.
+    const { sessions } = await start({ maxPerUser: 1000 }, { commandTimeoutMs: 2000 });
     const ids = [];
     for (let i = 0; i < 250; i += 1) ids.push((await sessions.create('busy')).id);
     const scriptRuns = async () => {
