@@ -4,6 +4,7 @@ import { RedisConfigError } from '../errors/redis-config.error';
 import { formatConfigIssues } from '../options/config-issue.formatter';
 import { failsOver } from '../options/fails-over';
 import { integerOption } from '../options/integer-option';
+import { assertReplicationTimeout } from '../options/replication-timeout';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 
 /** Options of `IdempotencyModule.forRoot`. */
@@ -84,13 +85,6 @@ export function resolveIdempotencyOptions(
     maxAnswerBytes: given.maxAnswerBytes ?? 1024 * 1024,
     scope: given.scope ?? (() => ''),
   };
-  if (resolved.replicas > 0 && resolved.replicationTimeoutMs >= redis.commandTimeoutMs) {
-    throw new RedisConfigError(
-      [
-        `replicationTimeoutMs: must be below the Redis command timeout (${redis.commandTimeoutMs} ms), got "${resolved.replicationTimeoutMs}"`,
-      ],
-      'idempotency',
-    );
-  }
+  assertReplicationTimeout(resolved, redis, 'idempotency');
   return Object.freeze(resolved);
 }

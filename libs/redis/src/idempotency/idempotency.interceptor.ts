@@ -99,7 +99,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** Stores the answer; if it cannot, the answer still goes out (the request ran) and the claim stays. */
   private async keep(recordKey: string, owner: string, fingerprint: string, ttlMs: number, answer: StoredAnswer) {
-    if (Buffer.byteLength(JSON.stringify(answer)) > this.options.maxAnswerBytes) {
+    let outcome: Awaited<ReturnType<IdempotencyStore['complete']>>;
+    try {
+      outcome = await this.store.complete(recordKey, owner, fingerprint, answer, ttlMs);
+    } catch (error) {
+      // The claim stays: a retry gets 409 until its lease runs out, rather than running again.
+      this.logger.warn(
+        logEvent(
+          'idempotency.answer-not-stored',
+          { reason: (error as Error).message },
+          'an answer could not be stored',
+        ),
+      );
+      return;
+    }
+    if (outcome === 'too-large') {
       this.logger.warn(
         logEvent(
           'idempotency.answer-too-large',
@@ -107,22 +121,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
           'an answer too large to store: the key is given back',
         ),
       );
-      return this.giveBack(recordKey, owner);
-    }
-    try {
-      if (!(await this.store.complete(recordKey, owner, fingerprint, answer, ttlMs))) {
-        this.logger.warn(
-          logEvent('idempotency.claim-expired', {}, 'a request outlived its key: its answer is not stored'),
-        );
-      }
-    } catch (error) {
-      // The claim stays: a retry gets 409 until the key expires, rather than running again.
+      await this.giveBack(recordKey, owner);
+    } else if (outcome === 'gone') {
       this.logger.warn(
-        logEvent(
-          'idempotency.answer-not-stored',
-          { reason: (error as Error).message },
-          'an answer could not be stored',
-        ),
+        logEvent('idempotency.claim-expired', {}, 'a request outlived its key: its answer is not stored'),
       );
     }
   }

@@ -98,8 +98,9 @@ export class IdempotencyStore {
 
   /**
    * Stores the answer of the request that holds the claim.
-   * @returns false when the claim was gone (expired); throws the executor's typed errors, and
-   *   RedisOutcomeUnknownError when no replica is known to have it.
+   * @returns `gone` when the claim was (it expired), `too-large` past `maxAnswerBytes` (nothing is
+   *   sent); throws the executor's typed errors, and RedisOutcomeUnknownError when no replica is
+   *   known to have it.
    */
   async complete(
     recordKey: string,
@@ -107,15 +108,16 @@ export class IdempotencyStore {
     fingerprint: string,
     answer: StoredAnswer,
     ttlMs: number,
-  ): Promise<boolean> {
+  ): Promise<'stored' | 'gone' | 'too-large'> {
     const done = JSON.stringify({ s: 'done', f: fingerprint, ...answer });
+    if (Buffer.byteLength(done) > this.options.maxAnswerBytes) return 'too-large';
     const stored = await this.executor.write({
       name: 'idempotency.complete',
       primary: this.scripts.client,
       idempotent: true,
       redis: (client) => this.run(client, completeScript, [recordKey], [done, ttlMs, owner], (r) => Number(r) > 0),
     });
-    return Number(stored.value) > 0;
+    return Number(stored.value) > 0 ? 'stored' : 'gone';
   }
 
   /** Extends the running claim's lease. @returns false when it is no longer this owner's. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RedisConfigError } from '../errors/redis-config.error';
 import { formatConfigIssues } from '../options/config-issue.formatter';
 import { integerOption } from '../options/integer-option';
+import { assertReplicationTimeout } from '../options/replication-timeout';
 import { failsOver } from '../options/fails-over';
 import type { ResolvedRedisOptions } from '../options/resolved-redis-options.interface';
 
@@ -50,13 +51,6 @@ export function resolveLockOptions(options: RedisLockModuleOptions, redis: Resol
     replicationTimeoutMs: parsed.data.replicationTimeoutMs ?? 250,
     defaultTtlMs: parsed.data.defaultTtlMs ?? 30_000,
   };
-  if (resolved.replicas > 0 && resolved.replicationTimeoutMs >= redis.commandTimeoutMs) {
-    throw new RedisConfigError(
-      [
-        `replicationTimeoutMs: must be below the Redis command timeout (${redis.commandTimeoutMs} ms), got "${resolved.replicationTimeoutMs}"`,
-      ],
-      'lock',
-    );
-  }
+  assertReplicationTimeout(resolved, redis, 'lock');
   return Object.freeze(resolved);
 }
