@@ -83,7 +83,7 @@ export class IdempotencyStore {
       .catch((error: unknown) => {
         // The request will not run; a claim that may have been applied (an answer lost on a
         // connection that stays up) is given back: sent on the same connection, the release runs
-        // after it, so the key is not left blocked for a lease.
+        // after it, so the key is not left blocked for a lease (unless a reconnect reordered them).
         if (error instanceof RedisOutcomeUnknownError) void this.release(recordKey, owner).catch(() => undefined);
         throw error;
       });
