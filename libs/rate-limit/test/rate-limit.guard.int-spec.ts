@@ -77,7 +77,7 @@ describe('RateLimitGuard with @RateLimit() over a real redis-server', () => {
       imports: [
         RedisModule.forRoot({ host: server.host, port: server.port, commandTimeoutMs: 300 }),
         RateLimitModule.forRoot({
-          defaultRule: { points: 3, duration: 1000, name: 'default' },
+          defaultRule: { points: 3, duration: 60_000, name: 'default' },
           rules: { 'from-config': { points: 1, duration: '1h', algorithm: 'gcra' } },
           ...options,
         }),
