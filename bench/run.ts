@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ClusterTopology, SentinelTopology, startStandaloneRedis } from '@sentinel-kit/testing';
 import { median, opsPerSecond } from './measure';
+import { profileComparison } from './profile';
 import type { BenchResult, BenchSuite, Contender } from './scenario';
 import { cacheSuite } from './scenarios/cache.bench';
 import { cacheableSuite } from './scenarios/cacheable.bench';
@@ -27,6 +28,8 @@ const { values: args } = parseArgs({
     'http-seconds': { type: 'string', default: '3' },
     trials: { type: 'string', default: '3' },
     only: { type: 'string' },
+    profile: { type: 'string' },
+    'profile-dir': { type: 'string', default: 'profiles' },
   },
 });
 const SUITES = ['cache', 'rate-limit', 'session', 'lock', 'http', 'fallback', 'failover', 'cluster'] as const;
@@ -65,7 +68,26 @@ function report(result: BenchResult, results: BenchResult[]): void {
   );
 }
 
+/**
+ * `--profile NAME`: each contender of the comparisons named NAME runs alone under the CPU profiler
+ * (ROUNDS × ROUND_MS); prints its hottest functions and writes its `.cpuprofile` to `--profile-dir`.
+ */
+async function profileSuite(suite: BenchSuite, name: string): Promise<void> {
+  try {
+    for (const comparison of suite.comparisons.filter((candidate) => candidate.name === name)) {
+      for (const profile of await profileComparison(comparison, ROUNDS * ROUND_MS, args['profile-dir'])) {
+        print(`${comparison.name}: ${profile.contender}, ${profile.opsPerSecond} ops/s -> ${profile.file}`);
+        for (const hot of profile.hottest)
+          print(`  ${hot.selfPercent.toFixed(1).padStart(5)} %  ${hot.name}  ${hot.location}`);
+      }
+    }
+  } finally {
+    await suite.close();
+  }
+}
+
 async function runSuite(suite: BenchSuite, results: BenchResult[]): Promise<void> {
+  if (args.profile) return profileSuite(suite, args.profile);
   try {
     for (const comparison of suite.comparisons) {
       const [ours, ...peers] = await compare([comparison.ours, ...comparison.peers], comparison.concurrency);

@@ -15,6 +15,7 @@ import { tlsConnectionOptions } from './tls-connection-options';
 import { createSentinelConnections, type SentinelConnection } from './sentinel-client.factory';
 import { createClusterClient } from './cluster-client.factory';
 import type { RedisClient } from './redis-client';
+import type { CommandDeadlines } from './command-deadlines';
 
 /** The write client and the read client; the same instance in standalone mode (and in Cluster mode reading from primaries). */
 export interface RedisClientPair {
@@ -24,7 +25,9 @@ export interface RedisClientPair {
 
 /**
  * Builds ioredis options that do not lose or stall work silently:
- * - every command is bounded by `commandTimeout`, a connection attempt by `connectTimeout`;
+ * - every command is bounded by the command timeout (by {@link CommandDeadlines}, which the
+ *   client factories attach, rather than ioredis' timer per command), a connection attempt by
+ *   `connectTimeout`;
  * - a connection that sends commands and gets no byte back for a few command timeouts
  *   (`socketTimeout`) is torn down and reconnected: a socket that died silently (no FIN, no RST,
  *   e.g. a NAT or firewall that forgot it) would otherwise time out every command forever;
@@ -44,6 +47,7 @@ export function buildClientOptions(
 ): RedisOptions {
   const base: RedisOptions = {
     ...nodeConnectionOptions(options, purpose),
+    commandTimeout: undefined,
     db: options.db,
     enableOfflineQueue: false,
     lazyConnect: true,
@@ -76,13 +80,16 @@ export function buildClientOptions(
 }
 
 /**
- * The only place that creates data-node clients. Each gets an error listener and state logging.
- * Clients are created lazily connected; `RedisConnections` connects them.
+ * The only place that creates data-node clients. Each gets an error listener, state logging and
+ * its commands bounded by `deadlines` (in Cluster mode, by ioredis' `commandTimeout` on each node
+ * connection: those are made inside ioredis). Clients are created lazily connected;
+ * `RedisConnections` connects them.
  */
 export function createRedisClients(
   options: ResolvedRedisOptions,
   logger: LoggerService,
   redactor: SecretRedactor,
+  deadlines: CommandDeadlines,
 ): RedisClientPair {
   if (options.mode === 'cluster') {
     const write = createClusterClient(options, 'write', logger, redactor);
@@ -92,9 +99,10 @@ export function createRedisClients(
       read: scaleReads === 'master' ? write : createClusterClient(options, 'read', logger, redactor, scaleReads),
     };
   }
-  const write = createPrimaryClient(options, 'write', logger, redactor);
+  const write = createPrimaryClient(options, 'write', logger, redactor, deadlines);
   if (options.mode === 'standalone' || !options.sentinel.readFromReplicas) return { write, read: write };
   const read = new Redis(buildClientOptions(options, 'slave', 'read'));
+  deadlines.watch(read);
   attachConnectionStateLogging(read, 'read client', logger, redactor);
   return { write, read };
 }
@@ -110,12 +118,14 @@ export function createPrimaryClient(
   purpose: string,
   logger: LoggerService,
   redactor: SecretRedactor,
+  deadlines: CommandDeadlines,
   overrides: Partial<RedisOptions> = {},
 ): RedisClient {
   if (options.mode === 'cluster') {
     return createClusterClient(options, purpose, logger, redactor, 'master', overrides);
   }
   const client = new Redis({ ...buildClientOptions(options, 'master', purpose), ...overrides });
+  deadlines.watch(client);
   attachConnectionStateLogging(client, `${purpose} client`, logger, redactor);
   return client;
 }
@@ -143,12 +153,18 @@ export function createNodeClient(options: ResolvedRedisOptions, address: RedisNo
 
 /** Creates the module's ioredis connections; replaced in unit specs by fakes. */
 export interface RedisClientFactory {
-  clients(options: ResolvedRedisOptions, logger: LoggerService, redactor: SecretRedactor): RedisClientPair;
+  clients(
+    options: ResolvedRedisOptions,
+    logger: LoggerService,
+    redactor: SecretRedactor,
+    deadlines: CommandDeadlines,
+  ): RedisClientPair;
   primaryClient(
     options: ResolvedRedisOptions,
     purpose: string,
     logger: LoggerService,
     redactor: SecretRedactor,
+    deadlines: CommandDeadlines,
     overrides: Partial<RedisOptions>,
   ): RedisClient;
   sentinelConnections(

@@ -10,6 +10,7 @@ import { REDIS_DEFAULTS } from '../redis.constants';
 import { IOREDIS_CLIENT_FACTORY, type RedisClientFactory } from './redis-client.factory';
 import type { SentinelConnection } from './sentinel-client.factory';
 import { logEvent } from '../common/log-event';
+import { CommandDeadlines } from './command-deadlines';
 
 /**
  * Owns every connection the module opens: the write and read clients and, in Sentinel mode, two
@@ -28,6 +29,8 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   private readonly nodeClients = new Set<Redis>();
   private connecting?: Promise<void>;
   private readonly closing = new AbortController();
+  /** Bounds the commands of the data-node clients by the command timeout. */
+  private readonly deadlines: CommandDeadlines;
 
   /** @param factory creates the ioredis clients; unit specs give fakes. */
   constructor(
@@ -38,7 +41,8 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
       options.password,
       options.mode === 'sentinel' ? options.sentinel.password : undefined,
     ]);
-    const clients = factory.clients(options, this.logger, this.redactor);
+    this.deadlines = new CommandDeadlines(options.commandTimeoutMs);
+    const clients = factory.clients(options, this.logger, this.redactor, this.deadlines);
     this.write = clients.write;
     this.read = clients.read;
     this.sentinels =
@@ -72,7 +76,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   primaryClient(purpose: string, overrides: Partial<RedisOptions> = {}): RedisClient {
     let client = this.extraPrimaries.get(purpose);
     if (!client) {
-      client = this.factory.primaryClient(this.options, purpose, this.logger, this.redactor, overrides);
+      client = this.factory.primaryClient(this.options, purpose, this.logger, this.redactor, this.deadlines, overrides);
       client.setMaxListeners(0);
       this.extraPrimaries.set(purpose, client);
       if (this.connecting) client.connect().catch(() => undefined);
@@ -116,6 +120,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     this.closing.abort();
     for (const client of this.nodeClients) client.disconnect();
     await Promise.all(this.allClients().map((client) => closeWithin(client, REDIS_DEFAULTS.shutdownTimeoutMs)));
+    this.deadlines.close();
   }
 
   onApplicationShutdown(): Promise<void> {
