@@ -48,16 +48,29 @@ function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Medians of ROUNDS interleaved rounds per contender, so that drift hits every contender alike. */
-async function compare(contenders: Contender[], concurrency: number): Promise<number[]> {
+/**
+ * ROUNDS interleaved rounds per contender (each round in the reverse order of the one before, so
+ * that drift hits every contender alike): each contender's samples, round by round.
+ */
+async function compare(contenders: Contender[], concurrency: number): Promise<number[][]> {
   for (const contender of contenders) await opsPerSecond(contender.operation, concurrency, WARMUP_MS);
   const samples = contenders.map((): number[] => []);
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [index, contender] of contenders.entries()) {
-      samples[index].push(await opsPerSecond(contender.operation, concurrency, ROUND_MS));
+    const order = [...contenders.keys()];
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) {
+      samples[index].push(await opsPerSecond(contenders[index].operation, concurrency, ROUND_MS));
     }
   }
-  return samples.map(median);
+  return samples;
+}
+
+/**
+ * The median of the round-by-round ratios `ours / peer`: each ratio compares two runs a few seconds
+ * apart, so a machine that slows down for a while moves both sides of it.
+ */
+function pairedRatio(ours: readonly number[], peer: readonly number[]): number {
+  return median(ours.map((value, round) => value / peer[round]));
 }
 
 function report(result: BenchResult, results: BenchResult[]): void {
@@ -96,10 +109,10 @@ async function runSuite(suite: BenchSuite, results: BenchResult[]): Promise<void
           {
             name: comparison.name,
             unit: 'ops/s',
-            ours: Math.round(ours),
-            peer: Math.round(peers[index]),
+            ours: Math.round(median(ours)),
+            peer: Math.round(median(peers[index])),
             peerName: peer.name,
-            ratio: Number((ours / peers[index]).toFixed(3)),
+            ratio: Number(pairedRatio(ours, peers[index]).toFixed(3)),
             rounds: ROUNDS,
           },
           results,
