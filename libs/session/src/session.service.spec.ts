@@ -32,7 +32,10 @@ class FakeSessionRepository {
   }
 
   // Async like the real repository: a failure is a rejected promise.
-  async save(record: SessionRecord, { expected }: { expected: string | null }): Promise<Answer<SaveOutcome>> {
+  async save(
+    record: SessionRecord,
+    { expected, dataJson }: { expected: string | null; dataJson?: string },
+  ): Promise<Answer<SaveOutcome>> {
     await Promise.resolve();
     this.saves += 1;
     this.beforeSave?.(record);
@@ -40,14 +43,14 @@ class FakeSessionRepository {
     if (expected === null ? current !== null : current !== expected) {
       return { value: expected === null ? 'exists' : 'changed', source: 'redis' };
     }
-    this.texts.set(record.id, encodeRecord(record));
+    this.texts.set(record.id, encodeRecord(record, dataJson));
     return { value: 'saved', source: 'redis' };
   }
 
-  rotate(from: StoredSession, to: SessionRecord): Promise<Answer<SaveOutcome>> {
+  rotate(from: StoredSession, to: SessionRecord, _now: number, dataJson: string): Promise<Answer<SaveOutcome>> {
     if (this.texts.get(from.record.id) !== from.json) return Promise.resolve({ value: 'changed', source: 'redis' });
     this.texts.delete(from.record.id);
-    this.texts.set(to.id, encodeRecord(to));
+    this.texts.set(to.id, encodeRecord(to, dataJson));
     return Promise.resolve({ value: 'saved', source: 'redis' });
   }
 }

@@ -77,7 +77,7 @@ export class SessionService {
     options: CreateSessionOptions = {},
   ): Promise<SessionHandle> {
     assertUserId(userId);
-    this.assertData(data);
+    const dataJson = this.encodedData(data);
     const ttlSeconds = options.ttlSeconds ?? this.options.ttlSeconds;
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > this.options.absoluteTtlSeconds) {
       throw new InvalidSessionInputError(`ttlSeconds must be an integer from 1 to ${this.options.absoluteTtlSeconds}`);
@@ -96,7 +96,7 @@ export class SessionService {
         ttlMs,
       };
       // 'exists' would take a 192-bit collision; draw again rather than overwrite.
-      const saved = await this.repository.save(record, { expected: null, durable: true, now });
+      const saved = await this.repository.save(record, { expected: null, durable: true, now, dataJson });
       if (saved.value === 'saved') {
         this.metrics.sessionCreated(saved.source);
         return { id: record.id, expiresAt: new Date(record.expiresAt), source: saved.source };
@@ -136,7 +136,10 @@ export class SessionService {
   async update(id: string, patch: Record<string, unknown>): Promise<Session> {
     assertSessionId(id);
     if (!isPlainObject(patch)) throw new InvalidSessionInputError('the patch must be an object');
-    return this.compareAndSet(id, (record) => ({ ...record, data: this.patched(record.data, patch) }));
+    return this.compareAndSet(id, (record) => {
+      const data = this.patched(record.data, patch);
+      return { record: { ...record, data: data.value }, dataJson: data.json };
+    });
   }
 
   /**
@@ -145,7 +148,7 @@ export class SessionService {
    */
   async touch(id: string): Promise<Session> {
     assertSessionId(id);
-    return this.compareAndSet(id, (record) => record);
+    return this.compareAndSet(id, (record) => ({ record }));
   }
 
   /**
@@ -161,13 +164,14 @@ export class SessionService {
     for (let attempt = 0; attempt < SESSION_DEFAULTS.maxUpdateAttempts; attempt += 1) {
       const now = Date.now();
       const stored = await this.loadLive(id, now);
+      const data = this.patched(stored.record.data, patch);
       const record = {
         ...stored.record,
         id: this.repository.newId(stored.record.userId),
-        data: this.patched(stored.record.data, patch),
+        data: data.value,
         expiresAt: this.renewedExpiry(stored.record, now),
       };
-      const rotated = await this.repository.rotate(stored, record, now);
+      const rotated = await this.repository.rotate(stored, record, now, data.json);
       if (rotated.value === 'saved') return toSession(record, rotated.source);
       await backOff(attempt);
     }
@@ -217,13 +221,23 @@ export class SessionService {
   /**
    * Reads, changes and writes back the session, retrying with a short random back-off when another
    * writer got there first. No update is ever lost silently: it is applied, or it throws.
+   * @param change the changed record, and its data's JSON when it made new data.
    */
-  private async compareAndSet(id: string, change: (record: SessionRecord) => SessionRecord): Promise<Session> {
+  private async compareAndSet(
+    id: string,
+    change: (record: SessionRecord) => { record: SessionRecord; dataJson?: string },
+  ): Promise<Session> {
     for (let attempt = 0; attempt < SESSION_DEFAULTS.maxUpdateAttempts; attempt += 1) {
       const now = Date.now();
       const stored = await this.loadLive(id, now);
-      const record = { ...change(stored.record), expiresAt: this.renewedExpiry(stored.record, now) };
-      const saved = await this.repository.save(record, { expected: stored.json, durable: true, now });
+      const changed = change(stored.record);
+      const record = { ...changed.record, expiresAt: this.renewedExpiry(stored.record, now) };
+      const saved = await this.repository.save(record, {
+        expected: stored.json,
+        durable: true,
+        now,
+        dataJson: changed.dataJson,
+      });
       if (saved.value === 'saved') return toSession(record, saved.source);
       await backOff(attempt);
     }
@@ -242,21 +256,29 @@ export class SessionService {
     return Math.max(record.expiresAt, Math.min(now + record.ttlMs, record.absoluteExpiresAt));
   }
 
-  /** `data` with `patch` shallow-merged in (`null` removes a key), checked like new data. */
-  private patched(data: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  /** `data` with `patch` shallow-merged in (`null` removes a key), checked like new data, and its JSON. */
+  private patched(
+    data: Record<string, unknown>,
+    patch: Record<string, unknown>,
+  ): { value: Record<string, unknown>; json: string } {
     const merged: Record<string, unknown> = { ...data };
     for (const [key, value] of Object.entries(patch)) {
       if (value === null) delete merged[key];
       else merged[key] = value;
     }
-    this.assertData(merged);
-    return merged;
+    return { value: merged, json: this.encodedData(merged) };
   }
 
-  private assertData(data: unknown): asserts data is Record<string, unknown> {
+  /**
+   * `data` as JSON, once checked to be an object of at most `maxBytes`: the stored record embeds
+   * this very text, so the data is encoded once.
+   */
+  private encodedData(data: unknown): string {
     if (!isPlainObject(data)) throw new InvalidSessionInputError('session data must be an object');
-    const bytes = Buffer.byteLength(JSON.stringify(data));
+    const json = JSON.stringify(data);
+    const bytes = Buffer.byteLength(json);
     if (bytes > this.options.maxBytes) throw new SessionTooLargeError(bytes, this.options.maxBytes);
+    return json;
   }
 }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { RedisExecutor, RedisKeyspace, type KeyNamespace } from '@sentinel-kit/redis';
+import { RedisScript } from '@sentinel-kit/redis/internal';
 import { InvalidSessionInputError } from './errors/invalid-session-input.error';
 import { SESSION_DEFAULTS } from './session.constants';
 import { DurableWriter } from './repository/durable-writer';
 
-const REVOKE = `redis.call('SET', KEYS[1], '1', 'PXAT', ARGV[1]) return 1`;
+const REVOKE = new RedisScript(`redis.call('SET', KEYS[1], '1', 'PXAT', ARGV[1]) return 1`);
 const MAX_JTI_LENGTH = 512;
 
 /**

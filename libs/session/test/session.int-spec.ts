@@ -145,9 +145,12 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     const { sessions } = await start({ maxPerUser: 1000 }, { commandTimeoutMs: 2000 });
     const ids = [];
     for (let i = 0; i < 250; i += 1) ids.push((await sessions.create('busy')).id);
+    /** Scripts that ran: by text or by hash, less the hashes the server did not know (NOSCRIPT). */
     const scriptRuns = async () => {
       const stats = String(await raw('INFO', 'commandstats'));
-      return Number(/cmdstat_eval:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+      const stat = (command: string, field: string) =>
+        Number(new RegExp(`cmdstat_${command}:.*\\b${field}=(\\d+)`).exec(stats)?.[1] ?? 0);
+      return stat('eval', 'calls') + stat('evalsha', 'calls') - stat('evalsha', 'failed_calls');
     };
     const before = await scriptRuns();
     expect(await sessions.destroyAllForUser('busy')).toEqual({ state: 'done', destroyed: 250 });
@@ -260,6 +263,26 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     // Until the client has processed the close, a write goes to the dead socket (outcome unknown).
     await waitFor(() => status.getStatus().degraded, { description: 'the client to see the connection gone' });
     await expect(sessions.create('user-8')).rejects.toThrow(RedisUnavailableError);
+  });
+
+  it('sends its scripts by SHA1, and with their text again after the script cache is flushed (NOSCRIPT)', async () => {
+    const direct = await start({ durability: 'primary' });
+    const grouped = await start({ durability: 'replicated', replicationTimeoutMs: 50, onUnreplicated: 'warn' });
+    await raw('CONFIG', 'RESETSTAT');
+    for (const { sessions } of [direct, grouped]) {
+      const { id } = await sessions.create('user-scripts');
+      await raw('SCRIPT', 'FLUSH');
+      await sessions.update(id, { after: 'flush' });
+      const { id: second } = await sessions.create('user-scripts');
+      expect((await sessions.get(id))?.data).toEqual({ after: 'flush' });
+      expect(await sessions.get(second)).not.toBeNull();
+    }
+    const commands = (await raw('INFO', 'commandstats')) as string;
+    const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(commands)?.[1] ?? 0);
+    // A script's text went once when the server did not have it (at most once before the first
+    // flush, once after each); every other run went by its hash.
+    expect(calls('evalsha')).toBeGreaterThanOrEqual(6);
+    expect(calls('eval')).toBeLessThanOrEqual(3);
   });
 
   it('never reports success for a durable write that no replica confirmed', async () => {

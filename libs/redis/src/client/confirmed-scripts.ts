@@ -45,7 +45,7 @@ export class ConfirmedScripts {
     wrote: (reply: unknown) => boolean,
   ): Promise<ConfirmedReply> {
     if (this.replicas === 0) return { reply: await script.run(client, keys, args), unconfirmed: null };
-    const { reply, acknowledged } = await this.replicated.run(client, script.lua, keys, args);
+    const { reply, acknowledged } = await this.replicated.run(client, script, keys, args);
     if (!wrote(reply)) return { reply, unconfirmed: null };
     if (acknowledged instanceof Error) {
       throw new RedisOutcomeUnknownError('applied on the primary, but its WAIT got no answer');

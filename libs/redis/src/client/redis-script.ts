@@ -22,8 +22,13 @@ export class RedisScript {
     try {
       return await client.evalsha(this.sha1, keys.length, ...keys, ...args);
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      if (!isNoScript(error)) throw error;
       return client.eval(this.lua, keys.length, ...keys, ...args);
     }
   }
+}
+
+/** Whether `error` is Redis' `NOSCRIPT` reply: the node has no script of that SHA1, and ran nothing. */
+export function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }

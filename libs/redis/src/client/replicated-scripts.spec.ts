@@ -1,23 +1,25 @@
 import type Redis from 'ioredis';
+import { RedisScript } from './redis-script';
 import { ReplicatedScripts } from './replicated-scripts';
 
 type Reply = [Error | null, unknown];
 
 /**
- * What ReplicatedScripts uses of a connection: `pipeline()` with `eval`, `wait` and `exec`. Each
- * exec is recorded (its scripts' first key, and whether it ended with a WAIT) and answered by
- * `answer`, once the test releases it.
+ * What ReplicatedScripts uses of a connection: `pipeline()` with `evalsha`, `eval`, `wait` and
+ * `exec`. Each exec is recorded (its scripts' first key, those sent with their text, and whether it
+ * ended with a WAIT) and answered by `answer`, once the test releases it.
  */
 class FakeConnection {
-  readonly batches: { keys: string[]; waits: number }[] = [];
+  readonly batches: { keys: string[]; texts: string[]; waits: number }[] = [];
   private readonly releases: (() => void)[] = [];
 
   constructor(private readonly answer: (keys: string[]) => Reply[] | Error) {}
 
   pipeline() {
-    const batch = { keys: [] as string[], waits: 0 };
+    const batch = { keys: [] as string[], texts: [] as string[], waits: 0 };
     const pipeline = {
-      eval: (_script: string, _count: number, key: string) => (batch.keys.push(key), pipeline),
+      evalsha: (_sha1: string, _count: number, key: string) => (batch.keys.push(key), pipeline),
+      eval: (_script: string, _count: number, key: string) => (batch.keys.push(key), batch.texts.push(key), pipeline),
       wait: () => ((batch.waits += 1), pipeline),
       exec: () => {
         this.batches.push(batch);
@@ -40,24 +42,25 @@ class FakeConnection {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+const SCRIPT = new RedisScript("return redis.call('SET', KEYS[1], 1)");
 
 describe('ReplicatedScripts (group commit)', () => {
   it('sends the scripts of one tick as one batch with one WAIT, and those that come meanwhile as the next', async () => {
     const connection = new FakeConnection((keys) => [...keys.map((): Reply => [null, 1]), [null, 1]]);
     const scripts = new ReplicatedScripts(1, 100);
     const client = connection as unknown as Redis;
-    const first = ['a', 'b'].map((key) => scripts.run(client, 'script', [key], []));
+    const first = ['a', 'b'].map((key) => scripts.run(client, SCRIPT, [key], []));
     await settle();
-    const second = ['c', 'd', 'e'].map((key) => scripts.run(client, 'script', [key], []));
+    const second = ['c', 'd', 'e'].map((key) => scripts.run(client, SCRIPT, [key], []));
     await settle();
-    expect(connection.batches).toEqual([{ keys: ['a', 'b'], waits: 1 }]);
+    expect(connection.batches).toEqual([{ keys: ['a', 'b'], texts: [], waits: 1 }]);
     connection.release();
     expect(await Promise.all(first)).toEqual([
       { reply: 1, acknowledged: 1 },
       { reply: 1, acknowledged: 1 },
     ]);
     await settle();
-    expect(connection.batches[1]).toEqual({ keys: ['c', 'd', 'e'], waits: 1 });
+    expect(connection.batches[1]).toEqual({ keys: ['c', 'd', 'e'], texts: [], waits: 1 });
     connection.release();
     expect(await Promise.all(second)).toHaveLength(3);
   });
@@ -72,12 +75,38 @@ describe('ReplicatedScripts (group commit)', () => {
     ]);
     const scripts = new ReplicatedScripts(1, 100);
     const client = connection as unknown as Redis;
-    const runs = ['a', 'b'].map((key) => scripts.run(client, 'script', [key], []));
+    const runs = ['a', 'b'].map((key) => scripts.run(client, SCRIPT, [key], []));
     await settle();
     connection.release();
     const [ok, failed] = await Promise.allSettled(runs);
     expect(ok).toEqual({ status: 'fulfilled', value: { reply: 1, acknowledged: waitCut } });
     expect(failed).toEqual({ status: 'rejected', reason: refused });
+  });
+
+  it('sends a script the node does not have (NOSCRIPT) again with its text, confirmed by the next WAIT', async () => {
+    const noScript = Object.assign(new Error('NOSCRIPT No matching script.'), { name: 'ReplyError' });
+    let calls = 0;
+    const connection = new FakeConnection((keys) =>
+      (calls += 1) === 1
+        ? [
+            [null, 1],
+            [noScript, null],
+            [null, 1],
+          ]
+        : [...keys.map((): Reply => [null, 2]), [null, 1]],
+    );
+    const scripts = new ReplicatedScripts(1, 100);
+    const client = connection as unknown as Redis;
+    const runs = ['a', 'b'].map((key) => scripts.run(client, SCRIPT, [key], []));
+    await settle();
+    connection.release();
+    await settle();
+    expect(connection.batches[1]).toEqual({ keys: ['b'], texts: ['b'], waits: 1 });
+    connection.release();
+    expect(await Promise.all(runs)).toEqual([
+      { reply: 1, acknowledged: 1 },
+      { reply: 2, acknowledged: 1 },
+    ]);
   });
 
   it('rejects a batch whose pipeline failed and still sends the next one', async () => {
@@ -87,9 +116,9 @@ describe('ReplicatedScripts (group commit)', () => {
     );
     const scripts = new ReplicatedScripts(1, 100);
     const client = connection as unknown as Redis;
-    const lost = scripts.run(client, 'script', ['a'], []);
+    const lost = scripts.run(client, SCRIPT, ['a'], []);
     await settle();
-    const next = scripts.run(client, 'script', ['b'], []);
+    const next = scripts.run(client, SCRIPT, ['b'], []);
     connection.release();
     await expect(lost).rejects.toThrow('Connection is closed.');
     await settle();
@@ -107,8 +136,8 @@ describe('ReplicatedScripts (group commit)', () => {
     };
     const scripts = new ReplicatedScripts(1, 100);
     const client = connection as unknown as Redis;
-    await expect(scripts.run(client, 'script', ['a'], [])).rejects.toThrow('not a pipeline today');
-    const next = scripts.run(client, 'script', ['b'], []);
+    await expect(scripts.run(client, SCRIPT, ['a'], [])).rejects.toThrow('not a pipeline today');
+    const next = scripts.run(client, SCRIPT, ['b'], []);
     await settle();
     connection.release();
     await expect(next).resolves.toEqual({ reply: 1, acknowledged: 1 });

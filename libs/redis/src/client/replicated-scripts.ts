@@ -3,6 +3,7 @@ import { RedisOutcomeUnknownError } from '../errors/redis-outcome-unknown.error'
 import { RedisUnavailableError } from '../errors/redis-unavailable.error';
 import { afterRedirection, primaryConnectionFor } from './primary-connection';
 import type { RedisClient } from './redis-client';
+import { isNoScript, type RedisScript } from './redis-script';
 
 /** A script's reply, and what its `WAIT` said. */
 export interface ReplicatedReply {
@@ -18,7 +19,9 @@ export interface ReplicatedReply {
 const MAX_BATCH = 128;
 
 interface PendingScript {
-  script: string;
+  script: RedisScript;
+  /** Send the text with `EVAL`: its `EVALSHA` found no such script on the node. */
+  withText: boolean;
   keys: readonly string[];
   args: readonly (string | number)[];
   resolve: (reply: ReplicatedReply) => void;
@@ -34,7 +37,9 @@ interface PendingScript {
  * meanwhile go out together next, followed by one `WAIT` that covers them all.
  *
  * A batch and its `WAIT` go out on one socket, so a reconnect in between fails them instead of
- * confirming them against another node. A script's error reply fails that script only.
+ * confirming them against another node. A script's error reply fails that script only. Scripts go
+ * by SHA1 (`EVALSHA`); one the node does not have (`NOSCRIPT`: a new or restarted node, a
+ * failover) ran nothing, and goes again in the next batch with its text, which caches it there.
  */
 export class ReplicatedScripts {
   private readonly queues = new WeakMap<Redis, ConnectionQueue>();
@@ -51,7 +56,7 @@ export class ReplicatedScripts {
    */
   run(
     client: RedisClient,
-    script: string,
+    script: RedisScript,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<ReplicatedReply> {
@@ -64,7 +69,7 @@ export class ReplicatedScripts {
       queue = new ConnectionQueue((batch) => this.send(client, connection, batch));
       this.queues.set(connection, queue);
     }
-    return new Promise((resolve, reject) => queue.push({ script, keys, args, resolve, reject }));
+    return new Promise((resolve, reject) => queue.push({ script, withText: false, keys, args, resolve, reject }));
   }
 
   /** Sends one batch and its `WAIT`, and settles each script of it. Never throws. */
@@ -72,7 +77,10 @@ export class ReplicatedScripts {
     let results: [Error | null, unknown][] | null;
     try {
       const pipeline = connection.pipeline();
-      for (const { script, keys, args } of batch) pipeline.eval(script, keys.length, ...keys, ...args);
+      for (const { script, withText, keys, args } of batch) {
+        if (withText) pipeline.eval(script.lua, keys.length, ...keys, ...args);
+        else pipeline.evalsha(script.sha1, keys.length, ...keys, ...args);
+      }
       pipeline.wait(this.replicas, this.timeoutMs);
       results = await pipeline.exec();
     } catch (error) {
@@ -88,7 +96,9 @@ export class ReplicatedScripts {
     const acknowledged = waitError ?? Number(acknowledgements);
     batch.forEach((pending, i) => {
       const [error, reply] = results[i];
-      if (error) {
+      if (error && isNoScript(error) && !pending.withText) {
+        this.queues.get(connection)!.push({ ...pending, withText: true });
+      } else if (error) {
         afterRedirection(client, error);
         pending.reject(error);
       } else {

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { RedisExecutor, RedisKeyspace, type RedisModuleError, type KeyNamespace } from '@sentinel-kit/redis';
-import { RedisConnections, type MemoryStore } from '@sentinel-kit/redis/internal';
+import { RedisConnections, type MemoryStore, RedisScript } from '@sentinel-kit/redis/internal';
 import { Store, type SessionData } from 'express-session';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_DEFAULTS, SESSION_RESOLVED_OPTIONS } from '../session.constants';
 import { DurableWriter, type ScriptedWrite } from '../repository/durable-writer';
 import { PendingSignOuts } from '../repository/pending-sign-outs';
 
-const SET_WITH_EXPIRY = `redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) return 1`;
-const EXPIRE_AT = `return redis.call('PEXPIREAT', KEYS[1], ARGV[1])`;
-const DELETE = `return redis.call('DEL', KEYS[1])`;
+const SET_WITH_EXPIRY = new RedisScript(`redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) return 1`);
+const EXPIRE_AT = new RedisScript(`return redis.call('PEXPIREAT', KEYS[1], ARGV[1])`);
+const DELETE = new RedisScript(`return redis.call('DEL', KEYS[1])`);
 /** Keys fetched per SCAN step by `all`, `length` and `clear`. */
 const SCAN_COUNT = 500;
 

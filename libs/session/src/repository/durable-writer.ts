@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RedisExecutor, RedisOutcomeUnknownError, type Answer, type ResilientOperation } from '@sentinel-kit/redis';
-import { RedisConnections, ReplicatedScripts, type RedisClient } from '@sentinel-kit/redis/internal';
+import { RedisConnections, ReplicatedScripts, type RedisClient, type RedisScript } from '@sentinel-kit/redis/internal';
 import { SessionNotReplicatedError } from '../errors/session-not-replicated.error';
 import type { ResolvedSessionOptions } from '../options/session-options.interface';
 import { SESSION_RESOLVED_OPTIONS } from '../session.constants';
@@ -10,7 +10,7 @@ import { SessionMetrics } from '../session.metrics';
 export interface ScriptedWrite extends Pick<ResilientOperation<number>, 'memory' | 'memoryAfterUnknown'> {
   /** For errors and logs; never values. */
   name: string;
-  script: string;
+  script: RedisScript;
   keys: string[];
   args: (string | number)[];
   /** Wait for replicas (when the durability mode is `replicated`); false for expiry renewals. */
@@ -55,7 +55,7 @@ export class DurableWriter {
       redis: (client) =>
         waitForReplicas
           ? this.evalAndWait(client, write)
-          : client.eval(write.script, write.keys.length, ...write.keys, ...write.args).then(Number),
+          : write.script.run(client, write.keys, write.args).then(Number),
       memory: write.memory,
       memoryNamespace: 'sessions',
       memoryAfterUnknown: write.memoryAfterUnknown,

@@ -18,8 +18,17 @@ export interface StoredSession {
   json: string;
 }
 
-export function encodeRecord(record: SessionRecord): string {
-  return JSON.stringify(record);
+/**
+ * The stored text of `record`: what `JSON.stringify(record)` gives, with `dataJson` (the data's
+ * JSON, when the caller already encoded it to check its size) embedded instead of encoding the
+ * data again.
+ */
+export function encodeRecord(record: SessionRecord, dataJson: string = JSON.stringify(record.data)): string {
+  const { id, userId, createdAt, expiresAt, absoluteExpiresAt, ttlMs } = record;
+  return (
+    `{"id":${JSON.stringify(id)},"userId":${JSON.stringify(userId)},"data":${dataJson},` +
+    `"createdAt":${createdAt},"expiresAt":${expiresAt},"absoluteExpiresAt":${absoluteExpiresAt},"ttlMs":${ttlMs}}`
+  );
 }
 
 /** @returns the record, or null when the text is not one (a foreign key under our prefix). */

@@ -1,9 +1,12 @@
+import { RedisScript } from '@sentinel-kit/redis/internal';
+
 /**
  * Lua scripts that keep a session and its user's index consistent. The index is a sorted set of
  * session ids scored by expiry; it expires with its last session and is trimmed of expired ids on
  * every write, so it never outlives its sessions.
  *
- * Every script is idempotent, with the same answer when it runs again: a write whose answer was
+ * They run by SHA1 (`EVALSHA`), with their text only where a node does not have them yet. Every
+ * script is idempotent, with the same answer when it runs again: a write whose answer was
  * lost (a timeout, a failover) is sent again, and must then neither apply twice nor report a
  * different outcome ("changed", "0 destroyed") than the run that applied it.
  */
@@ -26,7 +29,7 @@ end
  * A new session past the per-user cap evicts the user's sessions that expire first (with sliding
  * expiry, the least recently used), never the new one.
  */
-export const SAVE_SESSION = `${INDEX_UPKEEP}
+export const SAVE_SESSION = new RedisScript(`${INDEX_UPKEEP}
 local current = redis.call('GET', KEYS[1])
 if current == ARGV[2] then return 1 end
 if ARGV[1] == '' then
@@ -50,14 +53,14 @@ if ARGV[1] == '' then
   end
 end
 return 1
-`;
+`);
 
 /**
  * Move a session to a new id. KEYS: old session, new session, index. ARGV: expected old text,
  * new text, old id, new id, expiresAt, now. Returns 1 moved (or already moved by a run sent again),
  * 0 new id taken, -1 old changed or gone.
  */
-export const ROTATE_SESSION = `${INDEX_UPKEEP}
+export const ROTATE_SESSION = new RedisScript(`${INDEX_UPKEEP}
 local old = redis.call('GET', KEYS[1])
 if old ~= ARGV[1] then
   if not old and redis.call('GET', KEYS[2]) == ARGV[2] then return 1 end
@@ -70,15 +73,15 @@ redis.call('SET', KEYS[2], ARGV[2], 'PXAT', ARGV[5])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
 upkeep(KEYS[3], ARGV[6])
 return 1
-`;
+`);
 
 /** Delete a session. KEYS: session, index. ARGV: id. Returns 1 when it existed (0 when run again). */
-export const REMOVE_SESSION = `
+export const REMOVE_SESSION = new RedisScript(`
 local existed = redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('DEL', KEYS[2]) end
 return existed
-`;
+`);
 
 /**
  * Delete every session of a user created up to a moment (sign out everywhere), one bounded batch
@@ -91,7 +94,7 @@ return existed
  * created-up-to (epoch ms), TTL ms of the progress keys, batch size. Returns -1 while ids remain (run it again), then how many live sessions were
  * deleted in all (also when run again after that).
  */
-export const REMOVE_USER_SESSIONS = `
+export const REMOVE_USER_SESSIONS = new RedisScript(`
 local removed = redis.call('HGET', KEYS[2], 'removed')
 if not removed then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
@@ -122,4 +125,4 @@ redis.call('HSET', KEYS[2], 'removed', removed)
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 redis.call('HSET', KEYS[2], 'done', 1)
 return removed
-`;
+`);

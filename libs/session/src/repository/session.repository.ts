@@ -129,13 +129,14 @@ export class SessionRepository implements OnApplicationShutdown {
 
   /**
    * Writes `record` if the stored text is still `expected` (null: only if absent).
-   * `durable`: wait for replicas (false for expiry renewals).
+   * `durable`: wait for replicas (false for expiry renewals). `dataJson`: the record's data as JSON,
+   * when the caller has it.
    */
   async save(
     record: SessionRecord,
-    { expected, durable, now }: { expected: string | null; durable: boolean; now: number },
+    { expected, durable, now, dataJson }: { expected: string | null; durable: boolean; now: number; dataJson?: string },
   ): Promise<Answer<SaveOutcome>> {
-    const json = encodeRecord(record);
+    const json = encodeRecord(record, dataJson);
     const { value, source } = await this.writer.run({
       name: expected === null ? 'session.create' : 'session.update',
       script: SAVE_SESSION,
@@ -164,9 +165,9 @@ export class SessionRepository implements OnApplicationShutdown {
     return { value: OUTCOMES[value], source };
   }
 
-  /** Moves `from` (if still as read) to `to`, a new id; durable. */
-  async rotate(from: StoredSession, to: SessionRecord, now: number): Promise<Answer<SaveOutcome>> {
-    const json = encodeRecord(to);
+  /** Moves `from` (if still as read) to `to`, a new id, whose data is `dataJson`; durable. */
+  async rotate(from: StoredSession, to: SessionRecord, now: number, dataJson: string): Promise<Answer<SaveOutcome>> {
+    const json = encodeRecord(to, dataJson);
     const { value, source } = await this.writer.run({
       name: 'session.rotate',
       script: ROTATE_SESSION,
