@@ -14,7 +14,7 @@ import { cacheSuite } from './scenarios/cache.bench';
 import { cacheableSuite } from './scenarios/cacheable.bench';
 import { clusterSuite } from './scenarios/cluster.bench';
 import { failoverResults } from './scenarios/failover.bench';
-import { fallbackSuite } from './scenarios/fallback.bench';
+import { FALLBACK_SIZES, fallbackSuite } from './scenarios/fallback.bench';
 import { httpResults } from './scenarios/http.bench';
 import { lockSuite } from './scenarios/lock.bench';
 import { rateLimitSuite } from './scenarios/rate-limit.bench';
@@ -146,9 +146,11 @@ async function main(): Promise<void> {
       }
     }
     if (selected('fallback')) {
-      const suite = fallbackSuite();
-      await runSuite(suite, results);
-      for (const result of suite.memory()) report(result, results);
+      for (const entries of FALLBACK_SIZES) {
+        const suite = fallbackSuite(entries);
+        await runSuite(suite, results);
+        for (const result of suite.memory()) report(result, results);
+      }
     }
   } finally {
     await dispose();

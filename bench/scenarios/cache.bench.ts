@@ -10,6 +10,9 @@ const VALUE = 'x'.repeat(100);
 /** The prefix `RedisCacheService` puts before every key by default (`REDIS_KEY_PREFIX`). */
 const KEY_PREFIX = 'app:';
 
+/** Concurrent callers of the cache suite: the cost curve, from one caller to many. */
+const COST_CURVE = [1, 10, 50, 200];
+
 /** A raw client to compare the cache with, and how to name it. */
 export interface RawClient {
   name: string;
@@ -17,26 +20,27 @@ export interface RawClient {
 }
 
 /**
- * Stores the bench keys through `cache`, then compares its `get`/`set` at concurrency 1 and 50 with
- * `raw` (default options) and `alike` (our command timeout), on the same keys on the wire.
+ * Stores the bench keys through `cache`, then compares its `get`/`set` at each of `concurrencies` with
+ * `raw` (default options) and `alike` (a second client, e.g. with a command timeout), on the same keys on the wire.
  */
 export async function cacheComparisons(
   label: string,
   cache: RedisCacheService,
   raw: RawClient,
   alike: RawClient,
+  concurrencies: readonly number[] = [1, 50],
 ): Promise<ThroughputComparison[]> {
   const key = (i: number) => `bench:${i % KEYS}`;
   const wireKey = (i: number) => `${KEY_PREFIX}bench:${i % KEYS}`;
   for (let i = 0; i < KEYS; i += 1) await cache.set(key(i), VALUE);
-  return [1, 50].flatMap((concurrency): ThroughputComparison[] => [
+  return concurrencies.flatMap((concurrency): ThroughputComparison[] => [
     {
       name: `${label} get, concurrency ${concurrency}`,
       concurrency,
       ours: { name: 'sentinel-kit RedisCacheService.get', operation: (i) => cache.get(key(i)) },
       peers: [
         { name: `${raw.name} get`, operation: (i) => raw.client.get(wireKey(i)) },
-        { name: `${alike.name} get, client options alike`, operation: (i) => alike.client.get(wireKey(i)) },
+        { name: `${alike.name} get`, operation: (i) => alike.client.get(wireKey(i)) },
       ],
     },
     {
@@ -45,7 +49,7 @@ export async function cacheComparisons(
       ours: { name: 'sentinel-kit RedisCacheService.set', operation: (i) => cache.set(key(i), VALUE) },
       peers: [
         { name: `${raw.name} set`, operation: (i) => raw.client.set(wireKey(i), VALUE) },
-        { name: `${alike.name} set, client options alike`, operation: (i) => alike.client.set(wireKey(i), VALUE) },
+        { name: `${alike.name} set`, operation: (i) => alike.client.set(wireKey(i), VALUE) },
       ],
     },
   ]);
@@ -54,8 +58,8 @@ export async function cacheComparisons(
 /**
  * `RedisCacheService.get`/`set` against raw ioredis `GET`/`SET` on the same redis-server and the
  * same keys on the wire (ours adds the default key prefix itself, so raw ioredis is handed the full
- * key), at concurrency 1 and 50; also against ioredis with our command timeout, to tell the cost of
- * the service from the cost of that option.
+ * key), at 1, 10, 50 and 200 concurrent callers; also against ioredis bounding each command with
+ * its `commandTimeout` (a timer per command), where ours bounds them with one sweep per connection.
  */
 export async function cacheSuite(endpoint: RedisEndpoint): Promise<BenchSuite> {
   const moduleRef = await Test.createTestingModule({
@@ -70,10 +74,8 @@ export async function cacheSuite(endpoint: RedisEndpoint): Promise<BenchSuite> {
     'cache',
     cache,
     { name: 'ioredis', client: raw },
-    {
-      name: 'ioredis',
-      client: alike,
-    },
+    { name: 'ioredis with commandTimeout', client: alike },
+    COST_CURVE,
   );
   return {
     comparisons,

@@ -42,7 +42,7 @@ export async function clusterSuite(cluster: ClusterTopology): Promise<BenchSuite
     'cluster cache',
     cache,
     { name: 'ioredis Cluster', client: raw },
-    { name: 'ioredis Cluster', client: alike },
+    { name: 'ioredis Cluster, client options alike', client: alike },
   );
   for (const concurrency of [1, 50]) {
     comparisons.push({

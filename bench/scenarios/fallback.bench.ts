@@ -2,8 +2,11 @@ import { MemoryStore } from '@sentinel-kit/redis/internal';
 import { LRUCache } from 'lru-cache';
 import type { BenchResult, BenchSuite, ThroughputComparison } from '../scenario';
 
-/** Entries in the store, as in a long outage with a generous `REDIS_FALLBACK_MAX_ENTRIES`. */
-const ENTRIES = 100_000;
+/**
+ * Entries in the store: the cost curve from a short outage to a long one with a generous
+ * `REDIS_FALLBACK_MAX_ENTRIES`.
+ */
+export const FALLBACK_SIZES = [10_000, 100_000, 1_000_000] as const;
 /** A distinct 100-byte value per entry, as sessions or cached objects would be. */
 const valueOf = (i: number) => String(i).padStart(100, 'x');
 
@@ -27,19 +30,19 @@ function retainedBytes(fill: () => unknown): number {
 }
 
 /**
- * The in-memory fallback (`MemoryStore`, on lru-cache with per-entry TTLs) at 100 000 entries against
- * a bare `LRUCache` of the same bound: get and set throughput, and heap per entry.
+ * The in-memory fallback (`MemoryStore`, on lru-cache with per-entry TTLs) full at `entries`
+ * against a bare `LRUCache` of the same bound: get and set throughput, and heap per entry.
  */
-export function fallbackSuite(): BenchSuite & { memory(): BenchResult[] } {
-  const key = (i: number) => `session:${i % ENTRIES}`;
+export function fallbackSuite(entries: number): BenchSuite & { memory(): BenchResult[] } {
+  const key = (i: number) => `session:${i % entries}`;
   const fill = (store: Store) => {
-    for (let i = 0; i < ENTRIES; i += 1) store.set(key(i), valueOf(i));
+    for (let i = 0; i < entries; i += 1) store.set(key(i), valueOf(i));
     return store;
   };
-  const ours = fill(new MemoryStore(ENTRIES));
-  const bare = fill(new LRUCache<string, string>({ max: ENTRIES }));
+  const ours = fill(new MemoryStore(entries));
+  const bare = fill(new LRUCache<string, string>({ max: entries }));
   const comparisons: ThroughputComparison[] = ['get', 'set'].map((operation) => ({
-    name: `fallback store ${operation}, ${ENTRIES} entries`,
+    name: `fallback store ${operation}, ${entries} entries`,
     concurrency: 1,
     ours: {
       name: `sentinel-kit MemoryStore.${operation}`,
@@ -56,11 +59,11 @@ export function fallbackSuite(): BenchSuite & { memory(): BenchResult[] } {
     comparisons,
     close: () => Promise.resolve(),
     memory: () => {
-      const oursBytes = retainedBytes(() => fill(new MemoryStore(ENTRIES))) / ENTRIES;
-      const peerBytes = retainedBytes(() => fill(new LRUCache<string, string>({ max: ENTRIES }))) / ENTRIES;
+      const oursBytes = retainedBytes(() => fill(new MemoryStore(entries))) / entries;
+      const peerBytes = retainedBytes(() => fill(new LRUCache<string, string>({ max: entries }))) / entries;
       return [
         {
-          name: `fallback store heap, ${ENTRIES} entries of 100 B`,
+          name: `fallback store heap, ${entries} entries of 100 B`,
           unit: 'bytes/entry',
           ours: Math.round(oursBytes),
           peer: Math.round(peerBytes),
