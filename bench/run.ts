@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ClusterTopology, SentinelTopology, startStandaloneRedis } from '@sentinel-kit/testing';
-import { median, opsPerSecond } from './measure';
+import { interleavedRounds, median, opsPerSecond, pairedRatio } from './measure';
 import { profileComparison } from './profile';
 import type { BenchResult, BenchSuite, Contender } from './scenario';
 import { cacheSuite } from './scenarios/cache.bench';
@@ -48,29 +48,10 @@ function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/**
- * ROUNDS interleaved rounds per contender (each round in the reverse order of the one before, so
- * that drift hits every contender alike): each contender's samples, round by round.
- */
+/** Each contender's samples of ROUNDS interleaved rounds, after a warm-up. */
 async function compare(contenders: Contender[], concurrency: number): Promise<number[][]> {
   for (const contender of contenders) await opsPerSecond(contender.operation, concurrency, WARMUP_MS);
-  const samples = contenders.map((): number[] => []);
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const order = [...contenders.keys()];
-    if (round % 2 === 1) order.reverse();
-    for (const index of order) {
-      samples[index].push(await opsPerSecond(contenders[index].operation, concurrency, ROUND_MS));
-    }
-  }
-  return samples;
-}
-
-/**
- * The median of the round-by-round ratios `ours / peer`: each ratio compares two runs a few seconds
- * apart, so a machine that slows down for a while moves both sides of it.
- */
-function pairedRatio(ours: readonly number[], peer: readonly number[]): number {
-  return median(ours.map((value, round) => value / peer[round]));
+  return interleavedRounds(contenders, ROUNDS, (contender) => opsPerSecond(contender.operation, concurrency, ROUND_MS));
 }
 
 function report(result: BenchResult, results: BenchResult[]): void {

@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { median } from '../measure';
+import { interleavedRounds, median, pairedRatio } from '../measure';
 import type { BenchResult } from '../scenario';
 
 /** A limit no request reaches, so every request does the full work of an allowed one. */
@@ -70,7 +70,7 @@ async function requestsPerSecond(url: string, seconds: number): Promise<number> 
 /**
  * HTTP through a Nest app (Express) with autocannon, 50 connections: the same route rate-limited by
  * our guard, unguarded, and guarded by `@nestjs/throttler` with `@nest-lab/throttler-storage-redis`.
- * Interleaved rounds, medians.
+ * Interleaved rounds; the ratio is the median of the rounds' ratios.
  */
 export async function httpResults(endpoint: RedisEndpoint, rounds: number, seconds: number): Promise<BenchResult[]> {
   const throttlerClient = new Redis({ host: endpoint.host, port: endpoint.port });
@@ -79,23 +79,21 @@ export async function httpResults(endpoint: RedisEndpoint, rounds: number, secon
     const base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
     const routes = ['guarded', 'unguarded', 'throttled'] as const;
     for (const route of routes) await requestsPerSecond(`${base}/${route}`, 1);
-    const samples: Record<(typeof routes)[number], number[]> = { guarded: [], unguarded: [], throttled: [] };
-    for (let round = 0; round < rounds; round += 1) {
-      for (const route of routes) samples[route].push(await requestsPerSecond(`${base}/${route}`, seconds));
-    }
-    const ours = median(samples.guarded);
-    const row = (peer: number, peerName: string): BenchResult => ({
+    const [guarded, unguarded, throttled] = await interleavedRounds(routes, rounds, (route) =>
+      requestsPerSecond(`${base}/${route}`, seconds),
+    );
+    const row = (peer: number[], peerName: string): BenchResult => ({
       name: `HTTP GET, rate-limited route, ${CONNECTIONS} connections`,
       unit: 'req/s',
-      ours: Math.round(ours),
-      peer: Math.round(peer),
+      ours: Math.round(median(guarded)),
+      peer: Math.round(median(peer)),
       peerName,
-      ratio: Number((ours / peer).toFixed(3)),
+      ratio: Number(pairedRatio(guarded, peer).toFixed(3)),
       rounds,
     });
     return [
-      row(median(samples.unguarded), 'the same route without a guard'),
-      row(median(samples.throttled), '@nestjs/throttler + @nest-lab/throttler-storage-redis'),
+      row(unguarded, 'the same route without a guard'),
+      row(throttled, '@nestjs/throttler + @nest-lab/throttler-storage-redis'),
     ];
   } finally {
     await app.close();
