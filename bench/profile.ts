@@ -59,6 +59,7 @@ async function profileContender(
   durationMs: number,
   directory: string,
 ): Promise<ContenderProfile> {
+  await contender.enter?.();
   await opsPerSecond(contender.operation, comparison.concurrency, Math.min(durationMs, 1000));
   await session.post('Profiler.start');
   const rate = await opsPerSecond(contender.operation, comparison.concurrency, durationMs);

@@ -19,6 +19,7 @@ import { httpResults } from './scenarios/http.bench';
 import { lockSuite } from './scenarios/lock.bench';
 import { rateLimitSuite } from './scenarios/rate-limit.bench';
 import { sessionSuite } from './scenarios/session.bench';
+import { tracingSuite } from './scenarios/tracing.bench';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,7 +33,17 @@ const { values: args } = parseArgs({
     'profile-dir': { type: 'string', default: 'profiles' },
   },
 });
-const SUITES = ['cache', 'rate-limit', 'session', 'lock', 'http', 'fallback', 'failover', 'cluster'] as const;
+const SUITES = [
+  'cache',
+  'tracing',
+  'rate-limit',
+  'session',
+  'lock',
+  'http',
+  'fallback',
+  'failover',
+  'cluster',
+] as const;
 const only = args.only?.split(',').map((name) => name.trim());
 const unknown = only?.filter((name) => !(SUITES as readonly string[]).includes(name));
 if (unknown?.length) {
@@ -50,8 +61,14 @@ function print(line: string): void {
 
 /** Each contender's samples of ROUNDS interleaved rounds, after a warm-up. */
 async function compare(contenders: Contender[], concurrency: number): Promise<number[][]> {
-  for (const contender of contenders) await opsPerSecond(contender.operation, concurrency, WARMUP_MS);
-  return interleavedRounds(contenders, ROUNDS, (contender) => opsPerSecond(contender.operation, concurrency, ROUND_MS));
+  for (const contender of contenders) {
+    await contender.enter?.();
+    await opsPerSecond(contender.operation, concurrency, WARMUP_MS);
+  }
+  return interleavedRounds(contenders, ROUNDS, async (contender) => {
+    await contender.enter?.();
+    return opsPerSecond(contender.operation, concurrency, ROUND_MS);
+  });
 }
 
 function report(result: BenchResult, results: BenchResult[]): void {
@@ -116,6 +133,7 @@ async function main(): Promise<void> {
       await runSuite(await cacheSuite(server.endpoint), results);
       await runSuite(await cacheableSuite(server.endpoint), results);
     }
+    if (selected('tracing')) await runSuite(await tracingSuite(server.endpoint), results);
     if (selected('rate-limit')) await runSuite(await rateLimitSuite(server.endpoint), results);
     if (selected('lock')) {
       const { host, port } = server.endpoint;

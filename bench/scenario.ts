@@ -4,6 +4,8 @@ import type { Operation } from './measure';
 export interface Contender {
   name: string;
   operation: Operation;
+  /** Run before each of its rounds (and its warm-up), e.g. to switch tracing on or off. */
+  enter?: () => Promise<void>;
 }
 
 /** A throughput comparison: our operation against each peer, at one concurrency. */

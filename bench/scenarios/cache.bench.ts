@@ -1,3 +1,4 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { RedisCacheService, RedisModule } from '@sentinel-kit/redis';
 import type { RedisEndpoint } from '@sentinel-kit/testing';
@@ -55,6 +56,18 @@ export async function cacheComparisons(
   ]);
 }
 
+/** A `RedisModule` on `endpoint` with default options, quiet, and its cache. */
+export async function startCacheApp(
+  endpoint: RedisEndpoint,
+): Promise<{ app: INestApplicationContext; cache: RedisCacheService }> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [RedisModule.forRoot({ host: endpoint.host, port: endpoint.port })],
+  }).compile();
+  moduleRef.useLogger(false);
+  const app = await moduleRef.init();
+  return { app, cache: app.get(RedisCacheService) };
+}
+
 /**
  * `RedisCacheService.get`/`set` against raw ioredis `GET`/`SET` on the same redis-server and the
  * same keys on the wire (ours adds the default key prefix itself, so raw ioredis is handed the full
@@ -62,12 +75,7 @@ export async function cacheComparisons(
  * its `commandTimeout` (a timer per command), where ours bounds them with one sweep per connection.
  */
 export async function cacheSuite(endpoint: RedisEndpoint): Promise<BenchSuite> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [RedisModule.forRoot({ host: endpoint.host, port: endpoint.port })],
-  }).compile();
-  moduleRef.useLogger(false);
-  const app = await moduleRef.init();
-  const cache = app.get(RedisCacheService);
+  const { app, cache } = await startCacheApp(endpoint);
   const raw = new Redis({ host: endpoint.host, port: endpoint.port });
   const alike = new Redis({ host: endpoint.host, port: endpoint.port, commandTimeout: 500 });
   const comparisons = await cacheComparisons(

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const LAYERS: readonly (readonly string[])[] = [
   ['errors', 'common', 'sse'],
   ['options', 'fallback'],
-  ['metrics', 'keyspace', 'client'],
+  ['metrics', 'keyspace', 'client', 'tracing'],
   ['failover', 'executor'],
   ['cache', 'pubsub', 'switchover', 'locks', 'idempotency'],
   ['health'],

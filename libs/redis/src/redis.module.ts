@@ -17,6 +17,7 @@ import { RedisStateMetrics } from './health/redis-state.metrics';
 import { RedisPubSubService } from './pubsub/redis-pubsub.service';
 import { RedisSwitchoverService } from './switchover/redis-switchover.service';
 import { RedisExecutor } from './executor/redis-executor';
+import { RedisTracing } from './tracing/redis-tracing';
 import { RedisStatusService } from './health/redis-status.service';
 import { isResolvedRedisOptions, resolveRedisOptions } from './options/resolve-redis-options';
 import type { RedisModuleOptions } from './options/redis-module-options.interface';
@@ -63,6 +64,7 @@ import { REDIS_READ_CLIENT, REDIS_RESOLVED_OPTIONS, REDIS_WRITE_CLIENT } from '.
         new FallbackStores(options.fallback.maxEntries, options.fallback.maxBytes),
     },
     { provide: RedisMetrics, useFactory: () => new RedisMetrics() },
+    RedisTracing,
     RedisExecutor,
     RedisCacheService,
     RedisCachedLoader,

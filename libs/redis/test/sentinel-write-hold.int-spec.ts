@@ -1,4 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { RedisMetrics, RedisUnavailableError } from '@sentinel-kit/redis';
 import { sendCommand, waitFor } from '@sentinel-kit/testing';
 import { reportMeasure, timed } from '@sentinel-kit/test-support';
@@ -54,6 +57,10 @@ describe('RedisModule holding writes through Sentinel failovers', () => {
   });
 
   it('holds writes through a SIGKILL failover and sends them to the new primary as soon as it is named', async () => {
+    // Traced too (an OpenTelemetry SDK with the in-memory exporter): the hold and the failover.
+    const spans = new InMemorySpanExporter();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
     const held = await suite.start({ fallback: { enabled: false } });
     const failFast = await suite.start({
       fallback: { enabled: false },
@@ -100,6 +107,22 @@ describe('RedisModule holding writes through Sentinel failovers', () => {
     reportMeasure('first held write after the kill', firstHeldAfterKill - killedAt);
     // Generous: the module answers the switch at once; the bench measures how close to it.
     expect(firstHeldAfterKill - switchedAt).toBeLessThan(1000);
+
+    const finished = spans.getFinishedSpans();
+    trace.disable();
+    context.disable();
+    const byId = new Map(finished.map((span) => [span.spanContext().spanId, span]));
+    const holds = finished.filter((span) => span.name === 'redis write hold');
+    expect(holds.some((hold) => hold.attributes['sentinel_kit.hold_outcome'] === 'sent')).toBe(true);
+    expect(new Set(holds.map((hold) => byId.get(hold.parentSpanContext?.spanId ?? '')?.name))).toEqual(
+      new Set(['redis set']),
+    );
+    // One per application that counted it (two here), each from the first sign of trouble to the switch.
+    const failovers = finished.filter((span) => span.name === 'redis failover');
+    expect(failovers).toHaveLength(2);
+    for (const failover of failovers) {
+      expect(failover.attributes['sentinel_kit.failover.from']).toBe(`${old.host}:${old.port}`);
+    }
   });
 
   it('fails a held write as soon as the application shuts down, instead of holding it to the deadline', async () => {

@@ -8,6 +8,7 @@ import { RedisCommandRejectedError } from '../errors/redis-command-rejected.erro
 import { RedisOutcomeUnknownError } from '../errors/redis-outcome-unknown.error';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error';
 import { SecretRedactor } from '../errors/secret-redactor';
+import { RedisTracing } from '../tracing/redis-tracing';
 import { RedisKeyspace } from '../keyspace/redis-keyspace';
 import { RedisMetrics } from '../metrics/redis-metrics';
 import { resolveRedisOptions } from '../options/resolve-redis-options';
@@ -48,6 +49,7 @@ function executorOver(primary = new FakePrimary()) {
     readGate,
     new RedisKeyspace(options),
     topology,
+    new RedisTracing(options),
   );
   return { executor, stores, metrics, primary };
 }

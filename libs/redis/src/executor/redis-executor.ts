@@ -18,6 +18,7 @@ import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 import { FallbackStores } from '../fallback/fallback-stores';
 import { scanPrimaryKeys } from './primary-scan';
 import type { Answer, ResilientOperation } from './resilient-operation';
+import { RedisTracing, type TracedOutcome } from '../tracing/redis-tracing';
 
 /** Redis error replies that mean "this node cannot serve now", not "your command is wrong". */
 const UNAVAILABLE_REPLIES = new Set([
@@ -88,6 +89,7 @@ export class RedisExecutor implements OnApplicationShutdown {
     private readonly readGate: ReplicaReadGate,
     keyspace: RedisKeyspace,
     private readonly topology: RedisTopology,
+    private readonly tracing: RedisTracing,
   ) {
     this.breaker = new CircuitBreaker(options.circuit.failureThreshold, (state) => this.onCircuitChange(state));
     this.holdMs = topology.failoverHoldMs;
@@ -122,7 +124,9 @@ export class RedisExecutor implements OnApplicationShutdown {
    * @throws RedisCommandRejectedError when Redis rejects the command (e.g. `WRONGTYPE`).
    */
   write<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
-    return this.breaker.isOpen ? this.whileOpen(operation, 'write') : this.onPrimary(operation, 'write');
+    if (this.tracing.enabled)
+      return this.tracing.traceCall(operation.name, 'write', () => this.runWrite(operation), outcome);
+    return this.runWrite(operation);
   }
 
   /**
@@ -130,7 +134,10 @@ export class RedisExecutor implements OnApplicationShutdown {
    * through a failover like a write, never on a replica. Throws like {@link write}.
    */
   readPrimary<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
-    return this.breaker.isOpen ? this.whileOpen(operation, 'primary-read') : this.onPrimary(operation, 'primary-read');
+    if (this.tracing.enabled) {
+      return this.tracing.traceCall(operation.name, 'read', () => this.runPrimaryRead(operation), outcome);
+    }
+    return this.runPrimaryRead(operation);
   }
 
   /**
@@ -139,9 +146,9 @@ export class RedisExecutor implements OnApplicationShutdown {
    * to twice the command timeout), else on the primary. Not held. Throws like {@link write}.
    */
   read<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
-    const replica = this.readGate.replica();
-    if (replica !== null) return this.onReplica(operation, replica);
-    return this.breaker.isOpen ? this.whileOpen(operation, 'read') : this.onPrimary(operation, 'read');
+    if (this.tracing.enabled)
+      return this.tracing.traceCall(operation.name, 'read', () => this.runRead(operation), outcome);
+    return this.runRead(operation);
   }
 
   /**
@@ -198,6 +205,20 @@ export class RedisExecutor implements OnApplicationShutdown {
     );
   }
 
+  private runWrite<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
+    return this.breaker.isOpen ? this.whileOpen(operation, 'write') : this.onPrimary(operation, 'write');
+  }
+
+  private runPrimaryRead<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
+    return this.breaker.isOpen ? this.whileOpen(operation, 'primary-read') : this.onPrimary(operation, 'primary-read');
+  }
+
+  private runRead<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
+    const replica = this.readGate.replica();
+    if (replica !== null) return this.onReplica(operation, replica);
+    return this.breaker.isOpen ? this.whileOpen(operation, 'read') : this.onPrimary(operation, 'read');
+  }
+
   private async probeWrites(): Promise<boolean> {
     const takesWrites = await this.topology.takesWrites(this.probeKey, REDIS_DEFAULTS.writeProbeTtlMs);
     if (takesWrites) this.breaker.recordSuccess();
@@ -207,6 +228,7 @@ export class RedisExecutor implements OnApplicationShutdown {
   /** A read on a replica; an availability failure sends it to the primary. */
   private async onReplica<T>(operation: ResilientOperation<T>, replica: RedisClient): Promise<Answer<T>> {
     const started = performance.now();
+    this.tracing.noteRole('replica');
     try {
       return { value: await operation.redis(replica), source: 'redis' };
     } catch (error) {
@@ -225,6 +247,7 @@ export class RedisExecutor implements OnApplicationShutdown {
    */
   private async onPrimary<T>(operation: ResilientOperation<T>, kind: CallKind): Promise<Answer<T>> {
     const started = performance.now();
+    this.tracing.noteRole('primary');
     try {
       const value = await operation.redis(operation.primary ?? this.connections.write);
       if (kind === 'write') this.breaker.recordSuccess();
@@ -273,6 +296,7 @@ export class RedisExecutor implements OnApplicationShutdown {
     let uncertain = kind === 'write' && first instanceof RedisOutcomeUnknownError;
     let pauseMs = RETRY_PAUSE_MS;
     this.metrics.callHeld();
+    const endHold = this.tracing.startHold();
     const { closed } = this.connections;
     while (!closed.aborted && this.canHold()) {
       const client = operation.primary ?? this.connections.write;
@@ -291,6 +315,7 @@ export class RedisExecutor implements OnApplicationShutdown {
       try {
         const value = await operation.redis(operation.primary ?? this.connections.write);
         if (kind === 'write') this.breaker.recordSuccess();
+        endHold?.('sent');
         return { value, source: 'redis' };
       } catch (error) {
         failure = this.counted(toRedisModuleError(error, operation.name, this.connections.redactor));
@@ -298,6 +323,7 @@ export class RedisExecutor implements OnApplicationShutdown {
         if (!isRetriable(failure, operation, kind)) break;
       }
     }
+    endHold?.('gave-up');
     if (uncertain && !(failure instanceof RedisOutcomeUnknownError)) {
       failure = new RedisOutcomeUnknownError(
         `${operation.name}: an earlier attempt got no answer, so it may have been applied; the last one failed: ${failure.message}`,
@@ -388,4 +414,9 @@ function isRetriable(failure: RedisModuleError, operation: ResilientOperation<un
 export function isAvailabilityFailure(error: RedisModuleError): boolean {
   if (error instanceof RedisUnavailableError || error instanceof RedisOutcomeUnknownError) return true;
   return error instanceof RedisCommandRejectedError && UNAVAILABLE_REPLIES.has(error.redisCode);
+}
+
+/** How a call the executor answered ended, for its span. */
+function outcome(answer: Answer<unknown>): TracedOutcome {
+  return answer.source === 'memory' ? 'memory' : 'ok';
 }

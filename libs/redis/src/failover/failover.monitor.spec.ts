@@ -3,6 +3,8 @@ import type { TopologyObserver } from '../client/topology/topology-views';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import { FailoverMonitor } from './failover.monitor';
 import { FailoverTracker } from './failover.tracker';
+import { resolveRedisOptions } from '../options/resolve-redis-options';
+import { RedisTracing } from '../tracing/redis-tracing';
 
 const A = { host: '10.0.0.1', port: 6379 };
 const B = { host: '10.0.0.2', port: 6379 };
@@ -31,7 +33,11 @@ class FakeTopology {
 async function started() {
   const topology = new FakeTopology();
   const tracker = new FailoverTracker('mymaster');
-  const monitor = new FailoverMonitor(topology as unknown as RedisTopology, tracker);
+  const monitor = new FailoverMonitor(
+    topology as unknown as RedisTopology,
+    tracker,
+    new RedisTracing(resolveRedisOptions({})),
+  );
   await monitor.onModuleInit();
   return { topology, tracker, monitor, observer: topology.observer! };
 }

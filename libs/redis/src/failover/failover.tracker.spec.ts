@@ -1,3 +1,5 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { REDIS_FAILOVER_CHANNEL } from '../tracing/redis-channels';
 import type { FailoverRecord, SentinelEvent } from './failover.interfaces';
 import { FailoverTracker } from './failover.tracker';
 
@@ -36,6 +38,20 @@ describe('FailoverTracker', () => {
     expect(tracker.snapshot().failoverCount).toBe(1);
     expect(failovers).toHaveLength(1);
     expect(events.filter((e) => e.type === '+switch-master')).toHaveLength(1);
+  });
+
+  it('publishes each counted failover, once, on the sentinel-kit:redis:failover channel', () => {
+    const published: unknown[] = [];
+    const listener = (message: unknown) => published.push(message);
+    subscribe(REDIS_FAILOVER_CHANNEL.name, listener);
+    try {
+      for (const sentinel of [S1, S2])
+        tracker.handleEvent('+switch-master', 'mymaster 10.0.0.1 6379 10.0.0.2 6379', sentinel);
+    } finally {
+      unsubscribe(REDIS_FAILOVER_CHANNEL.name, listener);
+    }
+    expect(published).toEqual(failovers);
+    expect(published).toHaveLength(1);
   });
 
   it('counts a late duplicate (outside the window) of a switch already applied only once', () => {

@@ -2,6 +2,7 @@ import { Subject, type Observable } from 'rxjs';
 import type { RedisNodeAddress } from '../options/redis-module-options.interface';
 import { REDIS_DEFAULTS } from '../redis.constants';
 import type { FailoverRecord, FailoverSnapshot, SentinelEvent, SentinelEventChannel } from './failover.interfaces';
+import { REDIS_FAILOVER_CHANNEL } from '../tracing/redis-channels';
 
 /** Events whose first sighting for the current master starts the failover clock. */
 const TROUBLE = new Set<SentinelEventChannel>(['+sdown', '+odown', '+try-failover']);
@@ -160,6 +161,7 @@ export class FailoverTracker {
     this.history.push(failover);
     if (this.history.length > this.historySize) this.history.shift();
     this.failoversSubject.next(failover);
+    if (REDIS_FAILOVER_CHANNEL.hasSubscribers) REDIS_FAILOVER_CHANNEL.publish(failover);
   }
 
   private concernsOurMaster(type: SentinelEventChannel, message: string): boolean {
