@@ -67,7 +67,8 @@ type CallKind = 'write' | 'primary-read' | 'read';
  *   once with a typed error. A write probe (`ROLE` is master and a `SET` succeeds) every
  *   `probeIntervalMs`, and whenever the primary connection comes back, closes it again;
  * - a write whose outcome is unknown is reported as such, never answered from memory;
- * - the memory store is emptied when the circuit closes: its entries are local to this instance.
+ * - the memory store is emptied when the circuit closes: its entries are local to this instance;
+ * - while an OpenTelemetry SDK is registered, each call is a span ({@link RedisTracing}).
  */
 @Injectable()
 export class RedisExecutor implements OnApplicationShutdown {
@@ -124,8 +125,9 @@ export class RedisExecutor implements OnApplicationShutdown {
    * @throws RedisCommandRejectedError when Redis rejects the command (e.g. `WRONGTYPE`).
    */
   write<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
-    if (this.tracing.enabled)
+    if (this.tracing.enabled) {
       return this.tracing.traceCall(operation.name, 'write', () => this.runWrite(operation), outcome);
+    }
     return this.runWrite(operation);
   }
 
@@ -146,8 +148,9 @@ export class RedisExecutor implements OnApplicationShutdown {
    * to twice the command timeout), else on the primary. Not held. Throws like {@link write}.
    */
   read<T>(operation: ResilientOperation<T>): Promise<Answer<T>> {
-    if (this.tracing.enabled)
+    if (this.tracing.enabled) {
       return this.tracing.traceCall(operation.name, 'read', () => this.runRead(operation), outcome);
+    }
     return this.runRead(operation);
   }
 
