@@ -16,6 +16,7 @@ import { createSentinelConnections, type SentinelConnection } from './sentinel-c
 import { createClusterClient } from './cluster-client.factory';
 import type { RedisClient } from './redis-client';
 import type { CommandDeadlines } from './command-deadlines';
+import { CoalescedRedis } from './coalesced-redis';
 
 /** The write client and the read client; the same instance in standalone mode (and in Cluster mode reading from primaries). */
 export interface RedisClientPair {
@@ -80,9 +81,10 @@ export function buildClientOptions(
 }
 
 /**
- * The only place that creates data-node clients. Each gets an error listener, state logging and
- * its commands bounded by `deadlines` (in Cluster mode, by ioredis' `commandTimeout` on each node
- * connection: those are made inside ioredis). Clients are created lazily connected;
+ * The only place that creates data-node clients. Each gets an error listener, state logging, its
+ * commands bounded by `deadlines` and its writes coalesced while replies are awaited
+ * ({@link CoalescedRedis}); in Cluster mode, whose node connections ioredis makes, ioredis' own
+ * `commandTimeout` bounds the commands and each is its own write. Clients are created lazily connected;
  * `RedisConnections` connects them.
  */
 export function createRedisClients(
@@ -101,7 +103,7 @@ export function createRedisClients(
   }
   const write = createPrimaryClient(options, 'write', logger, redactor, deadlines);
   if (options.mode === 'standalone' || !options.sentinel.readFromReplicas) return { write, read: write };
-  const read = new Redis(buildClientOptions(options, 'slave', 'read'));
+  const read = new CoalescedRedis(buildClientOptions(options, 'slave', 'read'));
   deadlines.watch(read);
   attachConnectionStateLogging(read, 'read client', logger, redactor);
   return { write, read };
@@ -124,7 +126,7 @@ export function createPrimaryClient(
   if (options.mode === 'cluster') {
     return createClusterClient(options, purpose, logger, redactor, 'master', overrides);
   }
-  const client = new Redis({ ...buildClientOptions(options, 'master', purpose), ...overrides });
+  const client = new CoalescedRedis({ ...buildClientOptions(options, 'master', purpose), ...overrides });
   deadlines.watch(client);
   attachConnectionStateLogging(client, `${purpose} client`, logger, redactor);
   return client;
