@@ -93,6 +93,8 @@ describe('RedisPubSubService against a standalone redis-server', () => {
     await waitFor(() => !b.status.getStatus().degraded, { description: 'B to take writes again' });
     expect((await b.pubsub.publish('orders', 'after')).reach).toBe('cluster');
     await inboxA.waitFor('the message after the outage', () => inboxA.messages().includes('after'));
+    // Through Redis to each subscriber connection: B's may read it a turn after A's.
+    await inboxB.waitFor('B to get the message after the outage', () => inboxB.messages().includes('after'));
 
     const interrupted = inboxA.events.find((e) => e.kind === 'interrupted')!;
     const resumed = inboxA.events.find((e) => e.kind === 'resumed')!;
