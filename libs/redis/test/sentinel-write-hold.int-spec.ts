@@ -6,6 +6,7 @@ import { RedisMetrics, RedisUnavailableError } from '@sentinel-kit/redis';
 import { sendCommand, waitFor } from '@sentinel-kit/testing';
 import { reportMeasure, timed } from '@sentinel-kit/test-support';
 import { type RedisTestApp } from './redis-test-app';
+import { inRequest } from './traced-request';
 import { COMMAND_TIMEOUT_MS, DOWN_AFTER_MS, SLACK_MS, WRITE_HOLD_MS, useSentinelGroup } from './sentinel-group-suite';
 
 /**
@@ -74,7 +75,7 @@ describe('RedisModule holding writes through Sentinel failovers', () => {
       for (let n = 0; running; n += 1) {
         const started = performance.now();
         try {
-          await app.cache.set(`hold:${name}:${w}:${n}`, 'v');
+          await inRequest(() => app.cache.set(`hold:${name}:${w}:${n}`, 'v'));
           results[name].ok += 1;
           if (name === 'held' && started > killedAt)
             firstHeldAfterKill = Math.min(firstHeldAfterKill, performance.now());

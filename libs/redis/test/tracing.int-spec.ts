@@ -11,6 +11,7 @@ import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } f
 import Redis from 'ioredis';
 import { tracingChannel } from 'node:diagnostics_channel';
 import { standaloneOptions, startRedisModule, type RedisTestApp } from './redis-test-app';
+import { inRequest } from './traced-request';
 
 /** The exported spans named `name`, oldest first. */
 const named = (exporter: InMemorySpanExporter, name: string): ReadableSpan[] =>
@@ -59,10 +60,15 @@ describe('OpenTelemetry spans (an SDK with the in-memory exporter) over a real r
   it('traces each call with its class, mode, role and outcome, and the Redis commands below it, without values', async () => {
     register();
     const { cache } = await start();
-    await cache.set('traced', 'hunter2-value');
-    expect(await cache.get('traced')).toBe('hunter2-value');
+    await inRequest(async () => {
+      await cache.set('traced', 'hunter2-value');
+      expect(await cache.get('traced')).toBe('hunter2-value');
+    });
 
+    const [request] = named(exporter, 'request');
+    expect(request.attributes).toEqual({});
     const [set] = named(exporter, 'redis set');
+    expect(set.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
     expect(set.attributes).toMatchObject({
       'db.system.name': 'redis',
       'sentinel_kit.command_class': 'write',
@@ -79,42 +85,69 @@ describe('OpenTelemetry spans (an SDK with the in-memory exporter) over a real r
     // The application's own ioredis clients are its instrumentation's business, not ours.
     const own = new Redis({ host: server.host, port: server.port });
     try {
-      await own.get('app:traced');
+      await inRequest(() => own.get('app:traced'));
     } finally {
       own.disconnect();
     }
-    expect(exporter.getFinishedSpans()).toHaveLength(4);
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual([
+      'SET',
+      'redis set',
+      'GET',
+      'redis get',
+      'request',
+      'request',
+    ]);
+  });
+
+  it("makes no span for a call outside any trace, as OpenTelemetry's ioredis instrumentation does", async () => {
+    register();
+    const { cache } = await start();
+    await cache.set('untraced', 'v');
+    expect(await cache.get('untraced')).toBe('v');
+    // Nor does it make ioredis describe the commands of untraced calls.
+    expect(tracingChannel('ioredis:command').hasSubscribers).toBe(false);
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
   it('says failed, unknown or memory when Redis refused, did not answer, or memory answered', async () => {
     register();
     const { cache, status } = await start();
     await sendCommand(server.endpoint, 'RPUSH', ['app:a-list', 'x']);
-    await expect(cache.get('a-list')).rejects.toBeInstanceOf(RedisCommandRejectedError);
+    await expect(inRequest(() => cache.get('a-list'))).rejects.toBeInstanceOf(RedisCommandRejectedError);
     const [refused] = named(exporter, 'redis get');
     expect(refused.attributes['sentinel_kit.outcome']).toBe('failed');
     expect(refused.status).toEqual({ code: SpanStatusCode.ERROR, message: 'REDIS_COMMAND_REJECTED' });
     expect(childrenOf(exporter, refused)[0].status.code).toBe(SpanStatusCode.ERROR);
 
     server.pause();
-    await expect(cache.set('paused', 'v')).rejects.toBeInstanceOf(RedisOutcomeUnknownError);
+    await expect(inRequest(() => cache.set('paused', 'v'))).rejects.toBeInstanceOf(RedisOutcomeUnknownError);
     server.resume();
     expect(named(exporter, 'redis set')[0].attributes['sentinel_kit.outcome']).toBe('unknown');
 
     await server.kill();
     // Sent before the client saw the socket close, a write's outcome would be unknown (never memory).
     await waitFor(() => !status.getStatus().connected, { description: 'the client to notice the closed socket' });
-    await cache.set('in-memory', 'v');
+    await inRequest(() => cache.set('in-memory', 'v'));
     expect(named(exporter, 'redis set').at(-1)!.attributes['sentinel_kit.outcome']).toBe('memory');
   });
 
-  it('turns on within a second of an SDK being registered after startup', async () => {
+  it('turns on within a second of an SDK being registered, and listens to ioredis only while it traces calls', async () => {
     const { cache } = await start();
     register();
-    await waitFor(() => tracingChannel('ioredis:command').hasSubscribers, {
-      description: 'the tracing to notice the SDK',
-    });
-    await cache.set('late', 'v');
-    expect(named(exporter, 'redis set')).toHaveLength(1);
+    const commands = tracingChannel('ioredis:command');
+    await waitFor(
+      async () => {
+        await inRequest(() => cache.set('late', 'v'));
+        return named(exporter, 'redis set').length > 0;
+      },
+      { description: 'the tracing to notice the SDK', timeoutMs: 5000 },
+    );
+    expect(commands.hasSubscribers).toBe(true);
+    // A check (every second) that finds no traced call since the last one stops listening...
+    await waitFor(() => !commands.hasSubscribers, { description: 'the tracing to stop listening', timeoutMs: 5000 });
+    // ...and the next traced call listens again before its commands are sent.
+    await inRequest(() => cache.set('again', 'v'));
+    const again = named(exporter, 'redis set').at(-1)!;
+    expect(childrenOf(exporter, again).map((span) => span.name)).toEqual(['SET']);
   });
 });

@@ -46,17 +46,23 @@ function loadOpenTelemetry(): Api | null {
 /**
  * OpenTelemetry spans for the toolkit's Redis calls, through `@opentelemetry/api` only (an optional
  * peer dependency): on while an SDK is registered, and then
- * - a `redis <operation>` client span per call of the executor, with `sentinel_kit.command_class`
- *   (read, write), `sentinel_kit.mode`, `sentinel_kit.node_role` (primary, replica) and
- *   `sentinel_kit.outcome` (ok, failed, unknown, memory);
+ * - a `redis <operation>` client span per call of the executor made inside a recording span (a
+ *   traced request, a traced job), with `sentinel_kit.command_class` (read, write),
+ *   `sentinel_kit.mode`, `sentinel_kit.node_role` (primary, replica) and `sentinel_kit.outcome`
+ *   (ok, failed, unknown, memory). A call outside any trace makes no span, as OpenTelemetry's own
+ *   ioredis instrumentation does by default (`requireParentSpan`): a trace of one Redis call says
+ *   nothing, and a span costs more CPU than a cache read;
  * - below it, a span per Redis command the call sent, from ioredis' `ioredis:command` tracing
  *   channel (only those of our calls: the application's own ioredis clients are left to it);
- * - a `redis write hold` span while a call waits out a failover;
+ * - below it too, a `redis write hold` span while the call waits out a failover;
  * - a `redis failover` span per failover this module counted, from its first sign of trouble to
  *   the switch.
  *
  * Off (no SDK, or the API not installed) it costs one boolean read per call: nothing subscribes to
  * ioredis' channel and no span is made. Whether an SDK is registered is checked every second.
+ * On, it listens to ioredis' channel only from the first traced call until a check finds no traced
+ * call since the last one and none of their commands open: a subscriber makes ioredis describe
+ * every command it sends, traced or not.
  */
 @Injectable()
 export class RedisTracing implements OnModuleInit, OnApplicationShutdown {
@@ -71,9 +77,13 @@ export class RedisTracing implements OnModuleInit, OnApplicationShutdown {
     start: (message: unknown) => this.commandStarted(message as IoredisCommandMessage),
     end: () => undefined,
     asyncStart: () => undefined,
-    asyncEnd: (message: unknown) => this.commandSpans.get(message as object)?.end(),
+    asyncEnd: (message: unknown) => this.commandEnded(message as object),
     error: (message: unknown) => this.commandFailed(message as object & { error?: unknown }),
   };
+  private listening = false;
+  private tracedSinceCheck = false;
+  private tracedCallsRunning = 0;
+  private openCommandSpans = 0;
 
   constructor(@Inject(REDIS_RESOLVED_OPTIONS) private readonly options: ResolvedRedisOptions) {}
 
@@ -94,16 +104,30 @@ export class RedisTracing implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Runs `call` in a `redis <name>` span (see the class). Call it only while {@link enabled}.
+   * Runs `call` in a `redis <name>` span when a recording span is active (see the class), else
+   * just runs it. Call it only while {@link enabled}.
    * @param outcomeOf tells a memory answer from a Redis one.
    */
-  async traceCall<T>(
+  traceCall<T>(
+    name: string,
+    commandClass: 'read' | 'write',
+    call: () => Promise<T>,
+    outcomeOf: (result: T) => TracedOutcome,
+  ): Promise<T> {
+    if (!this.api!.trace.getActiveSpan()?.isRecording()) return call();
+    return this.runInSpan(name, commandClass, call, outcomeOf);
+  }
+
+  private async runInSpan<T>(
     name: string,
     commandClass: 'read' | 'write',
     call: () => Promise<T>,
     outcomeOf: (result: T) => TracedOutcome,
   ): Promise<T> {
     const api = this.api!;
+    this.tracedSinceCheck = true;
+    this.tracedCallsRunning += 1;
+    if (!this.listening) this.listen(true);
     const span = this.tracer!.startSpan(`redis ${name}`, {
       kind: api.SpanKind.CLIENT,
       attributes: {
@@ -128,20 +152,21 @@ export class RedisTracing implements OnModuleInit, OnApplicationShutdown {
       throw error;
     } finally {
       span.end();
+      this.tracedCallsRunning -= 1;
     }
   }
 
-  /** Notes on the current call's span where it ran. No-op when off. */
+  /** Notes on the current call's span where it ran. No-op when off or outside a traced call. */
   noteRole(role: 'primary' | 'replica'): void {
-    if (this.tracer) this.api!.trace.getActiveSpan()?.setAttribute('sentinel_kit.node_role', role);
+    this.activeCallSpan()?.setAttribute('sentinel_kit.node_role', role);
   }
 
   /**
    * Starts a `redis write hold` span below the current call's; returns how to end it (with the
-   * outcome), or null when off.
+   * outcome), or null when off or outside a traced call.
    */
   startHold(): ((outcome: 'sent' | 'gave-up') => void) | null {
-    if (!this.tracer) return null;
+    if (!this.tracer || !this.activeCallSpan()) return null;
     const span = this.tracer.startSpan('redis write hold', { attributes: { 'sentinel_kit.mode': this.options.mode } });
     return (outcome) => {
       span.setAttribute('sentinel_kit.hold_outcome', outcome);
@@ -149,31 +174,40 @@ export class RedisTracing implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
+  /** The span of the executor call running now, if it is traced. */
+  private activeCallSpan(): OpenTelemetry.Span | undefined {
+    if (!this.tracer) return undefined;
+    const span = this.api!.trace.getActiveSpan();
+    return span && this.callSpans.has(span) ? span : undefined;
+  }
+
   private checkProvider(): void {
     const api = this.api!;
     const registered = api.trace.getTracerProvider();
     const delegate = registered instanceof api.ProxyTracerProvider ? registered.getDelegate() : registered;
     if (delegate === this.noopProvider) this.switchOff();
-    else if (!this.tracer) this.switchOn(api);
-  }
-
-  private switchOn(api: Api): void {
-    this.tracer = api.trace.getTracer('@sentinel-kit/redis');
-    IOREDIS_COMMANDS.subscribe(this.commandHandlers);
+    else if (!this.tracer) this.tracer = api.trace.getTracer('@sentinel-kit/redis');
+    else if (!this.tracedSinceCheck && this.tracedCallsRunning === 0 && this.openCommandSpans === 0) this.listen(false);
+    this.tracedSinceCheck = false;
   }
 
   private switchOff(): void {
-    if (!this.tracer) return;
     this.tracer = null;
-    IOREDIS_COMMANDS.unsubscribe(this.commandHandlers);
+    this.listen(false);
+  }
+
+  private listen(on: boolean): void {
+    if (on === this.listening) return;
+    this.listening = on;
+    if (on) IOREDIS_COMMANDS.subscribe(this.commandHandlers);
+    else IOREDIS_COMMANDS.unsubscribe(this.commandHandlers);
   }
 
   /** An ioredis command sent inside one of our calls: a child span of the call's. */
   private commandStarted(message: IoredisCommandMessage): void {
     const api = this.api!;
-    const parent = api.trace.getActiveSpan();
-    if (!this.tracer || !parent?.isRecording() || !this.callSpans.has(parent)) return;
-    const span = this.tracer.startSpan(message.command.toUpperCase(), {
+    if (!this.activeCallSpan()?.isRecording()) return;
+    const span = this.tracer!.startSpan(message.command.toUpperCase(), {
       kind: api.SpanKind.CLIENT,
       attributes: {
         'db.system.name': 'redis',
@@ -182,6 +216,14 @@ export class RedisTracing implements OnModuleInit, OnApplicationShutdown {
       },
     });
     this.commandSpans.set(message, span);
+    this.openCommandSpans += 1;
+  }
+
+  private commandEnded(message: object): void {
+    const span = this.commandSpans.get(message);
+    if (!span) return;
+    span.end();
+    this.openCommandSpans -= 1;
   }
 
   /** The command's error reply or failure; its text is not recorded (it may quote arguments). */
