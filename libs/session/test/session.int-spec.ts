@@ -140,6 +140,20 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     expect(await sessions.get(other.id)).not.toBeNull();
   });
 
+  it('counts only live sessions against the cap, and drops expired ids from the index when it is reached', async () => {
+    const { sessions } = await start({ maxPerUser: 2, ttlSeconds: 600 });
+    const live = await sessions.create('lapsed', {}, { ttlSeconds: 600 });
+    const lapsed = await sessions.create('lapsed', {}, { ttlSeconds: 1 });
+    await waitFor(async () => (await raw('EXISTS', sessionKey(lapsed.id))) === 0, {
+      description: 'the short session to expire',
+      timeoutMs: 3000,
+    });
+    expect(await raw('ZCARD', indexKey('lapsed'))).toBe(2); // trimmed lazily, not on expiry
+    const fresh = await sessions.create('lapsed');
+    expect(await sessions.get(live.id)).not.toBeNull();
+    expect((await raw('ZRANGE', indexKey('lapsed'), 0, -1)).sort()).toEqual([live.id, fresh.id].sort());
+  });
+
   it('signs a user with many sessions out everywhere in bounded batches, not in one long script', async () => {
     // 250 logins of one user: a loaded CI machine once took more than 500 ms over one of them.
     const { sessions } = await start({ maxPerUser: 1000 }, { commandTimeoutMs: 2000 });

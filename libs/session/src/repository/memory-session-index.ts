@@ -1,8 +1,9 @@
 import type { MemoryStore } from '@sentinel-kit/redis/internal';
 
 /**
- * The user index kept in the in-memory fallback: `{ id: expiresAt }` as JSON under the index key,
- * with the same upkeep as the Lua scripts (expired ids dropped, expiry of the last member).
+ * The user index kept in the in-memory fallback: `{ id: expiresAt }` as JSON under the index key.
+ * It drops expired ids on every write and expires with its last live member: rewriting the whole
+ * entry costs the same either way, where the Lua scripts trim lazily (see session-scripts.ts).
  */
 export class MemorySessionIndex {
   constructor(

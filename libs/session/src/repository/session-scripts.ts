@@ -2,21 +2,26 @@ import { RedisScript } from '@sentinel-kit/redis/internal';
 
 /**
  * Lua scripts that keep a session and its user's index consistent. The index is a sorted set of
- * session ids scored by expiry; it expires with its last session and is trimmed of expired ids on
- * every write, so it never outlives its sessions.
+ * session ids scored by expiry. It expires with the latest expiry its sessions had (a session's
+ * expiry only grows), and is deleted with its last session; expired ids are trimmed from it when a
+ * new session would take it past the per-user cap, and before a sign-out everywhere. Readers ask
+ * it for the ids that expire after now.
  *
  * They run by SHA1 (`EVALSHA`), with their text only where a node does not have them yet. Every
  * script is idempotent, with the same answer when it runs again: a write whose answer was
  * lost (a timeout, a failover) is sent again, and must then neither apply twice nor report a
  * different outcome ("changed", "0 destroyed") than the run that applied it.
+ *
+ * Each `redis.call` costs the server as much as a small command, so the common paths make as few as
+ * they can (a create: `SET NX`, `ZADD`, `PTTL`, `PEXPIREAT`, `ZCARD`).
  */
 
-/** Trims expired ids from KEYS[index] (score <= now) and makes the index expire with its last member. */
-const INDEX_UPKEEP = `
-local function upkeep(indexKey, now)
-  redis.call('ZREMRANGEBYSCORE', indexKey, '-inf', now)
-  local last = redis.call('ZRANGE', indexKey, -1, -1, 'WITHSCORES')
-  if last[2] then redis.call('PEXPIREAT', indexKey, last[2]) end
+/** Makes KEYS[index] expire at `expiresAt` (epoch ms) unless it already lives longer. */
+const INDEX_EXPIRY = `
+local function expireNoEarlierThan(indexKey, expiresAt, now)
+  if redis.call('PTTL', indexKey) < tonumber(expiresAt) - tonumber(now) then
+    redis.call('PEXPIREAT', indexKey, expiresAt)
+  end
 end
 `;
 
@@ -29,18 +34,22 @@ end
  * A new session past the per-user cap evicts the user's sessions that expire first (with sliding
  * expiry, the least recently used), never the new one.
  */
-export const SAVE_SESSION = new RedisScript(`${INDEX_UPKEEP}
-local current = redis.call('GET', KEYS[1])
-if current == ARGV[2] then return 1 end
+export const SAVE_SESSION = new RedisScript(`${INDEX_EXPIRY}
 if ARGV[1] == '' then
-  if current then return 0 end
-elseif current ~= ARGV[1] then
-  return -1
+  if not redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[4], 'NX') then
+    if redis.call('GET', KEYS[1]) == ARGV[2] then return 1 end
+    return 0
+  end
+else
+  local current = redis.call('GET', KEYS[1])
+  if current == ARGV[2] then return 1 end
+  if current ~= ARGV[1] then return -1 end
+  redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[4])
 end
-redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
-upkeep(KEYS[2], ARGV[5])
-if ARGV[1] == '' then
+expireNoEarlierThan(KEYS[2], ARGV[4], ARGV[5])
+if ARGV[1] == '' and redis.call('ZCARD', KEYS[2]) > tonumber(ARGV[6]) then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])
   local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
   if excess > 0 then
     for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, excess)) do
@@ -60,7 +69,7 @@ return 1
  * new text, old id, new id, expiresAt, now. Returns 1 moved (or already moved by a run sent again),
  * 0 new id taken, -1 old changed or gone.
  */
-export const ROTATE_SESSION = new RedisScript(`${INDEX_UPKEEP}
+export const ROTATE_SESSION = new RedisScript(`${INDEX_EXPIRY}
 local old = redis.call('GET', KEYS[1])
 if old ~= ARGV[1] then
   if not old and redis.call('GET', KEYS[2]) == ARGV[2] then return 1 end
@@ -71,7 +80,7 @@ redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[3], ARGV[3])
 redis.call('SET', KEYS[2], ARGV[2], 'PXAT', ARGV[5])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
-upkeep(KEYS[3], ARGV[6])
+expireNoEarlierThan(KEYS[3], ARGV[5], ARGV[6])
 return 1
 `);
 
