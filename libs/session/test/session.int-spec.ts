@@ -151,7 +151,7 @@ describe('SessionService and TokenRevocationService on a standalone redis-server
     expect(await raw('ZCARD', indexKey('lapsed'))).toBe(2); // trimmed lazily, not on expiry
     const fresh = await sessions.create('lapsed');
     expect(await sessions.get(live.id)).not.toBeNull();
-    expect((await raw('ZRANGE', indexKey('lapsed'), 0, -1)).sort()).toEqual([live.id, fresh.id].sort());
+    expect(((await raw('ZRANGE', indexKey('lapsed'), 0, -1)) as string[]).sort()).toEqual([live.id, fresh.id].sort());
   });
 
   it('signs a user with many sessions out everywhere in bounded batches, not in one long script', async () => {
