@@ -194,6 +194,8 @@ export class RedisTracing implements OnModuleInit, OnApplicationShutdown {
   private switchOff(): void {
     this.tracer = null;
     this.listen(false);
+    // Unsubscribed, the commands still open will not report their end: their spans are dropped.
+    this.openCommandSpans = 0;
   }
 
   private listen(on: boolean): void {

@@ -3,9 +3,9 @@ import { RedisScript } from '@sentinel-kit/redis/internal';
 /**
  * Lua scripts that keep a session and its user's index consistent. The index is a sorted set of
  * session ids scored by expiry. It expires with the latest expiry its sessions had (a session's
- * expiry only grows), and is deleted with its last session; expired ids are trimmed from it when a
- * new session would take it past the per-user cap, and before a sign-out everywhere. Readers ask
- * it for the ids that expire after now.
+ * expiry only grows), and is deleted when a sign-out leaves it empty; expired ids are trimmed from
+ * it when a new session would take it past the per-user cap, and before a sign-out everywhere.
+ * Readers ask it for the ids that expire after now.
  *
  * They run by SHA1 (`EVALSHA`), with their text only where a node does not have them yet. Every
  * script is idempotent, with the same answer when it runs again: a write whose answer was
