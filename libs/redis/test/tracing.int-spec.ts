@@ -6,7 +6,7 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
-import { RedisCommandRejectedError, RedisOutcomeUnknownError } from '@sentinel-kit/redis';
+import { RedisCommandRejectedError, RedisOutcomeUnknownError, type RedisModuleOptions } from '@sentinel-kit/redis';
 import { sendCommand, startStandaloneRedis, waitFor, type RedisServerProcess } from '@sentinel-kit/testing';
 import Redis from 'ioredis';
 import { tracingChannel } from 'node:diagnostics_channel';
@@ -27,8 +27,8 @@ describe('OpenTelemetry spans (an SDK with the in-memory exporter) over a real r
   let running: RedisTestApp | undefined;
   const exporter = new InMemorySpanExporter();
 
-  const start = async () => {
-    running = await startRedisModule(standaloneOptions(server.port, { fallback: { enabled: true } }));
+  const start = async (extra: Partial<RedisModuleOptions> = {}) => {
+    running = await startRedisModule(standaloneOptions(server.port, { fallback: { enabled: true }, ...extra }));
     return running;
   };
   const register = () => {
@@ -129,6 +129,45 @@ describe('OpenTelemetry spans (an SDK with the in-memory exporter) over a real r
     await waitFor(() => !status.getStatus().connected, { description: 'the client to notice the closed socket' });
     await inRequest(() => cache.set('in-memory', 'v'));
     expect(named(exporter, 'redis set').at(-1)!.attributes['sentinel_kit.outcome']).toBe('memory');
+  });
+
+  it('stops listening again after an SDK went away while a traced command was open', async () => {
+    register();
+    // A command timeout past the next look for the SDK (every second): the SDK goes away first.
+    const { cache } = await start({ commandTimeoutMs: 4000 });
+    const commands = tracingChannel('ioredis:command');
+    await waitFor(
+      async () => {
+        await inRequest(() => cache.get('warm'));
+        return commands.hasSubscribers;
+      },
+      { description: 'the tracing to notice the SDK', timeoutMs: 5000 },
+    );
+    server.pause();
+    const sent = new Promise<void>((resolve) => {
+      const onStart = () => {
+        commands.start.unsubscribe(onStart);
+        resolve();
+      };
+      commands.start.subscribe(onStart);
+    });
+    const open = inRequest(() => cache.set('open', 'v')).catch((error: unknown) => error);
+    await sent; // its command span is open
+    trace.disable();
+    context.disable();
+    await waitFor(() => !commands.hasSubscribers, { description: 'the tracing to switch off', timeoutMs: 5000 });
+    server.resume();
+    expect(await open).toBeUndefined(); // answered once resumed, its end unseen by the tracing
+    register();
+    await waitFor(
+      async () => {
+        await inRequest(() => cache.get('back'));
+        return commands.hasSubscribers;
+      },
+      { description: 'the tracing to notice the SDK again', timeoutMs: 5000 },
+    );
+    // The command left open when the SDK went away does not keep it listening.
+    await waitFor(() => !commands.hasSubscribers, { description: 'the tracing to stop listening', timeoutMs: 5000 });
   });
 
   it('turns on within a second of an SDK being registered, and listens to ioredis only while it traces calls', async () => {
