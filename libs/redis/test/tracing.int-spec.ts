@@ -136,13 +136,16 @@ describe('OpenTelemetry spans (an SDK with the in-memory exporter) over a real r
     // A command timeout past the next look for the SDK (every second): the SDK goes away first.
     const { cache } = await start({ commandTimeoutMs: 4000 });
     const commands = tracingChannel('ioredis:command');
-    await waitFor(
-      async () => {
-        await inRequest(() => cache.get('warm'));
-        return commands.hasSubscribers;
-      },
-      { description: 'the tracing to notice the SDK', timeoutMs: 5000 },
-    );
+    /** Traced reads until the module noticed the SDK (it looks every second) and listens to ioredis. */
+    const untilListening = (description: string) =>
+      waitFor(
+        async () => {
+          await inRequest(() => cache.get('probe'));
+          return commands.hasSubscribers;
+        },
+        { description, timeoutMs: 5000 },
+      );
+    await untilListening('the tracing to notice the SDK');
     server.pause();
     const sent = new Promise<void>((resolve) => {
       const onStart = () => {
@@ -159,13 +162,7 @@ describe('OpenTelemetry spans (an SDK with the in-memory exporter) over a real r
     server.resume();
     expect(await open).toBeUndefined(); // answered once resumed, its end unseen by the tracing
     register();
-    await waitFor(
-      async () => {
-        await inRequest(() => cache.get('back'));
-        return commands.hasSubscribers;
-      },
-      { description: 'the tracing to notice the SDK again', timeoutMs: 5000 },
-    );
+    await untilListening('the tracing to notice the SDK again');
     // The command left open when the SDK went away does not keep it listening.
     await waitFor(() => !commands.hasSubscribers, { description: 'the tracing to stop listening', timeoutMs: 5000 });
   });

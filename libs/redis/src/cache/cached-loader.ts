@@ -136,6 +136,11 @@ export class RedisCachedLoader {
     claimed = true,
   ): Promise<T> {
     try {
+      if (claimed) {
+        // Another instance may have stored it after our read and given its claim back before ours.
+        const [current] = await this.read(key, options.tags ?? []);
+        if (current && Date.now() < current.f) return current.v as T;
+      }
       let value: T;
       try {
         value = await loader();
