@@ -7,6 +7,15 @@ import type { StatusFrame } from '@sentinel-kit/redis/status-page';
 import { findFreePort, sendCommand, startStandaloneRedis, waitFor } from '@sentinel-kit/testing';
 import { SseClient } from '@sentinel-kit/test-support';
 
+/** A process' pid and command line, from /proc (the pid alone once it is gone). */
+function commandLineOf(pid: number): string {
+  try {
+    return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()}`;
+  } catch {
+    return String(pid);
+  }
+}
+
 const ROOT = join(__dirname, '..', '..', '..');
 
 /** The commands of the n-th bash block of the README's quick start, comments removed. */
@@ -187,7 +196,15 @@ describe('the README quick start, as a new user runs it', () => {
           return false;
         }
       });
-    await waitFor(() => alive().length === 0, { description: 'every process of the demo to stop', timeoutMs: 20_000 });
+    await waitFor(
+      () => {
+        const left = alive();
+        // Thrown, so that a timeout names the processes still running.
+        if (left.length > 0) throw new Error(`still running: ${left.map(commandLineOf).join('; ')}`);
+        return true;
+      },
+      { description: 'every process of the demo to stop', timeoutMs: 20_000 },
+    );
   });
 
   it('npm run switchover, built with the API, starts the Redis module and gives a refusal its reason', async () => {
