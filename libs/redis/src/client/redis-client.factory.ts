@@ -17,6 +17,7 @@ import { createClusterClient } from './cluster-client.factory';
 import type { RedisClient } from './redis-client';
 import type { CommandDeadlines } from './command-deadlines';
 import { CoalescedRedis } from './coalesced-redis';
+import { guardSocketErrors, GuardedSentinelConnector } from './socket-error-guard';
 
 /** The write client and the read client; the same instance in standalone mode (and in Cluster mode reading from primaries). */
 export interface RedisClientPair {
@@ -77,6 +78,8 @@ export function buildClientOptions(
     // the detector's sentinel connections have no error listener, so a single dead sentinel makes
     // ioredis print "Unhandled error event" on every retry, and nothing outside ioredis can see them.
     failoverDetector: false,
+    // Its own connections to the sentinels get the socket error guard too.
+    Connector: GuardedSentinelConnector,
   };
 }
 
@@ -103,7 +106,7 @@ export function createRedisClients(
   }
   const write = createPrimaryClient(options, 'write', logger, redactor, deadlines);
   if (options.mode === 'standalone' || !options.sentinel.readFromReplicas) return { write, read: write };
-  const read = new CoalescedRedis(buildClientOptions(options, 'slave', 'read'));
+  const read = guardSocketErrors(new CoalescedRedis(buildClientOptions(options, 'slave', 'read')));
   deadlines.watch(read);
   attachConnectionStateLogging(read, 'read client', logger, redactor);
   return { write, read };
@@ -126,7 +129,9 @@ export function createPrimaryClient(
   if (options.mode === 'cluster') {
     return createClusterClient(options, purpose, logger, redactor, 'master', overrides);
   }
-  const client = new CoalescedRedis({ ...buildClientOptions(options, 'master', purpose), ...overrides });
+  const client = guardSocketErrors(
+    new CoalescedRedis({ ...buildClientOptions(options, 'master', purpose), ...overrides }),
+  );
   deadlines.watch(client);
   attachConnectionStateLogging(client, `${purpose} client`, logger, redactor);
   return client;
@@ -138,7 +143,7 @@ export function createPrimaryClient(
  * disconnects it.
  */
 export function createNodeClient(options: ResolvedRedisOptions, address: RedisNodeAddress, purpose: string): Redis {
-  return new Redis({
+  const client = new Redis({
     host: address.host,
     port: address.port,
     username: options.username,
@@ -150,7 +155,8 @@ export function createNodeClient(options: ResolvedRedisOptions, address: RedisNo
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     connectionName: `sentinel-kit:${purpose}`,
-  }).on('error', () => undefined);
+  });
+  return guardSocketErrors(client).on('error', () => undefined);
 }
 
 /** Creates the module's ioredis connections; replaced in unit specs by fakes. */

@@ -8,6 +8,7 @@ import { REDIS_DEFAULTS } from '../redis.constants';
 import { attachConnectionStateLogging } from './connection-state.logger';
 import { reconnectDelay, stalledSocketTimeout } from './reconnect-policy';
 import { tlsConnectionOptions } from './tls-connection-options';
+import { guardSocketErrors } from './socket-error-guard';
 
 /** Our own two connections to one sentinel. */
 export interface SentinelConnection {
@@ -46,22 +47,26 @@ export function createSentinelConnections(
       retryStrategy: (attempt) => reconnectDelay(attempt),
     };
     const label = formatAddress(address);
-    const commands = new Redis({
-      ...base,
-      socketTimeout: stalledSocketTimeout(options),
-      enableOfflineQueue: false,
-      connectionName: 'sentinel-kit:query',
-    });
+    const commands = guardSocketErrors(
+      new Redis({
+        ...base,
+        socketTimeout: stalledSocketTimeout(options),
+        enableOfflineQueue: false,
+        connectionName: 'sentinel-kit:query',
+      }),
+    );
     attachConnectionStateLogging(commands, `sentinel ${label}`, logger, redactor);
     // The subscriber queues SUBSCRIBE until it is connected; a silent listener keeps errors handled.
     // SentinelWatch resubscribes after each reconnect itself: ioredis' own resubscription leaves
     // a refused SUBSCRIBE (NOPERM) as an unhandled promise rejection.
-    const events = new Redis({
-      ...base,
-      commandTimeout: undefined,
-      autoResubscribe: false,
-      connectionName: 'sentinel-kit:events',
-    });
+    const events = guardSocketErrors(
+      new Redis({
+        ...base,
+        commandTimeout: undefined,
+        autoResubscribe: false,
+        connectionName: 'sentinel-kit:events',
+      }),
+    );
     events.on('error', () => undefined);
     return { address, label, commands, events };
   });

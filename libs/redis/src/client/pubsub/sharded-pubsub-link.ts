@@ -12,6 +12,7 @@ import { reconnectDelay } from '../reconnect-policy';
 import type { ClusterDescription } from '../topology/topology-views';
 import type { PubSubLink, PubSubListener } from './pubsub-link';
 import { SubscriberConnection } from './subscriber-connection';
+import { guardSocketErrors } from '../socket-error-guard';
 
 /**
  * Sharded pub/sub on a cluster: one subscriber connection per shard primary that has channels,
@@ -113,14 +114,16 @@ export class ShardedPubSubLink implements PubSubLink {
     let subscriber = this.subscribers.get(home);
     if (subscriber) return subscriber;
     const separator = home.lastIndexOf(':');
-    const client = new Redis({
-      ...nodeConnectionOptions(this.options, 'subscriber'),
-      host: home.slice(0, separator),
-      port: Number(home.slice(separator + 1)),
-      enableOfflineQueue: false,
-      autoResubscribe: false,
-      retryStrategy: (attempt) => reconnectDelay(attempt),
-    });
+    const client = guardSocketErrors(
+      new Redis({
+        ...nodeConnectionOptions(this.options, 'subscriber'),
+        host: home.slice(0, separator),
+        port: Number(home.slice(separator + 1)),
+        enableOfflineQueue: false,
+        autoResubscribe: false,
+        retryStrategy: (attempt) => reconnectDelay(attempt),
+      }),
+    );
     attachConnectionStateLogging(client, `subscriber ${home}`, this.logger, this.connections.redactor);
     subscriber = new SubscriberConnection(
       client,
