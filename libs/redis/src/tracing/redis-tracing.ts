@@ -176,7 +176,8 @@ export class RedisTracing implements OnModuleInit, OnApplicationShutdown {
 
   /** The span of the executor call running now, if it is traced. */
   private activeCallSpan(): OpenTelemetry.Span | undefined {
-    if (!this.tracer) return undefined;
+    // No traced call running (the common case outside traces): no context lookup on every call.
+    if (!this.tracer || this.tracedCallsRunning === 0) return undefined;
     const span = this.api!.trace.getActiveSpan();
     return span && this.callSpans.has(span) ? span : undefined;
   }
